@@ -1,0 +1,55 @@
+# Quick start: `make run` (set up, load demo data, serve) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup assets migrate demo lock worker beat clean check
+
+run: setup migrate demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed static/build/app.css
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -n "$(PYTHON)" || (echo "No Python 3.12+ found; see scripts/find-python" && exit 1)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/build/app.css: node_modules/.installed scripts/build-assets.mjs $(wildcard assets/scss/*.scss assets/js/*)
+	npm run build
+
+migrate: setup
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(BIN)/python manage.py load_demo
+
+# Background services for running on PostgreSQL + Redis (see README).
+worker: setup
+	$(BIN)/celery -A backend worker -l info
+
+beat: setup
+	$(BIN)/celery -A backend beat -l info --schedule var/celerybeat-schedule
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: $(VENV)/.installed
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) node_modules static/build var

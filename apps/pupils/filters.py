@@ -1,0 +1,40 @@
+"""One filter set for the register, serving both the page and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from backend.govuk import GovukFormMixin
+
+from .rules import NeedArea, SenStatus, YearGroup, need_types_in
+from .selectors import search_pupils
+
+
+class RegisterFilterForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class RegisterFilter(django_filters.FilterSet):
+    sen_status = django_filters.ChoiceFilter(
+        label="SEN status", choices=SenStatus.choices, empty_label="Any status"
+    )
+    year_group = django_filters.TypedChoiceFilter(
+        label="Year group", choices=YearGroup.choices, coerce=int, empty_label="Any year"
+    )
+    need_area = django_filters.ChoiceFilter(
+        label="Area of need",
+        choices=NeedArea.choices,
+        method="filter_need_area",
+        empty_label="Any area",
+    )
+    q = django_filters.CharFilter(label="Name or UPN", method="filter_search")
+
+    class Meta:
+        form = RegisterFilterForm
+
+    def filter_need_area(self, queryset, name, value):
+        codes = need_types_in(value)
+        return queryset.filter(Q(primary_need__in=codes) | Q(secondary_need__in=codes))
+
+    def filter_search(self, queryset, name, value):
+        return search_pupils(queryset, value)

@@ -1,0 +1,83 @@
+from django import forms
+
+from backend.govuk import GovukFormMixin
+
+from .rules import NeedType, SenStatus, YearGroup
+from .selectors import school_parents, school_teachers_and_tas
+
+NEED_CHOICES = [("", "None recorded")] + NeedType.choices
+
+
+class PupilForm(GovukFormMixin, forms.Form):
+    upn = forms.CharField(
+        label="UPN",
+        max_length=20,
+        help_text="Unique Pupil Number: 13 characters starting with a letter, for example "
+        "B801200005001.",
+    )
+    upn.govuk_width = "govuk-input--width-20"
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100)
+    date_of_birth = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 27 March 2017.",
+        error_messages={"invalid": "Enter the date of birth as a real date."},
+    )
+    date_of_birth.govuk_width = "govuk-input--width-10"
+    year_group = forms.TypedChoiceField(choices=YearGroup.choices, coerce=int)
+    class_name = forms.CharField(label="Class", max_length=40, required=False)
+    class_name.govuk_width = "govuk-input--width-10"
+    primary_need = forms.ChoiceField(choices=NEED_CHOICES, required=False)
+    secondary_need = forms.ChoiceField(choices=NEED_CHOICES, required=False)
+    staff = forms.ModelMultipleChoiceField(
+        label="Teachers and teaching assistants who work with this pupil",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    parents = forms.ModelMultipleChoiceField(
+        label="Parents and carers",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Parents and carers with an account at this school.",
+    )
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request, for this school only.
+        self.fields["staff"].queryset = school_teachers_and_tas(school).distinct()
+        self.fields["parents"].queryset = school_parents(school).distinct()
+
+
+class NewPupilForm(PupilForm):
+    sen_status = forms.ChoiceField(
+        label="SEN status", choices=SenStatus.choices, initial=SenStatus.NO_SEN,
+        widget=forms.RadioSelect,
+    )
+    sen_status_since = forms.DateField(
+        label="SEN status since",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for today.",
+    )
+    sen_status_since.govuk_width = "govuk-input--width-10"
+
+
+class SenStatusForm(GovukFormMixin, forms.Form):
+    status = forms.ChoiceField(label="New SEN status", choices=SenStatus.choices,
+                               widget=forms.RadioSelect)
+    on = forms.DateField(
+        label="Date the change takes effect",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date the change takes effect.",
+                        "invalid": "Enter the date as a real date."},
+    )
+    on.govuk_width = "govuk-input--width-10"
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: needs identified at the spring review; progress now in line "
+        "with peers.",
+        error_messages={"required": "Enter the reason for the change."},
+    )

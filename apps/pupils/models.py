@@ -1,0 +1,146 @@
+"""The SEN register: pupils, their SEN provision history, needs, staff and parents."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from apps.schools.models import SchoolOwned
+
+from .rules import NEED_AREA_OF, NeedType, SenStatus, YearGroup
+from .validators import validate_upn
+
+
+class Pupil(SchoolOwned):
+    upn = models.CharField(
+        "UPN",
+        max_length=13,
+        validators=[validate_upn],
+        help_text="Unique Pupil Number: 13 characters, starting with a check letter.",
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    year_group = models.SmallIntegerField(choices=YearGroup.choices)
+    class_name = models.CharField("class", max_length=40, blank=True)
+    primary_need = models.CharField(max_length=4, choices=NeedType.choices, blank=True)
+    secondary_need = models.CharField(max_length=4, choices=NeedType.choices, blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="StaffAssignment", related_name="+"
+    )
+    parents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="ParentLink", related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "upn"], name="upn_unique_in_school"),
+            models.CheckConstraint(
+                condition=Q(secondary_need="") | ~Q(secondary_need=F("primary_need")),
+                name="secondary_need_differs_from_primary",
+            ),
+            models.CheckConstraint(
+                condition=Q(secondary_need="") | ~Q(primary_need=""),
+                name="secondary_need_needs_primary",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "last_name", "first_name"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def need_areas(self) -> list[str]:
+        return [NEED_AREA_OF[n] for n in (self.primary_need, self.secondary_need) if n]
+
+
+class SenProvisionRecord(SchoolOwned):
+    """One period of a pupil's SEN provision (N, K or E). One is open at a time; the closed
+    ones are the history: when the pupil entered and left each status, and why."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="sen_records")
+    status = models.CharField(max_length=1, choices=SenStatus.choices)
+    started_on = models.DateField()
+    start_reason = models.CharField(max_length=500)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "pupil"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_sen_record_per_pupil",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="sen_record_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "pupil", "ended_on"])]
+
+    def __str__(self):
+        return f"{self.pupil}: {self.get_status_display()} from {self.started_on}"
+
+
+class StaffAssignment(SchoolOwned):
+    """A teacher or teaching assistant who works with the pupil. Teachers assigned here are
+    the pupil's responsible teachers (Code 6.52)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "pupil", "user"], name="staff_assigned_once"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "user"])]
+
+
+class ParentLink(SchoolOwned):
+    """A parent or carer of the pupil, who may sign in to see what is shared with them."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    relationship = models.CharField(max_length=60, default="Parent")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "pupil", "parent"], name="parent_linked_once"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "parent"])]
+
+
+class SenSupportNotice(SchoolOwned):
+    """The formal notice to a parent that their child is receiving SEN support (Code 6.43).
+    One per parent per period of SEN support: sending is idempotent."""
+
+    record = models.ForeignKey(SenProvisionRecord, on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "record", "parent"], name="sen_support_notice_once"
+            )
+        ]

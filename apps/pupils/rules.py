@@ -1,0 +1,87 @@
+"""The register's rules from the SEND Code of Practice 0-25 (2015) and the school census."""
+
+from django.db import models
+
+
+class SenStatus(models.TextChoices):
+    """SEN provision as reported in the school census."""
+
+    NO_SEN = "N", "No special educational needs"
+    SEN_SUPPORT = "K", "SEN support"
+    EHC_PLAN = "E", "Education, health and care plan"
+
+
+class NeedArea(models.TextChoices):
+    """The four broad areas of need (Code 6.28-6.35), plus the census's 'other'."""
+
+    COMMUNICATION = "communication", "Communication and interaction"
+    COGNITION = "cognition", "Cognition and learning"
+    SEMH = "semh", "Social, emotional and mental health"
+    SENSORY_PHYSICAL = "sensory_physical", "Sensory and/or physical"
+    OTHER = "other", "Other"
+
+
+class NeedType(models.TextChoices):
+    """Census need types."""
+
+    SLCN = "SLCN", "Speech, language and communication needs"
+    ASD = "ASD", "Autistic spectrum disorder"
+    SPLD = "SPLD", "Specific learning difficulty"
+    MLD = "MLD", "Moderate learning difficulty"
+    SLD = "SLD", "Severe learning difficulty"
+    PMLD = "PMLD", "Profound and multiple learning difficulty"
+    SEMH = "SEMH", "Social, emotional and mental health"
+    HI = "HI", "Hearing impairment"
+    VI = "VI", "Visual impairment"
+    MSI = "MSI", "Multi-sensory impairment"
+    PD = "PD", "Physical disability"
+    OTH = "OTH", "Other difficulty or disability"
+    NSA = "NSA", "SEN support but no specialist assessment of type of need"
+
+
+NEED_AREA_OF: dict[str, str] = {
+    NeedType.SLCN: NeedArea.COMMUNICATION,
+    NeedType.ASD: NeedArea.COMMUNICATION,
+    NeedType.SPLD: NeedArea.COGNITION,
+    NeedType.MLD: NeedArea.COGNITION,
+    NeedType.SLD: NeedArea.COGNITION,
+    NeedType.PMLD: NeedArea.COGNITION,
+    NeedType.SEMH: NeedArea.SEMH,
+    NeedType.HI: NeedArea.SENSORY_PHYSICAL,
+    NeedType.VI: NeedArea.SENSORY_PHYSICAL,
+    NeedType.MSI: NeedArea.SENSORY_PHYSICAL,
+    NeedType.PD: NeedArea.SENSORY_PHYSICAL,
+    NeedType.OTH: NeedArea.OTHER,
+    NeedType.NSA: NeedArea.OTHER,
+}
+
+
+def need_types_in(area: str) -> list[str]:
+    return [code for code, need_area in NEED_AREA_OF.items() if need_area == area]
+
+
+# A pupil on SEN support or with an EHC plan has a recorded primary need (census: need type
+# is collected for K and E pupils; NSA covers "no specialist assessment yet").
+STATUSES_NEEDING_A_PRIMARY_NEED = frozenset({SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN})
+
+# Where it is decided to provide SEN support, the parents must be formally notified
+# (Code 6.43).
+STATUSES_NOTIFIED_TO_PARENTS = frozenset({SenStatus.SEN_SUPPORT})
+
+
+class YearGroup(models.IntegerChoices):
+    NURSERY = -1, "Nursery"
+    RECEPTION = 0, "Reception"
+    YEAR_1 = 1, "Year 1"
+    YEAR_2 = 2, "Year 2"
+    YEAR_3 = 3, "Year 3"
+    YEAR_4 = 4, "Year 4"
+    YEAR_5 = 5, "Year 5"
+    YEAR_6 = 6, "Year 6"
+    YEAR_7 = 7, "Year 7"
+    YEAR_8 = 8, "Year 8"
+    YEAR_9 = 9, "Year 9"
+    YEAR_10 = 10, "Year 10"
+    YEAR_11 = 11, "Year 11"
+    YEAR_12 = 12, "Year 12"
+    YEAR_13 = 13, "Year 13"

@@ -1,0 +1,67 @@
+"""Read models for the register. Every queryset here runs inside a school scope."""
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from apps.accounts.models import User
+from apps.schools.models import Membership
+from apps.schools.roles import ASSIGNED_PUPILS, OWN_CHILDREN, STAFF, WHOLE_REGISTER, Role
+
+from .models import Pupil, SenProvisionRecord
+
+
+
+def open_sen_record(pupil: Pupil) -> SenProvisionRecord | None:
+    return SenProvisionRecord.objects.filter(pupil=pupil, ended_on__isnull=True).first()
+
+
+def pupils_visible_to(membership: Membership) -> QuerySet[Pupil]:
+    """The pupils this member of the school may see: all of them for SENCO, head and trust
+    lead; the pupils they work with for teachers and TAs; their own children for parents."""
+    pupils = Pupil.objects.all()
+    if membership.role in WHOLE_REGISTER:
+        return pupils
+    if membership.role in ASSIGNED_PUPILS:
+        return pupils.filter(assignments__user_id=membership.user_id)
+    if membership.role in OWN_CHILDREN:
+        return pupils.filter(parent_links__parent_id=membership.user_id)
+    return pupils.none()
+
+
+def with_sen_status(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
+    """Annotate each pupil's current SEN status (from the open provision record) and the
+    date it began."""
+    open_record = SenProvisionRecord.objects.filter(pupil=OuterRef("pk"), ended_on__isnull=True)
+    return pupils.annotate(
+        sen_status=Subquery(open_record.values("status")[:1]),
+        sen_status_since=Subquery(open_record.values("started_on")[:1]),
+    )
+
+
+def register(membership: Membership) -> QuerySet[Pupil]:
+    """The register as this member sees it, with each pupil's current SEN status.
+    Filtering is RegisterFilter's job (apps/pupils/filters.py), shared by page and API."""
+    return with_sen_status(pupils_visible_to(membership)).order_by("last_name", "first_name", "pk")
+
+
+def search_pupils(pupils: QuerySet[Pupil], text: str) -> QuerySet[Pupil]:
+    query = Q()
+    for word in text.split():
+        query &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(upn__iexact=word.upper())
+        )
+    return pupils.filter(query)
+
+
+def school_staff(school, roles=STAFF) -> QuerySet[User]:
+    """People who hold one of these roles in the school (not school-owned rows)."""
+    return User.objects.filter(memberships__school=school, memberships__role__in=roles)
+
+
+def school_teachers_and_tas(school) -> QuerySet[User]:
+    return school_staff(school, {Role.TEACHER, Role.TEACHING_ASSISTANT, Role.SENCO})
+
+
+def school_parents(school) -> QuerySet[User]:
+    return school_staff(school, {Role.PARENT})

@@ -1,0 +1,98 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from .models import Pupil, SenProvisionRecord
+from .rules import SenStatus
+from .selectors import school_parents, school_teachers_and_tas
+
+
+def as_api_error(error: DjangoValidationError) -> ValidationError:
+    """A service's field-level ValidationError, as DRF's 400 with the same fields."""
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
+
+
+class SenProvisionRecordSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = SenProvisionRecord
+        fields = ["id", "status", "status_label", "started_on", "start_reason", "ended_on",
+                  "end_reason"]
+
+
+class SenStatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=SenStatus.choices)
+    on = serializers.DateField(help_text="The date the change takes effect.")
+    reason = serializers.CharField(max_length=500)
+
+
+class SchoolPeopleField(serializers.PrimaryKeyRelatedField):
+    """A user id that must belong to the request's school in a fitting role. The queryset is
+    built per request from the serializer context, never at import time."""
+
+    def __init__(self, *, people, **kwargs):
+        self.people = people
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.people(self.context["school"]).distinct()
+
+
+class PupilSerializer(serializers.ModelSerializer):
+    """A pupil on the register. ``staff`` and ``parents`` are user ids of people who belong
+    to this school; anyone else's id is rejected with a 400."""
+
+    sen_status = serializers.ChoiceField(
+        choices=SenStatus.choices,
+        default=SenStatus.NO_SEN,
+        help_text="Current SEN provision. Set on creation; change it with "
+        "POST .../pupils/{id}/sen-status/.",
+    )
+    sen_status_since = serializers.DateField(read_only=True)
+    need_areas = serializers.ListField(child=serializers.CharField(), read_only=True)
+    staff = SchoolPeopleField(many=True, required=False, people=school_teachers_and_tas)
+    parents = SchoolPeopleField(many=True, required=False, people=school_parents)
+
+    class Meta:
+        model = Pupil
+        fields = [
+            "id", "upn", "first_name", "last_name", "date_of_birth", "year_group",
+            "class_name", "primary_need", "secondary_need", "need_areas", "sen_status",
+            "sen_status_since", "staff", "parents",
+        ]
+        # Uniqueness of the UPN within the school is checked by the service, which knows
+        # the school; no validator here can see another school's rows.
+        validators = []
+        extra_kwargs = {"upn": {"validators": []}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["sen_status"].read_only = True
+        return fields
+
+    def create(self, validated_data):
+        from .services import pupil_create
+
+        try:
+            return pupil_create(
+                school=self.context["school"],
+                actor=self.context["request"].user,
+                **validated_data,
+            )
+        except DjangoValidationError as error:
+            raise as_api_error(error) from None
+
+    def update(self, instance, validated_data):
+        from .services import pupil_update
+
+        validated_data.pop("sen_status", None)
+        try:
+            return pupil_update(
+                pupil=instance, actor=self.context["request"].user, **validated_data
+            )
+        except DjangoValidationError as error:
+            raise as_api_error(error) from None

@@ -1,0 +1,212 @@
+"""Verbs that change the register. Each is atomic and validates everything before it
+writes, raising ``ValidationError`` with field-level messages: nothing is half-saved."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
+from .rules import STATUSES_NEEDING_A_PRIMARY_NEED, STATUSES_NOTIFIED_TO_PARENTS, SenStatus
+from .selectors import open_sen_record, school_parents, school_teachers_and_tas
+from .validators import normalise_upn
+
+PUPIL_FIELDS = (
+    "upn",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "year_group",
+    "class_name",
+    "primary_need",
+    "secondary_need",
+)
+
+
+def _check_pupil(pupil: Pupil, *, sen_status: str) -> None:
+    errors = {}
+    try:
+        pupil.full_clean(exclude=["school"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if pupil.date_of_birth and pupil.date_of_birth > timezone.localdate():
+        errors.setdefault("date_of_birth", []).append("Date of birth must be in the past.")
+    if sen_status in STATUSES_NEEDING_A_PRIMARY_NEED and not pupil.primary_need:
+        errors.setdefault("primary_need", []).append(
+            "Select the primary need: a pupil on SEN support or with an EHC plan has one "
+            "(choose 'no specialist assessment' if it is not yet known)."
+        )
+    if pupil.secondary_need and pupil.secondary_need == pupil.primary_need:
+        errors.setdefault("secondary_need", []).append(
+            "The secondary need must be different from the primary need."
+        )
+    if pupil.secondary_need and not pupil.primary_need:
+        errors.setdefault("secondary_need", []).append(
+            "Select a primary need before a secondary need."
+        )
+    if pupil.upn and Pupil.objects.filter(upn=pupil.upn).exclude(pk=pupil.pk).exists():
+        errors.setdefault("upn", []).append("Another pupil in this school already has this UPN.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_people(school, *, staff=None, parents=None) -> dict:
+    """Staff and parents must belong to this school in a fitting role. Another school's
+    people are rejected the same way as unknown ones."""
+    errors = {}
+    if staff is not None:
+        allowed = set(school_teachers_and_tas(school).values_list("pk", flat=True))
+        if any(user.pk not in allowed for user in staff):
+            errors["staff"] = ["Choose teachers or teaching assistants from this school."]
+    if parents is not None:
+        allowed = set(school_parents(school).values_list("pk", flat=True))
+        if any(user.pk not in allowed for user in parents):
+            errors["parents"] = ["Choose parents or carers who belong to this school."]
+    return errors
+
+
+@transaction.atomic
+def pupil_create(
+    *,
+    school,
+    actor,
+    sen_status: str = SenStatus.NO_SEN,
+    sen_status_since: datetime.date | None = None,
+    staff=(),
+    parents=(),
+    **fields,
+) -> Pupil:
+    fields["upn"] = normalise_upn(fields.get("upn", ""))
+    pupil = Pupil(school=school, **{k: v for k, v in fields.items() if k in PUPIL_FIELDS})
+    errors = {}
+    try:
+        _check_pupil(pupil, sen_status=sen_status)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if sen_status not in SenStatus.values:
+        errors["sen_status"] = ["Select N, K or E."]
+    errors.update(_check_people(school, staff=list(staff), parents=list(parents)))
+    if errors:
+        raise ValidationError(errors)
+    pupil.save()
+    record = SenProvisionRecord.objects.create(
+        school=school,
+        pupil=pupil,
+        status=sen_status,
+        started_on=sen_status_since or timezone.localdate(),
+        start_reason="Added to the register",
+        recorded_by=actor,
+    )
+    _set_people(pupil, staff=staff, parents=parents)
+    if sen_status in STATUSES_NOTIFIED_TO_PARENTS:
+        _notify_parents_after_commit(record)
+    return pupil
+
+
+@transaction.atomic
+def pupil_update(*, pupil: Pupil, actor, staff=None, parents=None, **fields) -> Pupil:
+    if "upn" in fields:
+        fields["upn"] = normalise_upn(fields["upn"])
+    for name, value in fields.items():
+        if name not in PUPIL_FIELDS:
+            raise TypeError(f"pupil_update() got an unexpected field {name!r}")
+        setattr(pupil, name, value)
+    record = open_sen_record(pupil)
+    errors = {}
+    try:
+        _check_pupil(pupil, sen_status=record.status if record else SenStatus.NO_SEN)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    errors.update(
+        _check_people(
+            pupil.school,
+            staff=None if staff is None else list(staff),
+            parents=None if parents is None else list(parents),
+        )
+    )
+    if errors:
+        raise ValidationError(errors)
+    pupil.save()
+    _set_people(pupil, staff=staff, parents=parents)
+    return pupil
+
+
+def _set_people(pupil: Pupil, *, staff=None, parents=None) -> None:
+    if staff is not None:
+        StaffAssignment.objects.filter(pupil=pupil).exclude(user__in=staff).delete()
+        have = set(StaffAssignment.objects.filter(pupil=pupil).values_list("user_id", flat=True))
+        StaffAssignment.objects.bulk_create(
+            StaffAssignment(school=pupil.school, pupil=pupil, user=user)
+            for user in staff
+            if user.pk not in have
+        )
+    if parents is not None:
+        ParentLink.objects.filter(pupil=pupil).exclude(parent__in=parents).delete()
+        have = set(ParentLink.objects.filter(pupil=pupil).values_list("parent_id", flat=True))
+        ParentLink.objects.bulk_create(
+            ParentLink(school=pupil.school, pupil=pupil, parent=user)
+            for user in parents
+            if user.pk not in have
+        )
+
+
+@transaction.atomic
+def sen_status_change(
+    *, pupil: Pupil, actor, status: str, on: datetime.date, reason: str
+) -> SenProvisionRecord:
+    """Close the pupil's open SEN provision record and open one with the new status.
+
+    One record is open at a time; the closed ones are the pupil's history.
+    """
+    current = (
+        SenProvisionRecord.objects.select_for_update()
+        .filter(pupil=pupil, ended_on__isnull=True)
+        .first()
+    )
+    errors = {}
+    if status not in SenStatus.values:
+        errors["status"] = ["Select N, K or E."]
+    elif current and current.status == status:
+        errors["status"] = [f"The pupil is already recorded as {current.get_status_display()}."]
+    if on is None:
+        errors["on"] = ["Enter the date the change takes effect."]
+    elif on > timezone.localdate():
+        errors["on"] = ["The date of the change cannot be in the future."]
+    elif current and on < current.started_on:
+        errors["on"] = [
+            f"The date must be on or after {current.started_on:%-d %B %Y}, when the "
+            "current status began."
+        ]
+    if not (reason or "").strip():
+        errors["reason"] = ["Enter the reason for the change."]
+    elif len(reason) > 500:
+        errors["reason"] = ["The reason must be 500 characters or fewer."]
+    if status in STATUSES_NEEDING_A_PRIMARY_NEED and not pupil.primary_need:
+        errors["status"] = errors.get("status", []) + [
+            "Record the pupil's primary need before placing them on SEN support or an "
+            "EHC plan."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if current:
+        current.ended_on = on
+        current.end_reason = reason.strip()
+        current.save(update_fields=["ended_on", "end_reason"])
+    record = SenProvisionRecord.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        status=status,
+        started_on=on,
+        start_reason=reason.strip(),
+        recorded_by=actor,
+    )
+    if status in STATUSES_NOTIFIED_TO_PARENTS:
+        _notify_parents_after_commit(record)
+    return record
+
+
+def _notify_parents_after_commit(record: SenProvisionRecord) -> None:
+    from .tasks import notify_parents_of_sen_support
+
+    notify_parents_of_sen_support.delay_on_commit(school_id=record.school_id, record_id=record.pk)

@@ -1,0 +1,14 @@
+"""Celery tasks for the register: thin wrappers over services."""
+
+from celery import shared_task
+
+from apps.schools.tasks import SchoolTask
+
+from . import notices
+
+
+@shared_task(base=SchoolTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_parents_of_sen_support(*, school_id: int, record_id: int) -> int:
+    """E-mail each linked parent the formal notice that their child now receives SEN
+    support (Code 6.43). Returns how many notices were sent by this run."""
+    return notices.send_sen_support_notices(record_id=record_id)

@@ -1,0 +1,23 @@
+"""The one door from a school in a URL to a school the user may act in."""
+
+from django.http import Http404
+
+from .models import Membership
+
+
+def access_school(user, slug: str) -> Membership:
+    """The user's membership of the school with this slug, or 404.
+
+    The same 404 answers "no such school" and "not your school", so the response never
+    confirms that another school exists.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such school.")
+    membership = (
+        Membership.objects.select_related("school", "school__trust")
+        .filter(user=user, school__slug=slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such school.")
+    return membership

@@ -1,0 +1,85 @@
+"""The base for every API view under /api/v1/schools/<school>/.
+
+``SchoolScopedViewSet`` authenticates, resolves the school to the caller's membership (or
+404), and runs the handler inside that school's scope. Subclasses may not override
+``get_queryset`` or ``get_object`` (checked when the class is defined): they say what the
+caller may see in ``visible_queryset()``, and the base does the rest.
+"""
+
+from contextlib import ExitStack
+
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+
+from .access import access_school
+from .models import Membership
+from .roles import Action, role_may
+from .tenancy import school_scope
+
+
+class SchoolScopedViewSet(viewsets.GenericViewSet):
+    # viewset action name -> the Action the caller's role must allow
+    required: dict[str, Action] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in ("get_queryset", "get_object"):
+            if name in cls.__dict__:
+                raise TypeError(
+                    f"{cls.__name__} overrides {name}; define visible_queryset() instead so "
+                    "every object passes through the school scope and the role's visibility."
+                )
+
+    def visible_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.visible_queryset()
+
+    def dispatch(self, request, *args, **kwargs):
+        with ExitStack() as self._scope_stack:
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        self.perform_authentication(request)
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        self.membership = access_school(request.user, kwargs["school"])
+        self.school = self.membership.school
+        self._scope_stack.enter_context(school_scope(self.school))
+        super().initial(request, *args, **kwargs)
+        needed = self.required.get(self.action)
+        if needed is not None and not role_may(self.membership.role, needed):
+            raise PermissionDenied(f"Your role cannot {needed.label}.")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "membership"):
+            context.update(school=self.school, membership=self.membership)
+        return context
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="school.slug")
+    name = serializers.CharField(source="school.name")
+    urn = serializers.CharField(source="school.urn")
+    la_name = serializers.CharField(source="school.la_name")
+    trust = serializers.CharField(source="school.trust.name", default=None)
+
+    class Meta:
+        model = Membership
+        fields = ["slug", "name", "urn", "la_name", "trust", "role"]
+
+
+class MySchoolsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The schools the caller belongs to, with their role in each."""
+
+    serializer_class = MembershipSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return (
+            Membership.objects.filter(user=self.request.user)
+            .select_related("school", "school__trust")
+            .order_by("school__name")
+        )

@@ -1,0 +1,88 @@
+"""Trusts, schools and memberships: who belongs where, in which role.
+
+Every row that belongs to a school inherits ``SchoolOwned``. Its default manager is a
+django-scopes ``ScopedManager``: a query made outside an active school scope raises
+``ScopeError`` instead of quietly returning every school's rows (fail closed), and inside a
+scope it returns only that school's rows. The scope is entered in exactly one place per
+entry point (see ``apps/schools/tenancy.py``).
+"""
+
+from django.conf import settings
+from django.db import models
+from django_scopes import ScopedManager
+
+from .roles import Role
+
+
+class Trust(models.Model):
+    """A multi-academy trust that runs several schools."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        NURSERY = "nursery", "Nursery"
+        PRIMARY = "primary", "Primary"
+        MIDDLE = "middle", "Middle"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SPECIAL = "special", "Special"
+        ALTERNATIVE_PROVISION = "ap", "Alternative provision"
+        POST_16 = "16_plus", "16 plus"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in web addresses.")
+    urn = models.CharField(
+        "URN", max_length=6, unique=True, help_text="Unique Reference Number, 6 digits."
+    )
+    la_code = models.CharField("LA code", max_length=3, help_text="Local authority number.")
+    la_name = models.CharField("local authority", max_length=120)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    trust = models.ForeignKey(
+        Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role in one school. A trust SEND lead holds one per school of the trust;
+    a parent holds one per school where they have a child."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "user"], name="one_role_per_school")
+        ]
+        ordering = ["school__name"]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} at {self.school}"
+
+
+class SchoolOwned(models.Model):
+    """Base for every row that belongs to a school. Queries are scoped to the active school
+    and refused when no school is active."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+
+    objects = ScopedManager(school="school")
+
+    class Meta:
+        abstract = True

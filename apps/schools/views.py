@@ -1,0 +1,47 @@
+"""The base for every page under /s/<school>/, and the school chooser."""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .access import access_school
+from .roles import Action, role_may
+from .tenancy import school_scope
+
+
+class SchoolView(LoginRequiredMixin):
+    """Resolve the school in the URL to the user's membership (or 404), check the role may
+    take ``action`` (or 403), and run the whole view — rendering included — inside that
+    school's scope. Pages get ``self.school`` and ``self.membership``."""
+
+    action: Action | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.membership = access_school(request.user, kwargs.pop("school"))
+        self.school = self.membership.school
+        request.membership = self.membership
+        if self.action is not None and not role_may(self.membership.role, self.action):
+            raise PermissionDenied(f"Your role cannot {self.action.label}.")
+        with school_scope(self.school):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(school=self.school, membership=self.membership)
+        return context
+
+
+@login_required
+def home(request):
+    """Where signing in lands: the only school, or a choice between several."""
+    memberships = list(request.user.memberships.select_related("school").order_by("school__name"))
+    if len(memberships) == 1:
+        return redirect(reverse("pupils:register", kwargs={"school": memberships[0].school.slug}))
+    return render(request, "schools/choose.html", {"memberships": memberships})

@@ -1,0 +1,63 @@
+"""GOV.UK Frontend patterns for Django forms: classes on widgets, error states, and
+carrying a service's field-level errors back onto the form (error-summary pattern)."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+WIDGET_CLASSES = {
+    forms.Select: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+    forms.CheckboxSelectMultiple: "",
+    forms.RadioSelect: "",
+}
+
+
+class GovukFormMixin:
+    """Give each widget its GOV.UK class, and its error class when the field has errors."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = next(
+                (c for kind, c in WIDGET_CLASSES.items() if isinstance(widget, kind)),
+                "govuk-input",
+            )
+            width = getattr(field, "govuk_width", "")
+            widget.attrs["class"] = " ".join(filter(None, [css, width]))
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self._field_id(name)}-hint"
+
+    def full_clean(self):
+        super().full_clean()
+        self._mark_errors()
+
+    def _mark_errors(self):
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                css = widget.attrs.get("class", "")
+                if css and "--error" not in css:
+                    base = css.split()[0]
+                    widget.attrs["class"] = f"{css} {base}--error"
+                hint = f"{self._field_id(name)}-hint " if self.fields[name].help_text else ""
+                widget.attrs["aria-describedby"] = f"{hint}{self._field_id(name)}-error"
+
+    def _field_id(self, name: str) -> str:
+        return self.auto_id % self.add_prefix(name) if self.auto_id else self.add_prefix(name)
+
+    def add_service_errors(self, error: ValidationError, field_map: dict[str, str] | None = None):
+        """Put a service's ValidationError on the form: each message on its field when the
+        form has it, otherwise at the top of the form."""
+        field_map = field_map or {}
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.message_dict.items():
+            target = field_map.get(name, name)
+            if target == NON_FIELD_ERRORS or target not in self.fields:
+                target = None
+            for message in messages:
+                self.add_error(target, message)
+        self._mark_errors()
