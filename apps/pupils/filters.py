@@ -18,8 +18,8 @@ class RegisterFilter(django_filters.FilterSet):
     sen_status = django_filters.ChoiceFilter(
         label="SEN status", choices=SenStatus.choices, empty_label="Any status"
     )
-    year_group = django_filters.TypedChoiceFilter(
-        label="Year group", choices=YearGroup.choices, coerce=int, empty_label="Any year"
+    year_group = django_filters.ChoiceFilter(
+        label="Year group", choices=YearGroup.choices, empty_label="Any year"
     )
     need_area = django_filters.ChoiceFilter(
         label="Area of need",

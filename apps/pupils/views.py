@@ -19,7 +19,7 @@ from .rules import SenStatus
 
 
 class RegisterView(SchoolView, TemplateView):
-    action = Action.VIEW_REGISTER
+    action = Action.VIEW_PUPILS
     template_name = "pupils/register.html"
     page_size = 50
 
@@ -41,12 +41,15 @@ class RegisterView(SchoolView, TemplateView):
 
 
 class PupilView(SchoolView, TemplateView):
-    action = Action.VIEW_REGISTER
+    action = Action.VIEW_PUPILS
     template_name = "pupils/pupil_detail.html"
+
+    def resolve_objects(self, *, pupil_id):
+        self.pupil = access_pupil(self.membership, pupil_id)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        pupil = access_pupil(self.membership, self.kwargs["pupil_id"])
+        pupil = self.pupil
         context.update(
             pupil=pupil,
             sen_history=SenProvisionRecord.objects.filter(pupil=pupil).select_related(
@@ -88,16 +91,14 @@ class PupilEditView(SchoolView, FormView):
     template_name = "pupils/pupil_form.html"
     form_class = PupilForm
 
-    def dispatch_pupil(self):
-        if not hasattr(self, "pupil"):
-            self.pupil = access_pupil(self.membership, self.kwargs["pupil_id"])
-        return self.pupil
+    def resolve_objects(self, *, pupil_id):
+        self.pupil = access_pupil(self.membership, pupil_id)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"school": self.school}
 
     def get_initial(self):
-        pupil = self.dispatch_pupil()
+        pupil = self.pupil
         initial = {name: getattr(pupil, name) for name in services.PUPIL_FIELDS}
         initial["date_of_birth"] = pupil.date_of_birth.isoformat()
         initial["staff"] = list(pupil.staff.all())
@@ -105,10 +106,10 @@ class PupilEditView(SchoolView, FormView):
         return initial
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"pupil": self.dispatch_pupil()}
+        return super().get_context_data(**kwargs) | {"pupil": self.pupil}
 
     def form_valid(self, form):
-        pupil = self.dispatch_pupil()
+        pupil = self.pupil
         try:
             services.pupil_update(pupil=pupil, actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -123,16 +124,14 @@ class SenStatusChangeView(SchoolView, FormView):
     template_name = "pupils/sen_status_form.html"
     form_class = SenStatusForm
 
-    def dispatch_pupil(self):
-        if not hasattr(self, "pupil"):
-            self.pupil = access_pupil(self.membership, self.kwargs["pupil_id"])
-        return self.pupil
+    def resolve_objects(self, *, pupil_id):
+        self.pupil = access_pupil(self.membership, pupil_id)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"pupil": self.dispatch_pupil()}
+        return super().get_context_data(**kwargs) | {"pupil": self.pupil}
 
     def form_valid(self, form):
-        pupil = self.dispatch_pupil()
+        pupil = self.pupil
         try:
             record = services.sen_status_change(pupil=pupil, actor=self.request.user,
                                                 **form.cleaned_data)

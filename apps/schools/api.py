@@ -36,6 +36,11 @@ class SchoolScopedViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return self.visible_queryset()
 
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = super().get_object()
+        return self._object
+
     def dispatch(self, request, *args, **kwargs):
         with ExitStack() as self._scope_stack:
             return super().dispatch(request, *args, **kwargs)
@@ -48,6 +53,8 @@ class SchoolScopedViewSet(viewsets.GenericViewSet):
         self.school = self.membership.school
         self._scope_stack.enter_context(school_scope(self.school))
         super().initial(request, *args, **kwargs)
+        if self.detail:
+            self.get_object()  # 404 for anything the caller may not see, before any 403
         needed = self.required.get(self.action)
         if needed is not None and not role_may(self.membership.role, needed):
             raise PermissionDenied(f"Your role cannot {needed.label}.")

@@ -22,14 +22,15 @@ STAFF = WHOLE_REGISTER | ASSIGNED_PUPILS
 
 
 class Action(models.TextChoices):
-    VIEW_REGISTER = "view_register", "see the SEN register"
+    VIEW_PUPILS = "view_pupils", "see pupils"
     ADD_PUPIL = "add_pupil", "add a pupil"
     EDIT_PUPIL = "edit_pupil", "change a pupil's details and needs"
     CHANGE_SEN_STATUS = "change_sen_status", "move a pupil on or off the SEN register"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
-    Action.VIEW_REGISTER: STAFF,
+    # Everyone sees pupils, but only those their role may see (pupils/selectors.py).
+    Action.VIEW_PUPILS: STAFF | OWN_CHILDREN,
     Action.ADD_PUPIL: frozenset({Role.SENCO}),
     Action.EDIT_PUPIL: frozenset({Role.SENCO}),
     # The SENCO manages the register (Code 6.88-6.90).

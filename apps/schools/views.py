@@ -12,11 +12,18 @@ from .tenancy import school_scope
 
 
 class SchoolView(LoginRequiredMixin):
-    """Resolve the school in the URL to the user's membership (or 404), check the role may
-    take ``action`` (or 403), and run the whole view — rendering included — inside that
-    school's scope. Pages get ``self.school`` and ``self.membership``."""
+    """Resolve the school in the URL to the user's membership (or 404), then the objects in
+    the URL (``resolve_objects``: 404 for anything the member may not see), then check the
+    role may take ``action`` (or 403), and run the whole view — rendering included —
+    inside that school's scope. Pages get ``self.school`` and ``self.membership``.
+
+    Objects are resolved before the role is checked, so a 403 is only ever given about
+    something the person can already see; everything else is the same 404."""
 
     action: Action | None = None
+
+    def resolve_objects(self, **kwargs):
+        """Turn ids in the URL into objects through their access functions."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -24,9 +31,10 @@ class SchoolView(LoginRequiredMixin):
         self.membership = access_school(request.user, kwargs.pop("school"))
         self.school = self.membership.school
         request.membership = self.membership
-        if self.action is not None and not role_may(self.membership.role, self.action):
-            raise PermissionDenied(f"Your role cannot {self.action.label}.")
         with school_scope(self.school):
+            self.resolve_objects(**kwargs)
+            if self.action is not None and not role_may(self.membership.role, self.action):
+                raise PermissionDenied(f"Your role cannot {self.action.label}.")
             response = super().dispatch(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()

@@ -1,0 +1,107 @@
+"""Shared fixtures. Tests always have two schools: what belongs to one must never be seen
+from the other."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.pupils.rules import NeedType, SenStatus
+from apps.schools.roles import Role
+from apps.schools.tenancy import school_scope
+
+from .factories import (
+    MembershipFactory,
+    ParentLinkFactory,
+    PupilFactory,
+    SchoolFactory,
+    StaffAssignmentFactory,
+    TrustFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class SchoolWorld:
+    school: object
+    people: dict = field(default_factory=dict)
+    pupils: list = field(default_factory=list)
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["people"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def pupil(self):
+        return self.pupils[0]
+
+
+def build_school(trust, name: str) -> SchoolWorld:
+    school = SchoolFactory(name=name, trust=trust)
+    world = SchoolWorld(school=school)
+    for role in (Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT, Role.HEAD, Role.PARENT):
+        user = UserFactory(email=f"{role}@{school.slug}.example")
+        MembershipFactory(user=user, school=school, role=role)
+        world.people[role.value] = user
+    world.people["senco"] = world.people[Role.SENCO.value]
+    # Three pupils: one the teacher and TA work with, whose parent is the school's parent;
+    # one on SEN support they do not work with; one with no SEN.
+    taught = PupilFactory(school=school, primary_need=NeedType.SLCN, year_group=3,
+                          sen_status=SenStatus.SEN_SUPPORT)
+    other = PupilFactory(school=school, primary_need=NeedType.SEMH, year_group=5,
+                         sen_status=SenStatus.SEN_SUPPORT)
+    no_sen = PupilFactory(school=school, year_group=5)
+    StaffAssignmentFactory(pupil=taught, user=world.people[Role.TEACHER.value])
+    StaffAssignmentFactory(pupil=taught, user=world.people[Role.TEACHING_ASSISTANT.value])
+    ParentLinkFactory(pupil=taught, parent=world.people[Role.PARENT.value])
+    world.pupils = [taught, other, no_sen]
+    return world
+
+
+@pytest.fixture
+def trust(db):
+    return TrustFactory(name="Test Trust")
+
+
+@pytest.fixture
+def school_a(trust):
+    return build_school(trust, "Alder School")
+
+
+@pytest.fixture
+def school_b(trust):
+    return build_school(trust, "Birch School")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def as_user(client):
+    """Sign the page client in as a user: ``as_user(person)``."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def api_as(api):
+    def sign_in(user):
+        api.force_authenticate(user)
+        return api
+
+    return sign_in
+
+
+@pytest.fixture
+def in_school():
+    """Run a block inside a school's scope: ``with in_school(school): ...``."""
+    return school_scope
+
