@@ -1,6 +1,7 @@
 """Shared fixtures. Tests always have two schools: what belongs to one must never be seen
 from the other."""
 
+import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -105,3 +106,22 @@ def in_school():
     """Run a block inside a school's scope: ``with in_school(school): ...``."""
     return school_scope
 
+
+
+def require(kind: str, available: bool, why: str) -> None:
+    """Skip a test whose service is missing — or fail it when the run demands the service
+    (``.ci/run`` sets REQUIRE_POSTGRES, REQUIRE_WORKER and REQUIRE_BROWSER)."""
+    if available:
+        return
+    if os.environ.get(f"REQUIRE_{kind.upper()}"):
+        pytest.fail(f"{why} (REQUIRE_{kind.upper()} is set)")
+    pytest.skip(why)
+
+
+@pytest.fixture
+def postgres(db):
+    from django.db import connection
+
+    require("postgres", connection.vendor == "postgresql",
+            "needs PostgreSQL: set DATABASE_URL to run it")
+    return connection

@@ -37,7 +37,7 @@ class PupilViewSet(
     }
 
     def visible_queryset(self):
-        return selectors.register(self.membership).prefetch_related("assignments", "parent_links")
+        return selectors.register(self.membership).prefetch_related("staff", "parents")
 
     def perform_create(self, serializer):
         pupil = serializer.save()
