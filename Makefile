@@ -13,8 +13,8 @@ run: setup migrate demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
-	$(BIN)/python manage.py check --fail-level WARNING
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=check-only $(BIN)/python manage.py check --fail-level WARNING
+	SECRET_KEY=check-only $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed static/build/app.css

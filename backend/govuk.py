@@ -24,10 +24,22 @@ class GovukFormMixin:
                 (c for kind, c in WIDGET_CLASSES.items() if isinstance(widget, kind)),
                 "govuk-input",
             )
+            if field.required and field.error_messages.get("required") == (
+                forms.Field.default_error_messages["required"]
+            ):
+                field.error_messages["required"] = self._required_message(field)
             width = getattr(field, "govuk_width", "")
             widget.attrs["class"] = " ".join(filter(None, [css, width]))
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"{self._field_id(name)}-hint"
+
+    @staticmethod
+    def _required_message(field) -> str:
+        """GOV.UK style: say what to do, naming the thing ("Enter a first name")."""
+        label = str(field.label or "").strip()
+        if isinstance(field.widget, (forms.Select, forms.RadioSelect, forms.CheckboxInput)):
+            return f"Select {label[:1].lower() + label[1:]}" if label else "Select an option"
+        return f"Enter {label[:1].lower() + label[1:]}" if label else "Enter a value"
 
     def full_clean(self):
         super().full_clean()

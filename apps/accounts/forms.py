@@ -13,5 +13,7 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "E-mail address"
+        # No autofocus: it skips screen-reader users past the page's heading and links.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update(autocomplete="email", spellcheck="false")
         self.fields["password"].widget.attrs.update(autocomplete="current-password")

@@ -9,7 +9,7 @@ from apps.schools.roles import Action
 
 from . import selectors, services
 from .filters import RegisterFilter
-from .models import SenProvisionRecord
+from .models import Pupil, SenProvisionRecord
 from .serializers import (
     PupilSerializer,
     SenProvisionRecordSerializer,
@@ -27,6 +27,7 @@ class PupilViewSet(
 ):
     """The SEN register of one school, as the caller may see it."""
 
+    model = Pupil
     serializer_class = PupilSerializer
     filterset_class = RegisterFilter
     required = {

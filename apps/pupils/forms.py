@@ -4,6 +4,7 @@ from backend.govuk import GovukFormMixin
 
 from .rules import NeedType, SenStatus, YearGroup
 from .selectors import school_parents, school_teachers_and_tas
+from .validators import validate_upn
 
 NEED_CHOICES = [("", "None recorded")] + NeedType.choices
 
@@ -12,16 +13,20 @@ class PupilForm(GovukFormMixin, forms.Form):
     upn = forms.CharField(
         label="UPN",
         max_length=20,
+        validators=[validate_upn],
+        error_messages={"required": "Enter the UPN"},
         help_text="Unique Pupil Number: 13 characters starting with a letter, for example "
         "B801200005001.",
     )
     upn.govuk_width = "govuk-input--width-20"
-    first_name = forms.CharField(max_length=100)
-    last_name = forms.CharField(max_length=100)
+    first_name = forms.CharField(max_length=100,
+                                 error_messages={"required": "Enter a first name"})
+    last_name = forms.CharField(max_length=100, error_messages={"required": "Enter a last name"})
     date_of_birth = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="For example, 27 March 2017.",
-        error_messages={"invalid": "Enter the date of birth as a real date."},
+        error_messages={"invalid": "Enter the date of birth as a real date.",
+                        "required": "Enter the date of birth"},
     )
     date_of_birth.govuk_width = "govuk-input--width-10"
     year_group = forms.TypedChoiceField(choices=YearGroup.choices, coerce=int)

@@ -1,0 +1,109 @@
+"""Journeys in a real browser: signing in with the keyboard, the register, a pupil, the
+error summary, and isolation. Every page visited passes axe-core."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, user, axe=None):
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_title(re.compile("Sign in"))
+    if axe:
+        axe(page)
+    # Keyboard only: the skip link comes first, then the form.
+    page.keyboard.press("Tab")
+    expect(page.locator(".govuk-skip-link")).to_be_focused()
+    page.get_by_label("E-mail address").focus()
+    page.keyboard.type(user.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).not_to_have_url(re.compile("sign-in"))
+
+
+def test_a_senco_signs_in_and_works_through_the_register(page, live_server, school_a,
+                                                         school_b, axe):
+    sign_in(page, live_server, school_a.senco, axe)
+    expect(page.get_by_role("heading", level=1)).to_have_text("SEN register")
+    expect(page.get_by_text("3 pupils")).to_be_visible()
+    axe(page)
+
+    page.get_by_label("SEN status").select_option("K")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("2 pupils")).to_be_visible()
+    for pupil in school_b.pupils:
+        expect(page.get_by_text(pupil.upn)).to_have_count(0)
+    axe(page)
+
+    pupil = school_a.pupil
+    page.get_by_role("link", name=f"{pupil.last_name}, {pupil.first_name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(pupil.full_name)
+    axe(page)
+
+    page.get_by_role("link", name="Change SEN status").click()
+    axe(page)
+    page.get_by_role("button", name="Save SEN status").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # GOV.UK Frontend moves focus to the summary
+    axe(page)
+    page.get_by_label("No special educational needs").check()
+    page.get_by_label("Date the change takes effect").fill("2025-03-01")
+    page.get_by_label("Reason").fill("Progress now in line with peers")
+    page.get_by_role("button", name="Save SEN status").click()
+    expect(page.get_by_text("is now recorded as No special educational needs")).to_be_visible()
+    axe(page)
+
+
+def test_adding_a_pupil_with_mistakes_shows_every_problem(page, live_server, school_a, axe):
+    sign_in(page, live_server, school_a.senco)
+    page.goto(f"{live_server.url}/s/{school_a.school.slug}/pupils/new/")
+    axe(page)
+    page.get_by_label("UPN").fill("A801200005001")
+    page.get_by_role("button", name="Add pupil").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("check letter")
+    expect(summary).to_contain_text("Enter a first name")
+    axe(page)
+    summary.get_by_role("link", name=re.compile("check letter")).click()
+    expect(page.get_by_label("UPN")).to_be_focused()
+
+
+def test_a_teacher_cannot_open_a_pupil_of_another_school(page, live_server, school_a,
+                                                        school_b, axe):
+    sign_in(page, live_server, school_a.teacher)
+    expect(page.get_by_role("heading", level=1)).to_have_text("SEN register")
+    expect(page.get_by_text(school_a.pupils[1].upn)).to_have_count(0)  # not taught
+    axe(page)
+    other = school_b.pupil
+    response = page.goto(f"{live_server.url}/s/{school_b.school.slug}/pupils/{other.pk}/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.get_by_text(other.last_name)).to_have_count(0)
+    axe(page)
+    response = page.goto(f"{live_server.url}/s/{school_a.school.slug}/pupils/{other.pk}/")
+    assert response.status == 404
+
+
+def test_a_parent_at_two_schools_chooses_and_sees_only_their_child(page, live_server,
+                                                                   school_a, school_b, axe):
+    from apps.schools.models import Membership
+    from tests.factories import ParentLinkFactory
+
+    parent = school_a.parent
+    Membership.objects.create(user=parent, school=school_b.school, role="parent")
+    ParentLinkFactory(pupil=school_b.pupils[1], parent=parent)
+    sign_in(page, live_server, parent)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a school")
+    axe(page)
+    page.get_by_role("link", name=school_b.school.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your children")
+    expect(page.get_by_text("1 pupil")).to_be_visible()
+    expect(page.get_by_text(school_b.pupils[1].upn)).to_be_visible()
+    axe(page)

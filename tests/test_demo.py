@@ -1,0 +1,39 @@
+"""The demo data loads, prints the logins, and a second run duplicates nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from apps.accounts.models import User
+from apps.pupils.models import Pupil, SenProvisionRecord
+from apps.schools.models import Membership, School
+from apps.schools.roles import Role
+from apps.schools.tenancy import dangerously_all_schools
+
+pytestmark = pytest.mark.django_db
+
+
+def totals():
+    with dangerously_all_schools():
+        return (School.objects.count(), User.objects.count(), Membership.objects.count(),
+                Pupil.objects.count(), SenProvisionRecord.objects.count())
+
+
+def test_demo_data_is_complete_and_idempotent():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    first = totals()
+    call_command("load_demo", stdout=io.StringIO())
+    assert totals() == first
+    schools, users, memberships, pupils, records = first
+    assert schools == 2 and 35 <= pupils <= 45 and records > pupils
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    parent = User.objects.get(email="parent@example.com")
+    assert parent.memberships.count() == 2
+    with dangerously_all_schools():
+        children = Pupil.objects.filter(parent_links__parent=parent)
+        assert sorted(children.values_list("school__slug", flat=True)) == [
+            "oakfield-primary", "riverside-academy"]
+    text = out.getvalue()
+    assert "senco@oakfield.example" in text and "demo-password-2026" in text
