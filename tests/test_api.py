@@ -38,9 +38,12 @@ def test_a_token_signs_in_to_the_api(api, school_a):
     (400, lambda api, w: api.post(f"/api/v1/schools/{w.school.slug}/pupils/", {},
                                   format="json")),
     (405, lambda api, w: api.delete(f"/api/v1/schools/{w.school.slug}/pupils/{w.pupil.pk}/")),
+    (403, lambda api, w: api.post(f"/api/v1/schools/{w.school.slug}/pupils/", {},
+                                  format="json")),
 ])
 def test_every_error_has_the_same_shape(status, make, school_a, api_as):
-    response = make(api_as(school_a.senco), school_a)
+    user = school_a.teacher if status == 403 else school_a.senco
+    response = make(api_as(user), school_a)
     assert response.status_code == status
     body = response.json()
     assert set(body) == {"type", "errors"}

@@ -47,7 +47,11 @@ class SchoolScopedViewSet(viewsets.GenericViewSet):
 
     def dispatch(self, request, *args, **kwargs):
         with ExitStack() as self._scope_stack:
-            return super().dispatch(request, *args, **kwargs)
+            response = super().dispatch(request, *args, **kwargs)
+            # Render inside the scope too: nothing about the response is left lazy.
+            if getattr(response, "accepted_renderer", None) and not response.is_rendered:
+                response.render()
+            return response
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)
