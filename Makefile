@@ -13,6 +13,7 @@ run: setup migrate demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
+	$(BIN)/ruff check .
 	SECRET_KEY=check-only $(BIN)/python manage.py check --fail-level WARNING
 	SECRET_KEY=check-only $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -9,7 +9,6 @@ from apps.schools.roles import ASSIGNED_PUPILS, OWN_CHILDREN, STAFF, WHOLE_REGIS
 from .models import Pupil, SenProvisionRecord
 
 
-
 def open_sen_record(pupil: Pupil) -> SenProvisionRecord | None:
     return SenProvisionRecord.objects.filter(pupil=pupil, ended_on__isnull=True).first()
 

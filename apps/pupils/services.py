@@ -133,22 +133,22 @@ def pupil_update(*, pupil: Pupil, actor, staff=None, parents=None, **fields) -> 
 
 
 def _set_people(pupil: Pupil, *, staff=None, parents=None) -> None:
+    """Make the pupil's staff and parent links exactly these people (None: leave as is)."""
     if staff is not None:
-        StaffAssignment.objects.filter(pupil=pupil).exclude(user__in=staff).delete()
-        have = set(StaffAssignment.objects.filter(pupil=pupil).values_list("user_id", flat=True))
-        StaffAssignment.objects.bulk_create(
-            StaffAssignment(school=pupil.school, pupil=pupil, user=user)
-            for user in staff
-            if user.pk not in have
-        )
+        _sync_links(StaffAssignment, pupil, "user", staff)
     if parents is not None:
-        ParentLink.objects.filter(pupil=pupil).exclude(parent__in=parents).delete()
-        have = set(ParentLink.objects.filter(pupil=pupil).values_list("parent_id", flat=True))
-        ParentLink.objects.bulk_create(
-            ParentLink(school=pupil.school, pupil=pupil, parent=user)
-            for user in parents
-            if user.pk not in have
-        )
+        _sync_links(ParentLink, pupil, "parent", parents)
+
+
+def _sync_links(link_model, pupil: Pupil, person_field: str, people) -> None:
+    links = link_model.objects.filter(pupil=pupil)
+    links.exclude(**{f"{person_field}__in": people}).delete()
+    have = set(links.values_list(f"{person_field}_id", flat=True))
+    link_model.objects.bulk_create(
+        link_model(school=pupil.school, pupil=pupil, **{person_field: person})
+        for person in people
+        if person.pk not in have
+    )
 
 
 @transaction.atomic

@@ -1,21 +1,18 @@
 """Register pages. Thin: parse, call a selector or service, render."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import FormView, RedirectView, TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from apps.schools.roles import Action, role_may
-from apps.schools.views import SchoolView
+from apps.schools.views import SchoolView, ServiceFormView
 
 from . import selectors, services
 from .access import access_pupil
 from .filters import RegisterFilter
 from .forms import NewPupilForm, PupilForm, SenStatusForm
 from .models import SenProvisionRecord
-from .rules import SenStatus
+from .rules import STATUSES_NOTIFIED_TO_PARENTS
 
 
 class RegisterView(SchoolView, TemplateView):
@@ -40,18 +37,24 @@ class RegisterView(SchoolView, TemplateView):
         return context
 
 
-class PupilView(SchoolView, TemplateView):
-    action = Action.VIEW_PUPILS
-    template_name = "pupils/pupil_detail.html"
+class PupilPage:
+    """A page about one pupil: the pupil in the URL goes through access_pupil (or 404)."""
 
     def resolve_objects(self, *, pupil_id):
         self.pupil = access_pupil(self.membership, pupil_id)
 
     def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"pupil": self.pupil}
+
+
+class PupilView(PupilPage, SchoolView, TemplateView):
+    action = Action.VIEW_PUPILS
+    template_name = "pupils/pupil_detail.html"
+
+    def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pupil = self.pupil
         context.update(
-            pupil=pupil,
             sen_history=SenProvisionRecord.objects.filter(pupil=pupil).select_related(
                 "recorded_by"
             ),
@@ -67,7 +70,7 @@ def pupil_url(school, pupil):
     return reverse("pupils:pupil", kwargs={"school": school.slug, "pupil_id": pupil.pk})
 
 
-class PupilCreateView(SchoolView, FormView):
+class PupilCreateView(ServiceFormView):
     action = Action.ADD_PUPIL
     template_name = "pupils/pupil_form.html"
     form_class = NewPupilForm
@@ -75,74 +78,44 @@ class PupilCreateView(SchoolView, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"school": self.school}
 
-    def form_valid(self, form):
-        try:
-            pupil = services.pupil_create(school=self.school, actor=self.request.user,
-                                          **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{pupil.full_name} has been added to the register.")
-        return redirect(pupil_url(self.school, pupil))
+    def perform(self, data):
+        pupil = services.pupil_create(school=self.school, actor=self.request.user, **data)
+        return pupil_url(self.school, pupil), f"{pupil.full_name} has been added to the register."
 
 
-class PupilEditView(SchoolView, FormView):
+class PupilEditView(PupilPage, ServiceFormView):
     action = Action.EDIT_PUPIL
     template_name = "pupils/pupil_form.html"
     form_class = PupilForm
-
-    def resolve_objects(self, *, pupil_id):
-        self.pupil = access_pupil(self.membership, pupil_id)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"school": self.school}
 
     def get_initial(self):
-        pupil = self.pupil
-        initial = {name: getattr(pupil, name) for name in services.PUPIL_FIELDS}
-        initial["date_of_birth"] = pupil.date_of_birth.isoformat()
-        initial["staff"] = list(pupil.staff.all())
-        initial["parents"] = list(pupil.parents.all())
+        initial = {name: getattr(self.pupil, name) for name in services.PUPIL_FIELDS}
+        initial["date_of_birth"] = self.pupil.date_of_birth.isoformat()
+        initial["staff"] = list(self.pupil.staff.all())
+        initial["parents"] = list(self.pupil.parents.all())
         return initial
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"pupil": self.pupil}
-
-    def form_valid(self, form):
-        pupil = self.pupil
-        try:
-            services.pupil_update(pupil=pupil, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{pupil.full_name}'s details have been saved.")
-        return redirect(pupil_url(self.school, pupil))
+    def perform(self, data):
+        services.pupil_update(pupil=self.pupil, actor=self.request.user, **data)
+        return pupil_url(self.school, self.pupil), (
+            f"{self.pupil.full_name}'s details have been saved.")
 
 
-class SenStatusChangeView(SchoolView, FormView):
+class SenStatusChangeView(PupilPage, ServiceFormView):
     action = Action.CHANGE_SEN_STATUS
     template_name = "pupils/sen_status_form.html"
     form_class = SenStatusForm
 
-    def resolve_objects(self, *, pupil_id):
-        self.pupil = access_pupil(self.membership, pupil_id)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"pupil": self.pupil}
-
-    def form_valid(self, form):
+    def perform(self, data):
         pupil = self.pupil
-        try:
-            record = services.sen_status_change(pupil=pupil, actor=self.request.user,
-                                                **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
+        record = services.sen_status_change(pupil=pupil, actor=self.request.user, **data)
         text = f"{pupil.full_name} is now recorded as {record.get_status_display()}."
-        if record.status == SenStatus.SEN_SUPPORT and pupil.parent_links.exists():
-            text += " Their parents are being sent the formal notice of SEN support."
-        messages.success(self.request, text)
-        return redirect(pupil_url(self.school, pupil))
+        if record.status in STATUSES_NOTIFIED_TO_PARENTS and pupil.parent_links.exists():
+            text += " Their parents and carers are being sent the formal notice of SEN support."
+        return pupil_url(self.school, pupil), text
 
 
 class SchoolHomeView(SchoolView, RedirectView):

@@ -1,10 +1,12 @@
 """The base for every page under /s/<school>/, and the school chooser."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.generic import FormView
 
 from .access import access_school
 from .roles import Action, role_may
@@ -44,6 +46,24 @@ class SchoolView(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         context.update(school=self.school, membership=self.membership)
         return context
+
+
+class ServiceFormView(SchoolView, FormView):
+    """A form whose cleaned data goes to a service. ``perform`` returns where to go next
+    and what to tell the user; a ValidationError from the service comes back onto the form
+    (error summary, field by field) and nothing is saved."""
+
+    def perform(self, data) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            url, message = self.perform(form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(url)
 
 
 @login_required

@@ -110,7 +110,7 @@ class Command(BaseCommand):
                     made = self.pupils(school, spec, people, parent, seed + number, today)
                 self.stdout.write(f"{school.name}: {made} pupils added "
                                   f"({Pupil.objects.with_scope(school=school).count()} in all)")
-        self.stdout.write("\nDemo logins (password for all: %s)" % PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {PASSWORD})")
         for label, email in logins:
             self.stdout.write(f"  {email:40} {label}")
         self.stdout.write("Sign in as the SENCO first: senco@oakfield.example\n")
