@@ -4,6 +4,7 @@ from the other."""
 import os
 from dataclasses import dataclass, field
 
+import factory.random
 import pytest
 from rest_framework.test import APIClient
 
@@ -20,6 +21,9 @@ from .factories import (
     TrustFactory,
     UserFactory,
 )
+
+# Generated names are the same on every run, so a failure can be reproduced.
+factory.random.reseed_random("graduated-approach")
 
 
 @dataclass

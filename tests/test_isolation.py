@@ -34,7 +34,8 @@ def test_pages_of_another_school_are_not_found(url, role, school_a, school_b, as
     for pupil in school_b.pupils:
         response = client.get(url.format(school=school_b.school.slug, pupil=pupil.pk))
         assert response.status_code == 404
-        assert pupil.last_name not in response.content.decode()
+        assert pupil.upn not in response.content.decode()
+        assert pupil.full_name not in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -85,7 +85,8 @@ def test_a_teacher_cannot_open_a_pupil_of_another_school(page, live_server, scho
     response = page.goto(f"{live_server.url}/s/{school_b.school.slug}/pupils/{other.pk}/")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
-    expect(page.get_by_text(other.last_name)).to_have_count(0)
+    expect(page.get_by_text(other.upn)).to_have_count(0)
+    expect(page.get_by_text(other.full_name)).to_have_count(0)
     axe(page)
     response = page.goto(f"{live_server.url}/s/{school_a.school.slug}/pupils/{other.pk}/")
     assert response.status == 404
