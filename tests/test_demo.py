@@ -1,6 +1,7 @@
 """The demo data loads, prints the logins, and a second run duplicates nothing."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -36,4 +37,6 @@ def test_demo_data_is_complete_and_idempotent():
         assert sorted(children.values_list("school__slug", flat=True)) == [
             "oakfield-primary", "riverside-academy"]
     text = out.getvalue()
+    printed = [int(n) for n in re.findall(r"\((\d+) in all\)", text)]
+    assert sum(printed) == pupils  # counted inside each school's scope
     assert "senco@oakfield.example" in text and "demo-password-2026" in text

@@ -4,7 +4,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from apps.accounts.models import User
 from apps.schools.models import Membership
-from apps.schools.roles import ASSIGNED_PUPILS, OWN_CHILDREN, STAFF, WHOLE_REGISTER, Role
+from apps.schools.roles import ASSIGNED_PUPILS, OWN_CHILDREN, WHOLE_REGISTER, Role
 
 from .models import Pupil, SenProvisionRecord
 
@@ -53,14 +53,14 @@ def search_pupils(pupils: QuerySet[Pupil], text: str) -> QuerySet[Pupil]:
     return pupils.filter(query)
 
 
-def school_staff(school, roles=STAFF) -> QuerySet[User]:
-    """People who hold one of these roles in the school (not school-owned rows)."""
+def school_members(school, roles) -> QuerySet[User]:
+    """People who hold one of these roles in the school (users are not school-owned)."""
     return User.objects.filter(memberships__school=school, memberships__role__in=roles)
 
 
 def school_teachers_and_tas(school) -> QuerySet[User]:
-    return school_staff(school, {Role.TEACHER, Role.TEACHING_ASSISTANT, Role.SENCO})
+    return school_members(school, {Role.TEACHER, Role.TEACHING_ASSISTANT, Role.SENCO})
 
 
 def school_parents(school) -> QuerySet[User]:
-    return school_staff(school, {Role.PARENT})
+    return school_members(school, {Role.PARENT})

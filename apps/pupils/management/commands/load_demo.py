@@ -108,8 +108,8 @@ class Command(BaseCommand):
                     logins.append((f"{role.label}, {school.name}", person.email))
                 with school_scope(school):
                     made = self.pupils(school, spec, people, parent, seed + number, today)
-                self.stdout.write(f"{school.name}: {made} pupils added "
-                                  f"({Pupil.objects.with_scope(school=school).count()} in all)")
+                    total = Pupil.objects.count()
+                self.stdout.write(f"{school.name}: {made} pupils added ({total} in all)")
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD})")
         for label, email in logins:
             self.stdout.write(f"  {email:40} {label}")
