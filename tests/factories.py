@@ -128,3 +128,16 @@ class ParentLinkFactory(ScopedFactory):
     school = factory.SelfAttribute("pupil.school")
     pupil = factory.SubFactory(PupilFactory)
     parent = factory.SubFactory(UserFactory)
+
+
+class ProvisionTypeFactory(ScopedFactory):
+    class Meta:
+        model = "plans.ProvisionType"
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Intervention {n}")
+    need_area = "communication"
+    staff_type = "ta"
+    usual_group_size = 3
+    usual_sessions_per_week = 3
+    usual_minutes = 30

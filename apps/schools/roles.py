@@ -26,6 +26,11 @@ class Action(models.TextChoices):
     ADD_PUPIL = "add_pupil", "add a pupil"
     EDIT_PUPIL = "edit_pupil", "change a pupil's details and needs"
     CHANGE_SEN_STATUS = "change_sen_status", "move a pupil on or off the SEN register"
+    VIEW_PLANS = "view_plans", "see support plans"
+    MANAGE_PLANS = "manage_plans", "manage support plans and move cycles"
+    DRAFT_ASSESS = "draft_assess", "draft the Assess stage"
+    RECORD_SESSIONS = "record_sessions", "record delivered sessions"
+    MANAGE_PROVISION_LIBRARY = "manage_library", "change the provision library"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -35,6 +40,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EDIT_PUPIL: frozenset({Role.SENCO}),
     # The SENCO manages the register (Code 6.88-6.90).
     Action.CHANGE_SEN_STATUS: frozenset({Role.SENCO}),
+    # Plans (Code 6.44-6.56): the SENCO manages plans and moves cycles; teachers and TAs
+    # record sessions for pupils they work with and may draft the Assess stage. Parents see
+    # nothing here until a plan is shared with them.
+    Action.VIEW_PLANS: STAFF,
+    Action.MANAGE_PLANS: frozenset({Role.SENCO}),
+    Action.DRAFT_ASSESS: frozenset({Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}),
+    Action.RECORD_SESSIONS: frozenset({Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}),
+    Action.MANAGE_PROVISION_LIBRARY: frozenset({Role.SENCO}),
 }
 
 

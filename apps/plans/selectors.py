@@ -1,0 +1,174 @@
+"""Read models for plans: what a member may see, the dose delivered, overdue cycles and
+plan-quality advice. Every queryset here runs inside a school scope."""
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from apps.pupils.selectors import pupils_visible_to
+from apps.schools.models import Membership
+
+from .models import Cycle, DeliveredSession, Provision
+from .rules import VAGUE_PHRASES, SessionStatus, Stage
+
+# How each cycle-owned model reaches its pupil: the path through which visibility flows.
+PUPIL_PATH = {
+    "SupportPlan": "pupil",
+    "Cycle": "plan__pupil",
+    "Outcome": "cycle__plan__pupil",
+    "Provision": "cycle__plan__pupil",
+    "AssessmentResult": "cycle__plan__pupil",
+    "SpecialistAdvice": "cycle__plan__pupil",
+    "EvidenceFile": "cycle__plan__pupil",
+    "DeliveredSession": "provision__cycle__plan__pupil",
+}
+
+
+def visible(model, membership: Membership) -> QuerySet:
+    """Rows of ``model`` about pupils this member may see (see pupils_visible_to)."""
+    path = PUPIL_PATH[model.__name__]
+    return model.objects.filter(**{f"{path}__in": pupils_visible_to(membership)})
+
+
+def overdue_cycles(today: datetime.date | None = None) -> QuerySet[Cycle]:
+    """Open cycles past their agreed review date with no review recorded (Code 6.48)."""
+    today = today or timezone.localdate()
+    return (
+        Cycle.objects.exclude(stage=Stage.CLOSED)
+        .filter(review_date__lt=today)
+        .filter(reviews__isnull=True)
+    )
+
+
+def with_overdue(cycles: QuerySet[Cycle], today: datetime.date | None = None):
+    return cycles.annotate(
+        is_overdue=Exists(overdue_cycles(today).filter(pk=OuterRef("pk")))
+    )
+
+
+def pupil_has_overdue_review(today: datetime.date | None = None) -> Exists:
+    """For annotating pupils: any of their cycles is overdue."""
+    return Exists(overdue_cycles(today).filter(plan__pupil=OuterRef("pk")))
+
+
+def with_dose(provisions: QuerySet[Provision]) -> QuerySet[Provision]:
+    """Annotate what was actually delivered, in one query with the provisions."""
+    delivered = Q(sessions__status=SessionStatus.DELIVERED)
+    return provisions.annotate(
+        delivered_sessions=Count("sessions", filter=delivered),
+        delivered_minutes=Sum("sessions__minutes", filter=delivered, default=0),
+        absent_sessions=Count("sessions", filter=Q(sessions__status=SessionStatus.ABSENT)),
+        cancelled_sessions=Count("sessions",
+                                 filter=Q(sessions__status=SessionStatus.CANCELLED)),
+    )
+
+
+@dataclass(frozen=True)
+class Dose:
+    """Planned against delivered, for one provision up to a date (default today)."""
+
+    planned_sessions: Decimal
+    planned_minutes: Decimal
+    delivered_sessions: int
+    delivered_minutes: int
+    absent_sessions: int
+    cancelled_sessions: int
+
+    @property
+    def percent_of_planned_minutes(self) -> int | None:
+        if not self.planned_minutes:
+            return None
+        share = Decimal(self.delivered_minutes) * 100 / self.planned_minutes
+        return int(share.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def planned_sessions(provision: Provision, until: datetime.date) -> Decimal:
+    """Sessions planned from the provision's start to ``until`` (or its end), counting
+    calendar weeks; rounded down to whole sessions."""
+    if not provision.is_timetabled or until < provision.start_date:
+        return Decimal(0)
+    last = min(until, provision.end_date)
+    weeks = Decimal((last - provision.start_date).days + 1) / 7
+    return (weeks * provision.sessions_per_week).to_integral_value(rounding="ROUND_FLOOR")
+
+
+def dose(provision: Provision, until: datetime.date | None = None) -> Dose:
+    """Needs a provision annotated by ``with_dose``."""
+    until = until or timezone.localdate()
+    sessions = planned_sessions(provision, until)
+    return Dose(
+        planned_sessions=sessions,
+        planned_minutes=sessions * (provision.minutes_per_session or 0),
+        delivered_sessions=provision.delivered_sessions,
+        delivered_minutes=provision.delivered_minutes,
+        absent_sessions=provision.absent_sessions,
+        cancelled_sessions=provision.cancelled_sessions,
+    )
+
+
+def total_dose(doses) -> Dose:
+    doses = list(doses)
+    return Dose(*(sum(getattr(d, f) for d in doses) for f in Dose.__dataclass_fields__))
+
+
+def sessions_for(provisions) -> QuerySet[DeliveredSession]:
+    return DeliveredSession.objects.filter(provision__in=provisions)
+
+
+# Plan quality: advice, never blocking ----------------------------------------------------
+
+VAGUE = re.compile(r"\b(" + "|".join(re.escape(p) for p in VAGUE_PHRASES) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class Advice:
+    code: str
+    message: str
+
+
+def vague_words(text: str) -> list[str]:
+    return sorted({m.group(1).lower() for m in VAGUE.finditer(text or "")})
+
+
+def plan_quality(outcomes, provisions, links) -> list[Advice]:
+    """Advice on a cycle's plan. ``links`` is a set of (outcome_id, provision_id)."""
+    advice = []
+    linked_outcomes = {o for o, _ in links}
+    linked_provisions = {p for _, p in links}
+    for outcome in outcomes:
+        name = f"“{str(outcome)[:60]}”"
+        if not outcome.success_criteria.strip():
+            advice.append(Advice("no_success_criteria",
+                                 f"Outcome {name} has no success criteria: say how you will "
+                                 "know it has been achieved."))
+        if outcome.pk not in linked_outcomes:
+            advice.append(Advice("outcome_without_provision",
+                                 f"Outcome {name} is not linked to any provision."))
+        words = vague_words(f"{outcome.description} {outcome.success_criteria}")
+        if words:
+            advice.append(Advice("vague_outcome",
+                                 f"Outcome {name} uses vague wording ({', '.join(words)}): "
+                                 "say exactly what, how often and how it will be measured."))
+    for provision in provisions:
+        if provision.pk not in linked_provisions:
+            advice.append(Advice("provision_without_outcome",
+                                 f"Provision “{provision}” is not linked to any outcome."))
+        words = vague_words(provision.details)
+        if words:
+            advice.append(Advice("vague_provision",
+                                 f"Provision “{provision}” uses vague wording "
+                                 f"({', '.join(words)}): say who, how often and for how long."))
+    return advice
+
+
+def cycle_quality(cycle: Cycle) -> list[Advice]:
+    from .models import OutcomeProvision
+
+    links = set(OutcomeProvision.objects.filter(outcome__cycle=cycle)
+                .values_list("outcome_id", "provision_id"))
+    return plan_quality(list(cycle.outcomes.all()),
+                        list(cycle.provisions.select_related("provision_type")), links)

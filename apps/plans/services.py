@@ -1,0 +1,471 @@
+"""Verbs of the graduated approach: start a plan, record what was assessed, plan outcomes
+and provision, record delivered sessions, and move a cycle through its stages.
+
+Every function is atomic and checks everything before it writes, raising
+``ValidationError`` with field-level messages; nothing is half-saved. Closing a cycle is
+the review's decision and lives in ``apps.reviews.services``.
+"""
+
+import datetime
+import os
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.pupils.models import Pupil
+from apps.pupils.selectors import school_members, school_teachers_and_tas
+from apps.schools.roles import STAFF
+
+from .models import (
+    AssessmentResult,
+    Cycle,
+    DeliveredSession,
+    EvidenceFile,
+    GroupSession,
+    Outcome,
+    OutcomeProvision,
+    Provision,
+    ProvisionType,
+    SpecialistAdvice,
+    StageChange,
+    SupportPlan,
+)
+from .rules import DEFAULT_CYCLE_WEEKS, SessionStatus, Stage, next_stage
+
+ASSESS_FIELDS = ("needs", "strengths", "pupil_views", "parent_views")
+
+
+def _errors(**messages) -> ValidationError:
+    return ValidationError({field: [message] for field, message in messages.items()})
+
+
+def _validate(instance, *, exclude=("school",)) -> dict:
+    """A row's own rules (field bounds, choices), as {field: [messages]}."""
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False,
+                            validate_constraints=False)
+    except ValidationError as error:
+        return dict(error.message_dict)
+    return {}
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def ensure_editable(cycle: Cycle) -> None:
+    if cycle.is_closed:
+        raise ValidationError(
+            f"Cycle {cycle.number} is closed: its record can be read but not changed."
+        )
+
+
+# Plans and cycles -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_start(*, pupil: Pupil, actor, cycle_weeks: int = DEFAULT_CYCLE_WEEKS,
+               opened_on: datetime.date | None = None) -> SupportPlan:
+    """Start the pupil's support plan with cycle 1 at the Assess stage."""
+    if SupportPlan.objects.filter(pupil=pupil).exists():
+        raise ValidationError(f"{pupil.full_name} already has a support plan.")
+    plan = SupportPlan(school=pupil.school, pupil=pupil, cycle_weeks=cycle_weeks)
+    _raise(_validate(plan, exclude=("school", "pupil")))
+    opened_on = opened_on or timezone.localdate()
+    if opened_on > timezone.localdate():
+        raise _errors(opened_on="A plan cannot start in the future.")
+    plan.save()
+    cycle_open(plan=plan, actor=actor, opened_on=opened_on)
+    return plan
+
+
+def cycle_open(*, plan: SupportPlan, actor, opened_on: datetime.date) -> Cycle:
+    number = (plan.cycles.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    cycle = Cycle.objects.create(
+        school=plan.school, plan=plan, number=number, stage=Stage.ASSESS, opened_on=opened_on
+    )
+    StageChange.objects.create(school=plan.school, cycle=cycle, stage=Stage.ASSESS,
+                               moved_by=actor)
+    return cycle
+
+
+@transaction.atomic
+def plan_update(*, plan: SupportPlan, actor, cycle_weeks: int) -> SupportPlan:
+    plan.cycle_weeks = cycle_weeks
+    _raise(_validate(plan, exclude=("school", "pupil")))
+    plan.save(update_fields=["cycle_weeks"])
+    return plan
+
+
+@transaction.atomic
+def cycle_update(*, cycle: Cycle, actor, **fields) -> Cycle:
+    """Record the Assess stage's findings and the agreed review date."""
+    ensure_editable(cycle)
+    allowed = (*ASSESS_FIELDS, "review_date")
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(f"cycle_update() got an unexpected field {name!r}")
+        setattr(cycle, name, value)
+    errors = _validate(cycle, exclude=("school", "plan"))
+    if cycle.review_date is not None and cycle.review_date <= cycle.opened_on:
+        errors.setdefault("review_date", []).append(
+            f"The review date must be after the cycle opened on {cycle.opened_on:%-d %B %Y}."
+        )
+    _raise(errors)
+    cycle.save()
+    return cycle
+
+
+def missing_for(cycle: Cycle, stage: str) -> list[str]:
+    """What must be done before the cycle may move on to ``stage`` (Code 6.45-6.52)."""
+    missing = []
+    if stage == Stage.PLAN and not cycle.needs.strip():
+        missing.append("Describe the pupil's needs at the Assess stage.")
+    if stage == Stage.DO:
+        if not cycle.outcomes.exists():
+            missing.append("Add at least one outcome.")
+        if not cycle.provisions.exists():
+            missing.append("Add at least one provision.")
+        if cycle.review_date is None:
+            missing.append("Agree a review date with the parents.")
+    return missing
+
+
+@transaction.atomic
+def cycle_move(*, cycle: Cycle, actor, to: str) -> Cycle:
+    """Move the cycle on one stage, if the stage it leaves is complete.
+
+    Closing (Review → Closed) is the review's decision: ``apps.reviews.services.cycle_close``.
+    """
+    Cycle.objects.select_for_update().filter(pk=cycle.pk).first()  # one mover at a time
+    cycle.refresh_from_db()
+    expected = next_stage(cycle.stage)
+    if to not in Stage.values:
+        raise _errors(stage=f"{to!r} is not a stage.")
+    if to == Stage.CLOSED and cycle.stage == Stage.REVIEW:
+        raise _errors(stage="Close the cycle by completing its review: rate every outcome "
+                            "and choose the next step.")
+    if to != expected:
+        now = Stage(cycle.stage).label
+        raise _errors(stage=f"Cycle {cycle.number} is at {now}; it can only move on to "
+                            f"{Stage(expected).label if expected else 'nothing'}, not "
+                            f"{Stage(to).label}.")
+    missing = missing_for(cycle, to)
+    if missing:
+        raise ValidationError({"stage": missing})
+    enter_stage(cycle=cycle, actor=actor, stage=to)
+    return cycle
+
+
+def enter_stage(*, cycle: Cycle, actor, stage: str) -> None:
+    cycle.stage = stage
+    fields = ["stage", "updated_at"]
+    if stage == Stage.CLOSED:
+        cycle.closed_on = timezone.localdate()
+        fields.append("closed_on")
+    cycle.save(update_fields=fields)
+    StageChange.objects.create(school=cycle.school, cycle=cycle, stage=stage, moved_by=actor)
+
+
+# Assess: evidence ----------------------------------------------------------------------
+
+
+def _not_in_future(date, field, *, errors) -> None:
+    if date and date > timezone.localdate():
+        errors.setdefault(field, []).append("The date cannot be in the future.")
+
+
+@transaction.atomic
+def assessment_save(*, cycle: Cycle, actor, instance=None, **fields) -> AssessmentResult:
+    ensure_editable(cycle)
+    result = instance or AssessmentResult(school=cycle.school, cycle=cycle)
+    for name, value in fields.items():
+        setattr(result, name, value)
+    errors = _validate(result, exclude=("school", "cycle"))
+    _not_in_future(result.date, "date", errors=errors)
+    _raise(errors)
+    result.save()
+    return result
+
+
+@transaction.atomic
+def advice_save(*, cycle: Cycle, actor, instance=None, **fields) -> SpecialistAdvice:
+    ensure_editable(cycle)
+    advice = instance or SpecialistAdvice(school=cycle.school, cycle=cycle)
+    for name, value in fields.items():
+        setattr(advice, name, value)
+    errors = _validate(advice, exclude=("school", "cycle"))
+    _not_in_future(advice.date, "date", errors=errors)
+    _raise(errors)
+    advice.save()
+    return advice
+
+
+ALLOWED_UPLOADS = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".txt": "text/plain",
+}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def evidence_file_add(*, cycle: Cycle, actor, title: str, upload) -> EvidenceFile:
+    """Attach a file of evidence. Only listed types and up to 10 MB; the stored content
+    type comes from the extension we allow, never from what the browser claimed."""
+    ensure_editable(cycle)
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    errors = {}
+    if extension not in ALLOWED_UPLOADS:
+        errors["file"] = ["Upload a PDF, Word (.docx), PNG, JPEG or text file."]
+    elif upload.size > MAX_UPLOAD_BYTES:
+        errors["file"] = ["The file must be 10 MB or smaller."]
+    if not (title or "").strip():
+        errors["title"] = ["Enter a title for the file."]
+    _raise(errors)
+    return EvidenceFile.objects.create(
+        school=cycle.school, cycle=cycle, title=title.strip(), file=upload,
+        content_type=ALLOWED_UPLOADS[extension], uploaded_by=actor,
+    )
+
+
+# Plan: outcomes and provision ----------------------------------------------------------
+
+
+@transaction.atomic
+def provision_save(*, cycle: Cycle, actor, instance=None, **fields) -> Provision:
+    """A provision for the pupil in this cycle: timetabled (sessions a week, minutes, group
+    size) or a fixed cost. Missing timetable values come from the provision library."""
+    ensure_editable(cycle)
+    provision = instance or Provision(school=cycle.school, cycle=cycle)
+    for name, value in fields.items():
+        setattr(provision, name, value)
+    kind = provision.provision_type if provision.provision_type_id else None
+    if kind and instance is None and provision.fixed_cost is None:
+        if provision.sessions_per_week is None:
+            provision.sessions_per_week = kind.usual_sessions_per_week
+        if provision.minutes_per_session is None:
+            provision.minutes_per_session = kind.usual_minutes
+        if provision.group_size is None:
+            provision.group_size = kind.usual_group_size
+    if kind and not provision.staff_type:
+        provision.staff_type = kind.staff_type
+    errors = _validate(provision, exclude=("school", "cycle"))
+    if kind and kind.school_id != cycle.school_id:
+        errors.setdefault("provision_type", []).append("Choose an intervention from this "
+                                                       "school's library.")
+    timetable = (provision.sessions_per_week, provision.minutes_per_session,
+                 provision.group_size)
+    if provision.fixed_cost is None and None in timetable:
+        errors.setdefault("sessions_per_week", []).append(
+            "Give sessions per week, minutes per session and group size, or a fixed cost."
+        )
+    if provision.start_date and provision.end_date and provision.end_date < provision.start_date:
+        errors.setdefault("end_date", []).append("The end date must be on or after the start date.")
+    if provision.start_date and provision.start_date < cycle.opened_on:
+        errors.setdefault("start_date", []).append(
+            f"The start date must be on or after the cycle opened on {cycle.opened_on:%-d %B %Y}."
+        )
+    if provision.delivered_by_id and not school_teachers_and_tas(cycle.school).filter(
+        pk=provision.delivered_by_id
+    ).exists():
+        errors.setdefault("delivered_by", []).append("Choose someone who works at this school.")
+    _raise(errors)
+    provision.save()
+    return provision
+
+
+@transaction.atomic
+def outcome_save(*, cycle: Cycle, actor, instance=None, provisions=None, **fields) -> Outcome:
+    """An outcome for the pupil in this cycle, linked to the provisions meant to achieve it
+    (which must belong to the same cycle)."""
+    ensure_editable(cycle)
+    outcome = instance or Outcome(school=cycle.school, cycle=cycle)
+    for name, value in fields.items():
+        setattr(outcome, name, value)
+    errors = _validate(outcome, exclude=("school", "cycle", "carried_from"))
+    if outcome.target_date and outcome.target_date < cycle.opened_on:
+        errors.setdefault("target_date", []).append(
+            f"The target date must be after the cycle opened on {cycle.opened_on:%-d %B %Y}."
+        )
+    if outcome.owner_id and not school_members(cycle.school, STAFF).filter(
+        pk=outcome.owner_id
+    ).exists():
+        errors.setdefault("owner", []).append("Choose someone who works at this school.")
+    if provisions is not None and any(p.cycle_id != cycle.pk for p in provisions):
+        errors.setdefault("provisions", []).append(
+            "Link only provisions planned in this cycle for this pupil."
+        )
+    _raise(errors)
+    outcome.save()
+    if provisions is not None:
+        OutcomeProvision.objects.filter(outcome=outcome).exclude(provision__in=provisions).delete()
+        have = set(OutcomeProvision.objects.filter(outcome=outcome)
+                   .values_list("provision_id", flat=True))
+        OutcomeProvision.objects.bulk_create(
+            OutcomeProvision(school=cycle.school, outcome=outcome, provision=p)
+            for p in provisions if p.pk not in have
+        )
+    return outcome
+
+
+@transaction.atomic
+def cycle_item_delete(*, item, actor) -> None:
+    """Remove an outcome, provision or piece of evidence from a cycle that is still open."""
+    ensure_editable(item.cycle)
+    if isinstance(item, Provision) and item.sessions.exists():
+        raise ValidationError(
+            "Sessions have been recorded against this provision; set its end date instead."
+        )
+    item.delete()
+
+
+@transaction.atomic
+def provision_type_save(*, school, actor, instance=None, **fields) -> ProvisionType:
+    kind = instance or ProvisionType(school=school)
+    for name, value in fields.items():
+        setattr(kind, name, value)
+    errors = _validate(kind)
+    if kind.name and ProvisionType.objects.filter(name__iexact=kind.name).exclude(
+        pk=kind.pk
+    ).exists():
+        errors.setdefault("name", []).append("The library already has an intervention with "
+                                             "this name.")
+    _raise(errors)
+    kind.save()
+    return kind
+
+
+# Do: delivered sessions ----------------------------------------------------------------
+
+
+def _check_session(provision: Provision, *, date, minutes, status, reason, errors,
+                   field_prefix="") -> None:
+    def add(field, message):
+        errors.setdefault(f"{field_prefix}{field}", []).append(message)
+
+    if provision.cycle.is_closed:
+        add("provision", f"Cycle {provision.cycle.number} is closed; sessions can no longer "
+                         "be recorded against it.")
+    if not provision.is_timetabled:
+        add("provision", "This provision is a fixed cost, not timetabled sessions.")
+    if date is not None:
+        if date > timezone.localdate():
+            add("date", "A session cannot be recorded for a date in the future.")
+        elif date < provision.start_date:
+            add("date", f"{provision} had not started on that date (it starts "
+                        f"{provision.start_date:%-d %B %Y}).")
+        elif date > provision.end_date:
+            add("date", f"{provision} had ended by that date (it ended "
+                        f"{provision.end_date:%-d %B %Y}).")
+    if minutes is not None and not (1 <= minutes <= 480):
+        add("minutes", "Minutes must be between 1 and 480.")
+    if status == SessionStatus.CANCELLED and not (reason or "").strip():
+        add("reason", "Say why the session was cancelled.")
+
+
+@transaction.atomic
+def session_record(*, provision: Provision, actor, date, minutes=None,
+                   status=SessionStatus.DELIVERED, reason="", note="") -> DeliveredSession:
+    """Record one session for one pupil. Minutes default to the provision's."""
+    minutes = provision.minutes_per_session if minutes is None else minutes
+    errors = {}
+    if status not in SessionStatus.values:
+        errors["status"] = ["Choose delivered, pupil absent or cancelled."]
+    _check_session(provision, date=date, minutes=minutes, status=status, reason=reason,
+                   errors=errors)
+    _raise(errors)
+    return DeliveredSession.objects.create(
+        school=provision.school, provision=provision, date=date, minutes=minutes,
+        status=status, reason=(reason or "").strip(), note=(note or "").strip(),
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def group_session_record(*, provision_type: ProvisionType, actor, date, minutes: int,
+                         attendance: dict, note: str = "") -> GroupSession:
+    """One entry for a session delivered to a group. ``attendance`` maps each pupil to
+    ``delivered`` or ``absent``; each pupil needs a running provision of this kind."""
+    errors = {}
+    if not attendance:
+        errors["pupils"] = ["Choose the pupils in the group."]
+    if minutes is None or not (1 <= minutes <= 480):
+        errors["minutes"] = ["Minutes must be between 1 and 480."]
+    provisions = {}
+    if date is not None:
+        running = (
+            Provision.objects.filter(provision_type=provision_type,
+                                     cycle__plan__pupil__in=list(attendance),
+                                     start_date__lte=date, end_date__gte=date)
+            .exclude(cycle__stage=Stage.CLOSED)
+            .select_related("cycle", "cycle__plan", "provision_type")
+        )
+        provisions = {p.cycle.plan.pupil_id: p for p in running}
+        if date > timezone.localdate():
+            errors["date"] = ["A session cannot be recorded for a date in the future."]
+    for pupil, status in attendance.items():
+        if status not in (SessionStatus.DELIVERED, SessionStatus.ABSENT):
+            errors.setdefault("pupils", []).append(
+                f"Mark {pupil.full_name} as there or absent.")
+        elif pupil.pk not in provisions and "date" not in errors:
+            errors.setdefault("pupils", []).append(
+                f"{pupil.full_name} has no {provision_type} running on that date in an open "
+                "cycle.")
+    _raise(errors)
+    group = GroupSession.objects.create(
+        school=provision_type.school, provision_type=provision_type, date=date,
+        minutes=minutes, note=(note or "").strip(), recorded_by=actor,
+    )
+    DeliveredSession.objects.bulk_create(
+        DeliveredSession(
+            school=group.school, provision=provisions[pupil.pk], group_session=group,
+            date=date, minutes=minutes, status=status, note=group.note, recorded_by=actor,
+        )
+        for pupil, status in attendance.items()
+    )
+    return group
+
+
+# Carrying a cycle forward (used when a review opens the next cycle) -----------------------
+
+
+def cycle_carry_forward(*, previous: Cycle, actor, opened_on: datetime.date, outcomes,
+                        carry_provision: bool) -> Cycle:
+    """Open the plan's next cycle with these outcomes carried forward (each keeps a link to
+    the outcome it continues, and so its history) and, if asked, the running provision."""
+    cycle = cycle_open(plan=previous.plan, actor=actor, opened_on=opened_on)
+    cycle.needs, cycle.strengths = previous.needs, previous.strengths
+    cycle.save(update_fields=["needs", "strengths"])
+    copies = {}
+    if carry_provision:
+        cycle_end = opened_on + datetime.timedelta(weeks=previous.plan.cycle_weeks)
+        for old in previous.provisions.all():
+            copies[old.pk] = Provision.objects.create(
+                school=cycle.school, cycle=cycle, provision_type_id=old.provision_type_id,
+                details=old.details, staff_type=old.staff_type,
+                delivered_by_id=old.delivered_by_id, sessions_per_week=old.sessions_per_week,
+                minutes_per_session=old.minutes_per_session, group_size=old.group_size,
+                fixed_cost=old.fixed_cost, start_date=opened_on,
+                # Runs on to its planned end, or for a cycle if that has passed.
+                end_date=old.end_date if old.end_date > opened_on else cycle_end,
+                carried_from=old,
+            )
+    for old in outcomes:
+        new = Outcome.objects.create(
+            school=cycle.school, cycle=cycle, description=old.description,
+            success_criteria=old.success_criteria, measure=old.measure,
+            baseline=old.baseline, target=old.target, owner_id=old.owner_id,
+            carried_from=old,
+        )
+        linked = [copies[p] for p in OutcomeProvision.objects.filter(outcome=old)
+                  .values_list("provision_id", flat=True) if p in copies]
+        OutcomeProvision.objects.bulk_create(
+            OutcomeProvision(school=cycle.school, outcome=new, provision=p) for p in linked
+        )
+    return cycle

@@ -1,0 +1,141 @@
+"""Reviewing a cycle and deciding what happens next (Code 6.52-6.56).
+
+Closing a cycle needs its review: the meeting, a rating for every outcome and a next step.
+Closing then carries out the next step: the next cycle opens with the unachieved outcomes
+carried forward (and, to continue, the running provision), or the pupil steps down from
+SEN support on the register.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.plans.models import Cycle
+from apps.plans.rules import Stage
+from apps.plans.services import cycle_carry_forward, ensure_editable, enter_stage
+from apps.pupils.rules import SenStatus
+from apps.pupils.services import sen_status_change
+
+from .models import OutcomeRating, ProvisionImpact, Review
+from .rules import CARRIES_PROVISION, OPENS_NEXT_CYCLE, UNACHIEVED, Impact, NextStep, Rating
+
+REVIEW_FIELDS = ("held_on", "attendees", "parents_attended", "pupil_views", "parent_views",
+                 "next_step", "next_step_reason", "step_down_on")
+
+
+def review_for(cycle: Cycle) -> Review | None:
+    return Review.objects.filter(cycle=cycle).first()
+
+
+@transaction.atomic
+def review_save(*, cycle: Cycle, actor, ratings=None, impacts=None, **fields) -> Review:
+    """Record (or update) the review of a cycle at its Review stage.
+
+    ``ratings``: [{outcome, rating, evidence, achieved_value}] for outcomes of this cycle;
+    ``impacts``: [{provision, impact, comment}] for provisions of this cycle.
+    """
+    ensure_editable(cycle)
+    if cycle.stage != Stage.REVIEW:
+        raise ValidationError({"cycle": [
+            f"Cycle {cycle.number} is at {Stage(cycle.stage).label}; move it to Review "
+            "before recording the review."]})
+    review = review_for(cycle) or Review(school=cycle.school, cycle=cycle)
+    for name, value in fields.items():
+        if name not in REVIEW_FIELDS:
+            raise TypeError(f"review_save() got an unexpected field {name!r}")
+        setattr(review, name, value)
+    errors = {}
+    try:
+        review.full_clean(exclude=["school", "cycle"], validate_unique=False,
+                          validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    today = timezone.localdate()
+    if review.held_on and review.held_on > today:
+        errors.setdefault("held_on", []).append("The review meeting cannot be in the future.")
+    elif review.held_on and review.held_on < cycle.opened_on:
+        errors.setdefault("held_on", []).append(
+            f"The review must be on or after the cycle opened on {cycle.opened_on:%-d %B %Y}.")
+    if review.step_down_on and review.step_down_on > today:
+        errors.setdefault("step_down_on", []).append("The date cannot be in the future.")
+    outcome_ids = set(cycle.outcomes.values_list("pk", flat=True))
+    provision_ids = set(cycle.provisions.values_list("pk", flat=True))
+    for rating in ratings or []:
+        if rating["outcome"].pk not in outcome_ids:
+            errors.setdefault("ratings", []).append(
+                "Rate only the outcomes of this cycle for this pupil.")
+        if rating.get("rating") not in Rating.values:
+            errors.setdefault("ratings", []).append("Choose a rating for each outcome.")
+    for impact in impacts or []:
+        if impact["provision"].pk not in provision_ids:
+            errors.setdefault("impacts", []).append(
+                "Record impact only for the provision of this cycle for this pupil.")
+        if impact.get("impact") not in Impact.values:
+            errors.setdefault("impacts", []).append("Choose the impact of each provision.")
+    if errors:
+        raise ValidationError(errors)
+    review.save()
+    for rating in ratings or []:
+        OutcomeRating.objects.update_or_create(
+            outcome=rating["outcome"],
+            defaults={"school": cycle.school, "review": review, "rating": rating["rating"],
+                      "evidence": rating.get("evidence", "") or "",
+                      "achieved_value": rating.get("achieved_value")},
+        )
+    for impact in impacts or []:
+        ProvisionImpact.objects.update_or_create(
+            provision=impact["provision"],
+            defaults={"school": cycle.school, "review": review, "impact": impact["impact"],
+                      "comment": impact.get("comment", "") or ""},
+        )
+    return review
+
+
+def missing_to_close(cycle: Cycle, review: Review | None) -> list[str]:
+    if review is None:
+        return ["Record the review meeting."]
+    missing = []
+    rated = set(OutcomeRating.objects.filter(outcome__cycle=cycle)
+                .values_list("outcome_id", flat=True))
+    unrated = [o for o in cycle.outcomes.all() if o.pk not in rated]
+    if unrated:
+        missing.append("Rate every outcome. Not yet rated: "
+                       + "; ".join(f"“{o}”" for o in unrated) + ".")
+    if not review.next_step:
+        missing.append("Choose the next step.")
+    elif review.next_step == NextStep.STEP_DOWN:
+        if review.step_down_on is None:
+            missing.append("Give the date SEN support ends.")
+        if not review.next_step_reason.strip():
+            missing.append("Give the reason for stepping down from SEN support.")
+    return missing
+
+
+@transaction.atomic
+def cycle_close(*, cycle: Cycle, actor) -> Cycle | None:
+    """Close a reviewed cycle and carry out its next step. Returns the next cycle, if the
+    next step opened one."""
+    Cycle.objects.select_for_update().filter(pk=cycle.pk).first()  # one closer at a time
+    cycle.refresh_from_db()
+    ensure_editable(cycle)
+    if cycle.stage != Stage.REVIEW:
+        raise ValidationError({"stage": [
+            f"Cycle {cycle.number} is at {Stage(cycle.stage).label}; it must reach Review "
+            "before it can be closed."]})
+    review = review_for(cycle)
+    missing = missing_to_close(cycle, review)
+    if missing:
+        raise ValidationError({"stage": missing})
+    enter_stage(cycle=cycle, actor=actor, stage=Stage.CLOSED)
+    pupil = cycle.plan.pupil
+    if review.next_step == NextStep.STEP_DOWN:
+        sen_status_change(pupil=pupil, actor=actor, status=SenStatus.NO_SEN,
+                          on=review.step_down_on, reason=review.next_step_reason.strip())
+        return None
+    if review.next_step in OPENS_NEXT_CYCLE:
+        unachieved = [r.outcome for r in OutcomeRating.objects.filter(
+            outcome__cycle=cycle, rating__in=UNACHIEVED).select_related("outcome")]
+        return cycle_carry_forward(previous=cycle, actor=actor, opened_on=review.held_on,
+                                   outcomes=unachieved,
+                                   carry_provision=review.next_step in CARRIES_PROVISION)
+    return None

@@ -1,0 +1,108 @@
+"""A pupil's whole graduated-approach history, oldest first: every cycle with its
+evidence, outcomes and ratings, provision with the dose delivered, the review and the
+decision taken (Code 6.72: the record of SEN support over the pupil's time in school).
+
+Built in a fixed number of queries however many cycles, outcomes, provisions or sessions
+there are (tests/test_timeline.py asserts it at two sizes)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from apps.plans.models import (
+    Cycle,
+    Outcome,
+    OutcomeProvision,
+    Provision,
+    StageChange,
+    SupportPlan,
+)
+from apps.plans.selectors import Advice, Dose, dose, plan_quality, total_dose, with_dose
+
+from .models import OutcomeRating, ProvisionImpact, Review
+
+
+@dataclass
+class OutcomeEntry:
+    outcome: Outcome
+    rating: OutcomeRating | None
+    provision_ids: list[int]
+
+
+@dataclass
+class ProvisionEntry:
+    provision: Provision
+    dose: Dose
+    impact: ProvisionImpact | None
+
+
+@dataclass
+class CycleEntry:
+    cycle: Cycle
+    stages: list[StageChange]
+    outcomes: list[OutcomeEntry]
+    provisions: list[ProvisionEntry]
+    review: Review | None
+    dose: Dose
+    advice: list[Advice] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    plan: SupportPlan | None
+    cycles: list[CycleEntry]
+
+    @property
+    def current(self) -> CycleEntry | None:
+        return self.cycles[-1] if self.cycles else None
+
+
+def pupil_timeline(pupil) -> Timeline:
+    plan = SupportPlan.objects.filter(pupil=pupil).first()
+    if plan is None:
+        return Timeline(plan=None, cycles=[])
+    cycles = list(
+        Cycle.objects.filter(plan=plan)
+        .order_by("number")
+        .prefetch_related(
+            Prefetch("stage_changes", queryset=StageChange.objects.select_related("moved_by")),
+            "assessments",
+            "advice",
+            "files",
+            Prefetch("outcomes", queryset=Outcome.objects.select_related(
+                "owner", "carried_from__cycle").prefetch_related(
+                Prefetch("ratings", queryset=OutcomeRating.objects.all()))),
+            Prefetch("provisions", queryset=with_dose(
+                Provision.objects.select_related("provision_type", "delivered_by")
+            ).prefetch_related("impacts")),
+            Prefetch("reviews", queryset=Review.objects.all()),
+        )
+    )
+    links: dict[int, list[int]] = {}
+    for outcome_id, provision_id in OutcomeProvision.objects.filter(
+        outcome__cycle__plan=plan
+    ).values_list("outcome_id", "provision_id"):
+        links.setdefault(outcome_id, []).append(provision_id)
+    entries = []
+    for cycle in cycles:
+        outcomes = [
+            OutcomeEntry(o, next(iter(o.ratings.all()), None), links.get(o.pk, []))
+            for o in cycle.outcomes.all()
+        ]
+        until = cycle.closed_on  # a closed cycle's dose is counted to when it closed
+        provisions = [
+            ProvisionEntry(p, dose(p, until), next(iter(p.impacts.all()), None))
+            for p in cycle.provisions.all()
+        ]
+        pairs = {(o, p) for o, ps in links.items() for p in ps}
+        entries.append(CycleEntry(
+            cycle=cycle,
+            stages=list(cycle.stage_changes.all()),
+            outcomes=outcomes,
+            provisions=provisions,
+            review=next(iter(cycle.reviews.all()), None),
+            dose=total_dose(p.dose for p in provisions),
+            advice=plan_quality([o.outcome for o in outcomes],
+                                [p.provision for p in provisions], pairs),
+        ))
+    return Timeline(plan=plan, cycles=entries)
