@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SenStatusEnum": "apps.pupils.rules.SenStatus",
         "NeedTypeEnum": "apps.pupils.rules.NeedType",
+        "StageEnum": "apps.plans.rules.Stage",
         **{
             name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
             for name in (

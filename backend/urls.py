@@ -3,12 +3,27 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from apps.plans import api as plans_api
 from apps.pupils.api import PupilViewSet
+from apps.reviews import api as reviews_api
 from apps.schools.api import MySchoolsViewSet
 from apps.schools.views import home
 
 school_api = SimpleRouter()
 school_api.register("pupils", PupilViewSet, basename="pupil")
+school_api.register("provision-types", plans_api.ProvisionTypeViewSet, basename="provision-type")
+school_api.register("plans", plans_api.SupportPlanViewSet, basename="plan")
+school_api.register("cycles", plans_api.CycleViewSet, basename="cycle")
+school_api.register("assessment-results", plans_api.AssessmentResultViewSet,
+                    basename="assessment-result")
+school_api.register("specialist-advice", plans_api.SpecialistAdviceViewSet,
+                    basename="specialist-advice")
+school_api.register("evidence-files", plans_api.EvidenceFileViewSet, basename="evidence-file")
+school_api.register("outcomes", plans_api.OutcomeViewSet, basename="outcome")
+school_api.register("provisions", plans_api.ProvisionViewSet, basename="provision")
+school_api.register("sessions", plans_api.DeliveredSessionViewSet, basename="session")
+school_api.register("group-sessions", plans_api.GroupSessionViewSet, basename="group-session")
+school_api.register("reviews", reviews_api.ReviewViewSet, basename="review")
 
 my_api = SimpleRouter()
 my_api.register("schools", MySchoolsViewSet, basename="school")
@@ -16,6 +31,9 @@ my_api.register("schools", MySchoolsViewSet, basename="school")
 api_v1 = [
     path("", include(my_api.urls)),
     path("schools/<slug:school>/", include(school_api.urls)),
+    path("schools/<slug:school>/pupils/<int:pupil>/timeline/",
+         reviews_api.TimelineViewSet.as_view({"get": "retrieve"}, detail=True),
+         name="pupil-timeline"),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -129,3 +129,50 @@ def postgres(db):
     require("postgres", connection.vendor == "postgresql",
             "needs PostgreSQL: set DATABASE_URL to run it")
     return connection
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never the project's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def plan_records(world) -> dict:
+    """One of every plan record for the world's first pupil: a reviewed cycle 1 (closed)
+    and an open cycle 2 with evidence, outcome, provision and a session. Returns ids."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.plans import services as plans
+    from apps.plans.rules import Stage
+
+    from .plans_helpers import D, planned_cycle, review_and_close
+
+    first, _ = planned_cycle(world, stage=Stage.REVIEW)
+    review, second = review_and_close(world, first)
+    with school_scope(world.school):
+        session = plans.session_record(provision=second.provisions.get(), actor=world.senco,
+                                       date=D(2025, 12, 10))
+        assessment = plans.assessment_save(cycle=second, actor=world.senco,
+                                           date=D(2025, 12, 9), source="Teacher",
+                                           measure="Reading age", score="6y 4m")
+        advice = plans.advice_save(cycle=second, actor=world.senco, source="salt",
+                                   date=D(2025, 12, 9), author="A. Therapist",
+                                   summary="Use visual supports.")
+        upload = plans.evidence_file_add(
+            cycle=second, actor=world.senco, title="Speech report",
+            upload=SimpleUploadedFile("report.pdf", b"%PDF-1.4 report",
+                                      content_type="application/pdf"))
+        return {
+            "pupil": world.pupil.pk,
+            "plan": first.plan_id,
+            "cycle": second.pk,
+            "closed-cycle": first.pk,
+            "outcome": second.outcomes.get().pk,
+            "provision": second.provisions.get().pk,
+            "provision-type": second.provisions.get().provision_type_id,
+            "session": session.pk,
+            "assessment-result": assessment.pk,
+            "specialist-advice": advice.pk,
+            "evidence-file": upload.pk,
+            "review": review.pk,
+        }

@@ -4,7 +4,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.schools.api import SchoolScopedViewSet
+from apps.schools.api import SchoolScopedViewSet, as_api_error
 from apps.schools.roles import Action
 
 from . import selectors, services
@@ -14,7 +14,6 @@ from .serializers import (
     PupilSerializer,
     SenProvisionRecordSerializer,
     SenStatusChangeSerializer,
-    as_api_error,
 )
 
 

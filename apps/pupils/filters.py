@@ -28,6 +28,9 @@ class RegisterFilter(django_filters.FilterSet):
         empty_label="Any area",
     )
     q = django_filters.CharFilter(label="Name or UPN", method="filter_search")
+    overdue = django_filters.ChoiceFilter(
+        label="Review", choices=[("true", "Overdue"), ("false", "Not overdue")],
+        empty_label="Any", method="filter_overdue")
 
     class Meta:
         form = RegisterFilterForm
@@ -35,6 +38,9 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_need_area(self, queryset, name, value):
         codes = need_types_in(value)
         return queryset.filter(Q(primary_need__in=codes) | Q(secondary_need__in=codes))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(review_overdue=value == "true")
 
     def filter_search(self, queryset, name, value):
         return search_pupils(queryset, value)

@@ -37,9 +37,18 @@ def with_sen_status(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
 
 
 def register(membership: Membership) -> QuerySet[Pupil]:
-    """The register as this member sees it, with each pupil's current SEN status.
-    Filtering is RegisterFilter's job (apps/pupils/filters.py), shared by page and API."""
-    return with_sen_status(pupils_visible_to(membership)).order_by("last_name", "first_name", "pk")
+    """The register as this member sees it, with each pupil's current SEN status and
+    whether a review is overdue. Filtering is RegisterFilter's job (filters.py), shared by
+    page and API."""
+    # The register is where the SENCO's caseload comes together, so it reads one fact
+    # from plans (the only place the register looks downstream).
+    from apps.plans.selectors import pupil_has_overdue_review
+
+    return (
+        with_sen_status(pupils_visible_to(membership))
+        .annotate(review_overdue=pupil_has_overdue_review())
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def search_pupils(pupils: QuerySet[Pupil], text: str) -> QuerySet[Pupil]:

@@ -1,17 +1,11 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+
+from apps.schools.api import as_api_error
 
 from .models import Pupil, SenProvisionRecord
 from .rules import SenStatus
 from .selectors import school_parents, school_teachers_and_tas
-
-
-def as_api_error(error: DjangoValidationError) -> ValidationError:
-    """A service's field-level ValidationError, as DRF's 400 with the same fields."""
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 class SenProvisionRecordSerializer(serializers.ModelSerializer):
@@ -52,6 +46,8 @@ class PupilSerializer(serializers.ModelSerializer):
         "POST .../pupils/{id}/sen-status/.",
     )
     sen_status_since = serializers.DateField(read_only=True)
+    review_overdue = serializers.BooleanField(
+        read_only=True, help_text="A cycle is past its agreed review date with no review.")
     need_areas = serializers.ListField(child=serializers.CharField(), read_only=True)
     staff = SchoolPeopleField(many=True, required=False, people=school_teachers_and_tas)
     parents = SchoolPeopleField(many=True, required=False, people=school_parents)
@@ -61,7 +57,7 @@ class PupilSerializer(serializers.ModelSerializer):
         fields = [
             "id", "upn", "first_name", "last_name", "date_of_birth", "year_group",
             "class_name", "primary_need", "secondary_need", "need_areas", "sen_status",
-            "sen_status_since", "staff", "parents",
+            "sen_status_since", "review_overdue", "staff", "parents",
         ]
         # Uniqueness of the UPN within the school is checked by the service, which knows
         # the school; no validator here can see another school's rows.

@@ -8,8 +8,11 @@ caller may see in ``visible_queryset()``, and the base does the rest.
 
 from contextlib import ExitStack
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 
 from .access import access_school
 from .models import Membership
@@ -17,11 +20,41 @@ from .roles import Action, role_may
 from .tenancy import school_scope
 
 
+def as_api_error(error: DjangoValidationError) -> ValidationError:
+    """A service's field-level ValidationError, as DRF's 400 with the same fields."""
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
+
+
+def call_service(service, **kwargs):
+    """Run a service, turning its ValidationError into the API's 400."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        raise as_api_error(error) from None
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleField(serializers.PrimaryKeyRelatedField):
+    """An id of a row the caller may see, resolved per request through ``visible`` (a
+    function of the membership); anything else, another school's included, is a 400."""
+
+    def __init__(self, *, visible, **kwargs):
+        self.visible = visible
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.visible(self.context["membership"])
+
+
 class SchoolScopedViewSet(viewsets.GenericViewSet):
     # the model listed, for the OpenAPI schema
     model: type
     # viewset action name -> the Action the caller's role must allow
     required: dict[str, Action] = {}
+    # the Action needed for any action not named in ``required`` (None: membership only)
+    default_required: Action | None = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -63,7 +96,7 @@ class SchoolScopedViewSet(viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)
         if self.detail:
             self.get_object()  # 404 for anything the caller may not see, before any 403
-        needed = self.required.get(self.action)
+        needed = self.required.get(self.action, self.default_required)
         if needed is not None and not role_may(self.membership.role, needed):
             raise PermissionDenied(f"Your role cannot {needed.label}.")
 
