@@ -43,5 +43,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("apps.accounts.urls")),
     path("s/<slug:school>/", include("apps.pupils.urls")),
+    path("s/<slug:school>/", include("apps.plans.urls")),
+    path("s/<slug:school>/", include("apps.reviews.urls")),
     path("api/v1/", include(api_v1)),
 ]

@@ -114,3 +114,53 @@ def test_writes_pointing_at_another_schools_records_are_rejected(school_a, schoo
         response = api.post(f"{base}/{path}", body, format="json")
         assert response.status_code == 400, (path, response.content)
         assert attr in {e["attr"] for e in response.json()["errors"]}, response.json()
+
+
+PAGES = [
+    "pupils/{pupil}/plan/start/", "pupils/{pupil}/timeline/",
+    "cycles/{cycle}/", "cycles/{cycle}/assess/", "cycles/{cycle}/review-date/",
+    "cycles/{cycle}/assessments/new/", "cycles/{cycle}/advice/new/",
+    "cycles/{cycle}/files/new/", "cycles/{cycle}/provisions/new/",
+    "cycles/{cycle}/provisions/{provision}/", "cycles/{cycle}/outcomes/new/",
+    "cycles/{cycle}/outcomes/{outcome}/", "cycles/{cycle}/sessions/new/",
+    "cycles/{cycle}/review/", "evidence/{evidence-file}/",
+    "library/{provision-type}/",
+]
+POST_ONLY = ["cycles/{cycle}/move/", "cycles/{cycle}/close/"]
+
+
+@pytest.mark.parametrize("role", ["senco", "teacher", "ta", "head", "parent"])
+def test_plan_pages_of_another_school_are_not_found(role, school_a, school_b, b_records,
+                                                    as_user):
+    client = as_user(school_a.people[role])
+    for slug in (school_b.school.slug, school_a.school.slug):
+        for page in PAGES:
+            response = client.get(f"/s/{slug}/" + page.format(**b_records))
+            assert response.status_code == 404, (slug, page, response.status_code)
+        for page in POST_ONLY:
+            response = client.post(f"/s/{slug}/" + page.format(**b_records), {"to": "plan"})
+            assert response.status_code == 404, (slug, page)
+    for page in ["sessions/group/", "library/", "library/new/"]:
+        assert client.get(f"/s/{school_b.school.slug}/{page}").status_code == 404
+
+
+def test_a_record_of_another_cycle_under_this_cycles_url_is_not_found(school_a, as_user):
+    records = plan_records(school_a)
+    client = as_user(school_a.senco)
+    closed = records["closed-cycle"]
+    response = client.get(f"/s/{school_a.school.slug}/cycles/{closed}/provisions/"
+                          f"{records['provision']}/")
+    assert response.status_code == 404
+
+
+def test_the_group_session_page_lists_only_pupils_the_person_works_with(school_a, as_user):
+    from .factories import ProvisionTypeFactory
+    from .plans_helpers import planned_cycle
+
+    kind = ProvisionTypeFactory(school=school_a.school, name="Lego therapy")
+    for pupil in school_a.pupils[:2]:
+        planned_cycle(school_a, pupil, kind=kind)
+    page = as_user(school_a.ta).get(f"/s/{school_a.school.slug}/sessions/group/",
+                                    {"intervention": kind.pk}).content.decode()
+    assert school_a.pupils[0].full_name in page
+    assert school_a.pupils[1].full_name not in page  # the TA does not work with this pupil

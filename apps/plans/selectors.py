@@ -55,6 +55,11 @@ def pupil_has_overdue_review(today: datetime.date | None = None) -> Exists:
     return Exists(overdue_cycles(today).filter(plan__pupil=OuterRef("pk")))
 
 
+def current_cycle(pupil) -> Cycle | None:
+    """The pupil's latest cycle, with ``is_overdue``."""
+    return with_overdue(Cycle.objects.filter(plan__pupil=pupil)).order_by("-number").first()
+
+
 def with_dose(provisions: QuerySet[Provision]) -> QuerySet[Provision]:
     """Annotate what was actually delivered, in one query with the provisions."""
     delivered = Q(sessions__status=SessionStatus.DELIVERED)

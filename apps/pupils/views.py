@@ -51,6 +51,15 @@ class PupilView(PupilPage, SchoolView, TemplateView):
     action = Action.VIEW_PUPILS
     template_name = "pupils/pupil_detail.html"
 
+    def current_cycle(self):
+        # The pupil page is where the caseload comes together: it reads the current cycle
+        # from plans (as the register reads overdue reviews), for staff only.
+        if not role_may(self.membership.role, Action.VIEW_PLANS):
+            return None
+        from apps.plans.selectors import current_cycle
+
+        return current_cycle(self.pupil)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pupil = self.pupil
@@ -61,6 +70,9 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             staff=pupil.staff.order_by("last_name", "first_name"),
             parent_links=pupil.parent_links.select_related("parent"),
             may_edit=role_may(self.membership.role, Action.EDIT_PUPIL),
+            may_see_plans=role_may(self.membership.role, Action.VIEW_PLANS),
+            may_start_plan=role_may(self.membership.role, Action.MANAGE_PLANS),
+            current_cycle=self.current_cycle(),
             may_change_status=role_may(self.membership.role, Action.CHANGE_SEN_STATUS),
         )
         return context

@@ -15,9 +15,12 @@ from faker import Faker
 from stdnum.gb import upn as stdnum_upn
 
 from apps.accounts.models import User
+from apps.demo import history
+from apps.plans.models import SupportPlan
 from apps.pupils import services
 from apps.pupils.models import Pupil
 from apps.pupils.rules import NeedType, SenStatus
+from apps.pupils.selectors import with_sen_status
 from apps.schools.models import Membership, School, Trust
 from apps.schools.roles import Role
 from apps.schools.tenancy import school_scope
@@ -109,11 +112,36 @@ class Command(BaseCommand):
                 with school_scope(school):
                     made = self.pupils(school, spec, people, parent, seed + number, today)
                     total = Pupil.objects.count()
-                self.stdout.write(f"{school.name}: {made} pupils added ({total} in all)")
+                    plans_made = self.histories(school, people, seed + number)
+                self.stdout.write(f"{school.name}: {made} pupils added ({total} in all); "
+                                  f"{plans_made} support plans with their history added")
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD})")
         for label, email in logins:
             self.stdout.write(f"  {email:40} {label}")
         self.stdout.write("Sign in as the SENCO first: senco@oakfield.example\n")
+
+    def histories(self, school, people, seed) -> int:
+        """Each pupil on SEN support or with an EHC plan gets 1-4 reviewed cycles and a
+        current one. At Oakfield, three pupils the TA works with share a Lego therapy group;
+        every fifth plan's current review is overdue."""
+        kinds = history.provision_library(school)
+        pupils = with_sen_status(Pupil.objects.all()).filter(
+            sen_status__in=[SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN]).order_by("upn")
+        made = 0
+        grouped = 0
+        for index, pupil in enumerate(pupils):
+            works_with_ta = pupil.assignments.filter(user=people["ta"]).exists()
+            group = school.slug == "oakfield-primary" and works_with_ta and grouped < 3
+            grouped += group
+            if SupportPlan.objects.filter(pupil=pupil).exists():
+                continue  # already loaded by an earlier run
+            rng = random.Random(f"{seed}-{pupil.upn}")
+            history.build_history(
+                pupil=pupil, senco=people["senco"], staff=people["ta"], kinds=kinds, rng=rng,
+                past_cycles=rng.randint(1, 4), group_kind=kinds["Lego therapy"] if group
+                else None, overdue=index % 5 == 4)
+            made += 1
+        return made
 
     def person(self, email, first, last):
         user, created = User.objects.get_or_create(

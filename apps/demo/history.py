@@ -1,0 +1,226 @@
+"""A realistic graduated-approach history for demo pupils: 1-4 reviewed cycles, then a
+current one. Built with the real services (so every rule holds), except delivered
+sessions, which are bulk-inserted, and the dates of stage moves, which are set to when
+they would have happened."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from apps.plans import services as plans
+from apps.plans.models import Cycle, DeliveredSession, ProvisionType, StageChange
+from apps.plans.rules import SessionStatus, StaffType, Stage
+from apps.pupils.rules import NEED_AREA_OF, NeedArea
+from apps.reviews import services as reviews
+
+CYCLE = datetime.timedelta(weeks=12)
+
+LIBRARY = [
+    # name, area, staff, group, sessions a week, minutes, description
+    ("Talk Boost", NeedArea.COMMUNICATION, StaffType.TEACHING_ASSISTANT, 4, "3", 30,
+     "Targeted language group for children with delayed language."),
+    ("Lego therapy", NeedArea.COMMUNICATION, StaffType.TEACHING_ASSISTANT, 3, "1", 45,
+     "Building together in roles to practise turn-taking and shared talk."),
+    ("Precision teaching", NeedArea.COGNITION, StaffType.TEACHING_ASSISTANT, 1, "5", 10,
+     "Daily one-minute timed practice of a small set of words or facts."),
+    ("Toe by Toe reading", NeedArea.COGNITION, StaffType.TEACHING_ASSISTANT, 1, "3", 20,
+     "Structured phonics-based reading programme, one to one."),
+    ("Maths catch-up", NeedArea.COGNITION, StaffType.TEACHER, 4, "2", 30,
+     "Small-group number sense with the class teacher."),
+    ("Zones of Regulation", NeedArea.SEMH, StaffType.TEACHING_ASSISTANT, 4, "1", 40,
+     "Recognising feelings and choosing strategies to manage them."),
+    ("Mentoring", NeedArea.SEMH, StaffType.TEACHER, 1, "1", 30,
+     "Weekly check-in with a trusted adult."),
+    ("Fine motor skills group", NeedArea.SENSORY_PHYSICAL, StaffType.TEACHING_ASSISTANT, 4,
+     "2", 20, "Hand strength and pencil control activities."),
+    ("Speech and language therapy", NeedArea.COMMUNICATION, StaffType.EXTERNAL, 1, "1", 45,
+     "Therapist sessions bought in from the local service."),
+]
+
+OUTCOMES = {
+    NeedArea.COMMUNICATION: [
+        ("Follows a two-step instruction given to the class", "4 out of 5 times in a week, "
+         "noted by the class teacher", "instructions followed out of 5", 1, 4),
+        ("Takes turns in a small-group game with adults nearby", "Waits for their turn in 3 "
+         "games running, observed by the TA", "games with turn-taking out of 3", 0, 3),
+    ],
+    NeedArea.COGNITION: [
+        ("Reads 40 high-frequency words on sight", "Reads them correctly in a timed "
+         "check", "words read correctly", 18, 40),
+        ("Recalls number bonds to 10 within 3 seconds", "8 out of 10 in a quick-fire "
+         "check", "bonds recalled out of 10", 4, 8),
+    ],
+    NeedArea.SEMH: [
+        ("Names how they feel and chooses a calming strategy", "Does so without a prompt "
+         "on 3 occasions a week", "unprompted uses a week", 0, 3),
+        ("Stays in lessons after break time", "Back in class within 5 minutes on 4 of 5 "
+         "days", "days back on time out of 5", 2, 4),
+    ],
+    NeedArea.SENSORY_PHYSICAL: [
+        ("Writes their name legibly with a tripod grip", "Name readable by an adult on 4 of 5 "
+         "tries", "legible tries out of 5", 1, 4),
+    ],
+    NeedArea.OTHER: [
+        ("Joins in a group task for 10 minutes", "Stays with the task, observed twice a "
+         "week", "minutes on task", 3, 10),
+    ],
+}
+
+NEEDS_TEXT = {
+    NeedArea.COMMUNICATION: "Finds it hard to follow spoken instructions and to take turns "
+                            "in conversation.",
+    NeedArea.COGNITION: "Reading and number facts are well below those of peers and "
+                        "progress has been slow.",
+    NeedArea.SEMH: "Struggles to manage strong feelings, especially after unstructured "
+                   "times.",
+    NeedArea.SENSORY_PHYSICAL: "Finds fine motor tasks tiring; handwriting is hard to "
+                               "read.",
+    NeedArea.OTHER: "Needs help to stay with a task and join in with others.",
+}
+
+
+def provision_library(school) -> dict[str, ProvisionType]:
+    kinds = {}
+    for name, area, staff, group, per_week, minutes, description in LIBRARY:
+        kind = ProvisionType.objects.filter(name=name).first() or plans.provision_type_save(
+            school=school, actor=None, name=name, need_area=area, staff_type=staff,
+            usual_group_size=group, usual_sessions_per_week=Decimal(per_week),
+            usual_minutes=minutes, description=description)
+        kinds[name] = kind
+    return kinds
+
+
+def kinds_for(area, kinds, rng) -> list[ProvisionType]:
+    matching = [k for k in kinds.values() if k.need_area == area] or list(kinds.values())
+    return rng.sample(matching, k=min(len(matching), rng.choice([1, 1, 2])))
+
+
+def build_history(*, pupil, senco, staff, kinds, rng: random.Random, past_cycles: int,
+                  group_kind=None, overdue=False) -> Cycle:
+    """Give the pupil ``past_cycles`` reviewed cycles and a current cycle at Do (its review
+    date already passed if ``overdue``)."""
+    today = timezone.localdate()
+    area = NEED_AREA_OF.get(pupil.primary_need, NeedArea.OTHER)
+    opened = today - CYCLE * past_cycles - datetime.timedelta(days=rng.randrange(14, 50))
+    plan = plans.plan_start(pupil=pupil, actor=senco, opened_on=opened)
+    cycle = plan.cycles.get()
+    plans.cycle_update(cycle=cycle, actor=senco, needs=NEEDS_TEXT[area],
+                       strengths=rng.choice(["Kind and helpful; loves art.",
+                                             "Enjoys football and building things.",
+                                             "Curious about animals; good memory for facts."]),
+                       pupil_views="I like it when someone helps me get started.",
+                       parent_views="We want them to feel confident in class.")
+    plans.assessment_save(cycle=cycle, actor=senco, date=opened, source="Class teacher",
+                          measure="Teacher assessment", score="Working towards")
+    if rng.random() < 0.4:
+        plans.advice_save(cycle=cycle, actor=senco, source=rng.choice(["ep", "salt"]),
+                          date=opened, author=rng.choice(["Dr A. Clarke", "J. Rahman"]),
+                          summary="Use visual supports and short, chunked instructions; "
+                                  "check understanding by asking the pupil to repeat back.")
+    for number in range(past_cycles + 1):
+        current = number == past_cycles
+        _plan_cycle(cycle, senco=senco, staff=staff, kinds=kinds, area=area, rng=rng,
+                    review_date=_current_review(today, rng, overdue)
+                    if current else cycle.opened_on + CYCLE,
+                    group_kind=group_kind if current else None)
+        for stage in (Stage.PLAN, Stage.DO):
+            plans.cycle_move(cycle=cycle, actor=senco, to=stage)
+        _deliver(cycle, staff=staff, rng=rng, until=today if current else cycle.review_date)
+        _date_stages(cycle)
+        if current:
+            return cycle
+        plans.cycle_move(cycle=cycle, actor=senco, to=Stage.REVIEW)
+        cycle = _review(cycle, senco=senco, rng=rng, last=number == past_cycles - 1)
+    return cycle
+
+
+def _current_review(today, rng, overdue):
+    if overdue:
+        return today - datetime.timedelta(days=rng.randrange(2, 10))
+    return today + datetime.timedelta(days=rng.randrange(10, 60))
+
+
+def _plan_cycle(cycle, *, senco, staff, kinds, area, rng, review_date, group_kind):
+    plans.cycle_update(cycle=cycle, actor=senco, review_date=review_date)
+    provisions = list(cycle.provisions.all())
+    chosen = [] if provisions else kinds_for(area, kinds, rng)
+    if group_kind and group_kind.pk not in {p.provision_type_id for p in provisions}:
+        chosen = [k for k in chosen if k.pk != group_kind.pk] + [group_kind]
+    if chosen:
+        for kind in chosen:
+            provisions.append(plans.provision_save(
+                cycle=cycle, actor=senco, provision_type=kind,
+                delivered_by=staff if kind.staff_type != StaffType.EXTERNAL else None,
+                start_date=cycle.opened_on, end_date=review_date))
+    if not cycle.outcomes.exists():
+        for description, criteria, measure, baseline, target in rng.sample(
+            OUTCOMES[area], k=min(len(OUTCOMES[area]), rng.choice([1, 2]))
+        ):
+            plans.outcome_save(cycle=cycle, actor=senco, description=description,
+                               success_criteria=criteria, measure=measure,
+                               baseline=Decimal(baseline), target=Decimal(target),
+                               target_date=review_date, owner=staff,
+                               provisions=provisions[:1])
+
+
+WEEKDAYS = [0, 2, 4, 1, 3]  # Monday, Wednesday, Friday, then Tuesday and Thursday
+
+
+def _deliver(cycle, *, staff, rng, until):
+    """Sessions on the provision's weekdays, most delivered, some missed."""
+    rows = []
+    for provision in cycle.provisions.all():
+        if not provision.is_timetabled:
+            continue
+        days = set(WEEKDAYS[:max(1, min(5, int(provision.sessions_per_week)))])
+        day, last = provision.start_date, min(provision.end_date, until)
+        while day <= last:
+            if day.weekday() in days:
+                roll = rng.random()
+                status = (SessionStatus.DELIVERED if roll < 0.82 else
+                          SessionStatus.ABSENT if roll < 0.93 else SessionStatus.CANCELLED)
+                rows.append(DeliveredSession(
+                    school=cycle.school, provision=provision, date=day,
+                    minutes=provision.minutes_per_session, status=status,
+                    reason="Staff absent" if status == SessionStatus.CANCELLED else "",
+                    recorded_by=staff))
+            day += datetime.timedelta(days=1)
+    DeliveredSession.objects.bulk_create(rows)
+
+
+def _date_stages(cycle):
+    """Stage moves happened as the cycle went, not when the demo was loaded."""
+    when = {Stage.ASSESS: cycle.opened_on,
+            Stage.PLAN: cycle.opened_on + datetime.timedelta(days=7),
+            Stage.DO: cycle.opened_on + datetime.timedelta(days=10),
+            Stage.REVIEW: cycle.review_date, Stage.CLOSED: cycle.review_date}
+    for change in StageChange.objects.filter(cycle=cycle):
+        moment = datetime.datetime.combine(min(when[change.stage], timezone.localdate()),
+                                           datetime.time(9, 0))
+        StageChange.objects.filter(pk=change.pk).update(
+            began_at=timezone.make_aware(moment))
+
+
+def _review(cycle, *, senco, rng, last) -> Cycle:
+    outcomes = list(cycle.outcomes.all())
+    ratings = [{"outcome": o, "rating": rng.choice(["not_achieved", "partly", "partly",
+                                                    "achieved", "exceeded"]),
+                "evidence": "Checked against the success criteria at the review."}
+               for o in outcomes]
+    next_step = "continue" if last or rng.random() < 0.6 else "new_cycle"
+    reviews.review_save(
+        cycle=cycle, actor=senco, held_on=cycle.review_date,
+        attendees="SENCO, class teacher, parent", parents_attended=rng.random() < 0.85,
+        pupil_views="The group helps me.", parent_views="Pleased with the small steps.",
+        next_step=next_step, next_step_reason="Progress made but not yet secure.",
+        ratings=ratings,
+        impacts=[{"provision": p, "impact": rng.choice(["strong", "some", "little"])}
+                 for p in cycle.provisions.all()])
+    following = reviews.cycle_close(cycle=cycle, actor=senco)
+    Cycle.objects.filter(pk=cycle.pk).update(closed_on=cycle.review_date)
+    _date_stages(Cycle.objects.get(pk=cycle.pk))
+    if not following.needs:
+        plans.cycle_update(cycle=following, actor=senco, needs=cycle.needs)
+    return following

@@ -1,0 +1,124 @@
+"""The cycle page (Assess, Plan, Do and Review in one place), the review form, closing a
+cycle, and the pupil's timeline. Served here because they show the review."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.views.generic import TemplateView, View
+
+from apps.plans import selectors as plan_selectors
+from apps.plans import services as plan_services
+from apps.plans.rules import STAGE_ORDER, Stage, next_stage
+from apps.plans.views import CycleFormPage, CyclePage, cycle_url
+from apps.pupils.views import PupilPage
+from apps.schools.roles import Action, role_may
+from apps.schools.views import SchoolView
+
+from . import services
+from .forms import ReviewForm
+from .models import OutcomeRating, ProvisionImpact
+from .timeline import pupil_timeline
+
+
+class CycleView(CyclePage, SchoolView, TemplateView):
+    """One cycle: what was assessed, planned, delivered and reviewed, what is still
+    missing before it can move on, and advice on the plan."""
+
+    action = Action.VIEW_PLANS
+    template_name = "plans/cycle.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        timeline = pupil_timeline(self.pupil)
+        entry = next(e for e in timeline.cycles if e.cycle.pk == self.cycle.pk)
+        following = next_stage(self.cycle.stage)
+        role = self.membership.role
+        if following == Stage.CLOSED:
+            missing = services.missing_to_close(self.cycle, entry.review)
+        else:
+            missing = plan_services.missing_for(self.cycle, following) if following else []
+        open_cycle = not self.cycle.is_closed
+        context.update(
+            entry=entry,
+            cycles=[e.cycle for e in timeline.cycles],
+            stages=STAGE_ORDER[:-1],
+            next_stage=following,
+            next_stage_label=Stage(following).label if following else None,
+            missing=missing,
+            overdue=plan_selectors.overdue_cycles().filter(pk=self.cycle.pk).exists(),
+            may_manage=role_may(role, Action.MANAGE_PLANS) and open_cycle,
+            may_assess=role_may(role, Action.DRAFT_ASSESS) and open_cycle,
+            may_record=role_may(role, Action.RECORD_SESSIONS) and self.cycle.stage == Stage.DO,
+            move_errors=self.request.session.pop("move_errors", None),
+        )
+        return context
+
+
+class ReviewView(CycleFormPage):
+    action = Action.MANAGE_PLANS
+    form_class = ReviewForm
+    title = "Record the review"
+    submit = "Save the review"
+    intro = ("Evaluate the support against each outcome with the pupil and their parents, "
+             "then decide the next step (Code 6.52-6.56).")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {
+            "outcomes": self.cycle.outcomes.all(),
+            "provisions": self.cycle.provisions.select_related("provision_type")}
+
+    def get_initial(self):
+        review = services.review_for(self.cycle)
+        if review is None:
+            return {"parent_views": self.cycle.parent_views,
+                    "pupil_views": self.cycle.pupil_views}
+        initial = {name: getattr(review, name) for name in services.REVIEW_FIELDS}
+        initial["held_on"] = review.held_on.isoformat()
+        for rating in OutcomeRating.objects.filter(review=review):
+            initial[f"rating_{rating.outcome_id}"] = rating.rating
+            initial[f"evidence_{rating.outcome_id}"] = rating.evidence
+        for impact in ProvisionImpact.objects.filter(review=review):
+            initial[f"impact_{impact.provision_id}"] = impact.impact
+        return initial
+
+    def form_valid(self, form):
+        self.form = form
+        return super().form_valid(form)
+
+    def perform(self, data):
+        services.review_save(cycle=self.cycle, actor=self.request.user,
+                             **self.form.service_data())
+        return self.done("The review has been saved.")
+
+
+class CloseCycleView(CyclePage, SchoolView, View):
+    """POST: close the reviewed cycle and carry out its next step."""
+
+    action = Action.MANAGE_PLANS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            following = services.cycle_close(cycle=self.cycle, actor=request.user)
+        except ValidationError as error:
+            request.session["move_errors"] = [m for ms in error.message_dict.values()
+                                              for m in ms]
+            return redirect(cycle_url(self.school, self.cycle))
+        if following:
+            messages.success(request, f"Cycle {self.cycle.number} is closed and cycle "
+                                      f"{following.number} has opened.")
+            return redirect(cycle_url(self.school, following))
+        messages.success(request, f"Cycle {self.cycle.number} is closed.")
+        return redirect(cycle_url(self.school, self.cycle))
+
+
+class TimelineView(PupilPage, SchoolView, TemplateView):
+    """The pupil's whole history as one page, oldest first."""
+
+    action = Action.VIEW_PLANS
+    template_name = "plans/timeline.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"timeline": pupil_timeline(self.pupil)}
+
+
