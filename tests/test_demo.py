@@ -36,6 +36,17 @@ def test_demo_data_is_complete_and_idempotent():
         children = Pupil.objects.filter(parent_links__parent=parent)
         assert sorted(children.values_list("school__slug", flat=True)) == [
             "oakfield-primary", "riverside-academy"]
+    with dangerously_all_schools():
+        from django.db.models import Count, Q
+
+        from apps.plans.models import SupportPlan
+
+        past = SupportPlan.objects.annotate(
+            closed=Count("cycles", filter=Q(cycles__stage="closed")),
+            open=Count("cycles", filter=~Q(cycles__stage="closed")))
+        assert past.exists()
+        assert {p.closed for p in past} <= {1, 2, 3, 4} and {p.open for p in past} == {1}
+        assert len({p.closed for p in past}) > 1  # a spread of histories
     text = out.getvalue()
     printed = [int(n) for n in re.findall(r"\((\d+) in all\)", text)]
     assert sum(printed) == pupils  # counted inside each school's scope

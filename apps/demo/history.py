@@ -121,9 +121,12 @@ def build_history(*, pupil, senco, staff, kinds, rng: random.Random, past_cycles
                                   "check understanding by asking the pupil to repeat back.")
     for number in range(past_cycles + 1):
         current = number == past_cycles
+        review_date = (_current_review(today, rng, overdue) if current
+                       else cycle.opened_on + CYCLE)
+        # A current cycle's provision runs on past an overdue review until it is held.
+        runs_to = max(review_date, today + CYCLE / 2) if current else review_date
         _plan_cycle(cycle, senco=senco, staff=staff, kinds=kinds, area=area, rng=rng,
-                    review_date=_current_review(today, rng, overdue)
-                    if current else cycle.opened_on + CYCLE,
+                    review_date=review_date, runs_to=runs_to,
                     group_kind=group_kind if current else None)
         for stage in (Stage.PLAN, Stage.DO):
             plans.cycle_move(cycle=cycle, actor=senco, to=stage)
@@ -142,7 +145,7 @@ def _current_review(today, rng, overdue):
     return today + datetime.timedelta(days=rng.randrange(10, 60))
 
 
-def _plan_cycle(cycle, *, senco, staff, kinds, area, rng, review_date, group_kind):
+def _plan_cycle(cycle, *, senco, staff, kinds, area, rng, review_date, runs_to, group_kind):
     plans.cycle_update(cycle=cycle, actor=senco, review_date=review_date)
     provisions = list(cycle.provisions.all())
     chosen = [] if provisions else kinds_for(area, kinds, rng)
@@ -153,7 +156,7 @@ def _plan_cycle(cycle, *, senco, staff, kinds, area, rng, review_date, group_kin
             provisions.append(plans.provision_save(
                 cycle=cycle, actor=senco, provision_type=kind,
                 delivered_by=staff if kind.staff_type != StaffType.EXTERNAL else None,
-                start_date=cycle.opened_on, end_date=review_date))
+                start_date=cycle.opened_on, end_date=runs_to))
     if not cycle.outcomes.exists():
         for description, criteria, measure, baseline, target in rng.sample(
             OUTCOMES[area], k=min(len(OUTCOMES[area]), rng.choice([1, 2]))
