@@ -172,35 +172,28 @@ def enter_stage(*, cycle: Cycle, actor, stage: str) -> None:
 # Assess: evidence ----------------------------------------------------------------------
 
 
-def _not_in_future(date, field, *, errors) -> None:
-    if date and date > timezone.localdate():
-        errors.setdefault(field, []).append("The date cannot be in the future.")
+def _evidence_save(model, *, cycle: Cycle, instance, fields: dict):
+    """A dated piece of Assess evidence: not in the future, and only in an open cycle."""
+    ensure_editable(cycle)
+    item = instance or model(school=cycle.school, cycle=cycle)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    errors = _validate(item, exclude=("school", "cycle"))
+    if item.date and item.date > timezone.localdate():
+        errors.setdefault("date", []).append("The date cannot be in the future.")
+    _raise(errors)
+    item.save()
+    return item
 
 
 @transaction.atomic
 def assessment_save(*, cycle: Cycle, actor, instance=None, **fields) -> AssessmentResult:
-    ensure_editable(cycle)
-    result = instance or AssessmentResult(school=cycle.school, cycle=cycle)
-    for name, value in fields.items():
-        setattr(result, name, value)
-    errors = _validate(result, exclude=("school", "cycle"))
-    _not_in_future(result.date, "date", errors=errors)
-    _raise(errors)
-    result.save()
-    return result
+    return _evidence_save(AssessmentResult, cycle=cycle, instance=instance, fields=fields)
 
 
 @transaction.atomic
 def advice_save(*, cycle: Cycle, actor, instance=None, **fields) -> SpecialistAdvice:
-    ensure_editable(cycle)
-    advice = instance or SpecialistAdvice(school=cycle.school, cycle=cycle)
-    for name, value in fields.items():
-        setattr(advice, name, value)
-    errors = _validate(advice, exclude=("school", "cycle"))
-    _not_in_future(advice.date, "date", errors=errors)
-    _raise(errors)
-    advice.save()
-    return advice
+    return _evidence_save(SpecialistAdvice, cycle=cycle, instance=instance, fields=fields)
 
 
 ALLOWED_UPLOADS = {
