@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.pupils",
     "apps.plans",
     "apps.reviews",
+    "apps.money",
     "apps.demo",
 ]
 

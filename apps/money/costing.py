@@ -1,0 +1,144 @@
+"""What provision costs. Pure functions, exact arithmetic.
+
+**The rounding rule, stated once:** every intermediate figure is an exact fraction
+(``fractions.Fraction``); a money figure is rounded to the penny, half up, only when it is
+reported (``to_pence``), and totals are sums of the exact figures, rounded once.
+
+**The cost of timetabled provision:** sessions a week × minutes ÷ 60 × hourly rate ÷ group
+size, for each week it runs inside the budget year. Weeks are the school's weeks of
+support (default 39), spread evenly over the budget year's days, so a provision running
+all year costs exactly that many weeks and one running part of it costs its share of
+the days. A rate change takes effect from its date: the days before use the old rate.
+A fixed cost falls in the budget year in which the provision starts. Delivered cost counts
+delivered sessions only: minutes ÷ 60 × the rate on the day ÷ group size.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from . import rules
+
+PENNY = Decimal("0.01")
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def to_pence(amount) -> Decimal:
+    """The rounding rule: to the penny, half up (away from zero). Applied once, to a
+    reported figure."""
+    exact = Fraction(amount)
+    if exact < 0:
+        return -to_pence(-exact)
+    return Decimal(math.floor(exact * 100 + Fraction(1, 2))).scaleb(-2).quantize(PENNY)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return max(0, (self.end - self.start).days + 1)
+
+    def overlap(self, other: "Period") -> "Period | None":
+        start, end = max(self.start, other.start), min(self.end, other.end)
+        return Period(start, end) if start <= end else None
+
+    def __contains__(self, day: datetime.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def budget_year(day: datetime.date, kind: str) -> Period:
+    """The budget year containing ``day``: academic (1 Sep-31 Aug) or financial
+    (1 Apr-31 Mar)."""
+    month, first = rules.YEAR_STARTS[kind]
+    year = day.year if (day.month, day.day) >= (month, first) else day.year - 1
+    start = datetime.date(year, month, first)
+    return Period(start, datetime.date(year + 1, month, first) - ONE_DAY)
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Hourly rates in force from ``effective_from``."""
+
+    effective_from: datetime.date
+    teacher: Decimal
+    ta: Decimal
+    specialist: Decimal
+
+    def for_staff(self, staff_type: str) -> Fraction:
+        return Fraction(getattr(self, rules.RATE_FOR_STAFF_TYPE[staff_type]))
+
+
+class RateTimeline:
+    """Rates over time, from a school's dated cost settings (oldest first)."""
+
+    def __init__(self, rates: list[Rates]):
+        self.rates = sorted(rates, key=lambda r: r.effective_from)
+
+    def on(self, day: datetime.date) -> Rates:
+        current = self.rates[0]
+        for rates in self.rates:
+            if rates.effective_from <= day:
+                current = rates
+        return current
+
+    def segments(self, period: Period):
+        """(sub-period, rates) pieces of ``period`` with one set of rates each."""
+        changes = [r.effective_from for r in self.rates if period.start < r.effective_from
+                   <= period.end]
+        bounds = [period.start, *changes, period.end + ONE_DAY]
+        for start, after in zip(bounds, bounds[1:], strict=False):
+            yield Period(start, after - ONE_DAY), self.on(start)
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """What costing needs to know about one provision."""
+
+    staff_type: str
+    sessions_per_week: Decimal | None
+    minutes_per_session: int | None
+    group_size: int | None
+    fixed_cost: Decimal | None
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start, self.end)
+
+    def weekly_hours(self) -> Fraction:
+        """Staff hours a week spent on this pupil (shared across the group)."""
+        if self.sessions_per_week is None:
+            return Fraction(0)
+        return (Fraction(self.sessions_per_week) * self.minutes_per_session / 60
+                / (self.group_size or 1))
+
+
+def planned_cost(timetable: Timetable, within: Period, year: Period, weeks_per_year: int,
+                 rates: RateTimeline) -> Fraction:
+    """Planned cost of the provision over the part of ``within`` (inside budget year
+    ``year``) that it runs. Exact; round with ``to_pence`` when reporting."""
+    if timetable.fixed_cost is not None:
+        counted = timetable.start in year and timetable.start in within
+        return Fraction(timetable.fixed_cost) if counted else Fraction(0)
+    running = timetable.period.overlap(within)
+    running = running.overlap(year) if running else None
+    if running is None:
+        return Fraction(0)
+    total = Fraction(0)
+    for piece, piece_rates in rates.segments(running):
+        weeks = Fraction(weeks_per_year * piece.days, year.days)
+        total += timetable.weekly_hours() * piece_rates.for_staff(timetable.staff_type) * weeks
+    return total
+
+
+def session_cost(timetable: Timetable, minutes: int, day: datetime.date,
+                 rates: RateTimeline) -> Fraction:
+    """Cost to the school of one delivered session for this pupil."""
+    rate = rates.on(day).for_staff(timetable.staff_type)
+    return Fraction(minutes, 60) * rate / (timetable.group_size or 1)

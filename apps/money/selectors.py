@@ -1,0 +1,175 @@
+"""What each pupil's support costs in a budget year, set-based: a fixed number of queries
+for any number of pupils, provisions and sessions."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from apps.plans.models import DeliveredSession, Provision
+from apps.plans.rules import SessionStatus, Stage
+
+from . import rules
+from .costing import (
+    ONE_DAY,
+    Period,
+    Rates,
+    RateTimeline,
+    Timetable,
+    budget_year,
+    planned_cost,
+    to_pence,
+)
+from .models import CostSettings, TopUpRequest
+
+DEFAULT_SETTINGS = CostSettings(effective_from=datetime.date(2000, 1, 1))
+
+
+def settings_history(school) -> list[CostSettings]:
+    """The school's settings, oldest first; the defaults apply before the first of them."""
+    return [DEFAULT_SETTINGS, *CostSettings.objects.filter(school=school)]
+
+
+def settings_on(history: list[CostSettings], day: datetime.date) -> CostSettings:
+    current = history[0]
+    for row in history:
+        if row.effective_from <= day:
+            current = row
+    return current
+
+
+def rate_timeline(history: list[CostSettings]) -> RateTimeline:
+    return RateTimeline([Rates(row.effective_from, row.teacher_rate, row.ta_rate,
+                               row.specialist_rate) for row in history])
+
+
+@dataclass(frozen=True)
+class YearRules:
+    """A budget year and the figures that apply to it: those in force on its first day."""
+
+    period: Period
+    threshold: Decimal
+    weeks_per_year: int
+    approaching_percent: int
+    rates: RateTimeline
+
+    @property
+    def approaching_from(self) -> Fraction:
+        return Fraction(self.threshold) * self.approaching_percent / 100
+
+
+def year_rules(school, day: datetime.date | None = None,
+               history: list[CostSettings] | None = None) -> YearRules:
+    day = day or timezone.localdate()
+    history = history or settings_history(school)
+    period = budget_year(day, settings_on(history, day).budget_year)
+    at_start = settings_on(history, period.start)
+    return YearRules(period, at_start.threshold, at_start.weeks_per_year,
+                     at_start.approaching_percent, rate_timeline(history))
+
+
+def timetable(provision) -> Timetable:
+    return Timetable(provision.staff_type, provision.sessions_per_week,
+                     provision.minutes_per_session, provision.group_size,
+                     provision.fixed_cost, provision.start_date, provision.end_date)
+
+
+@dataclass
+class PupilSpend:
+    """A pupil's additional support in one budget year, against the element 2 threshold."""
+
+    spent: Decimal
+    committed: Decimal
+    projected: Decimal
+    threshold: Decimal
+    top_up_income: Decimal
+    state: str
+
+    @property
+    def share_percent(self) -> int:
+        return int(to_pence(Fraction(self.projected) * 100 / Fraction(self.threshold)))
+
+    @property
+    def above_threshold(self) -> Decimal:
+        return max(Decimal("0.00"), self.projected - self.threshold)
+
+    @property
+    def uncovered(self) -> Decimal:
+        """Above the threshold and not yet met by approved top-up."""
+        return max(Decimal("0.00"), self.above_threshold - self.top_up_income)
+
+
+def state_of(projected: Fraction, rules_: YearRules) -> str:
+    if projected > rules_.threshold:
+        return rules.SpendState.OVER
+    if projected >= rules_.approaching_from:
+        return rules.SpendState.APPROACHING
+    return rules.SpendState.UNDER
+
+
+def spend_by_pupil(pupils: QuerySet, school, today: datetime.date | None = None,
+                   rules_: YearRules | None = None) -> dict[int, PupilSpend]:
+    """Spent to date, committed to the year's end, projected, and the state, for every
+    pupil in ``pupils`` (four queries whatever their number)."""
+    today = today or timezone.localdate()
+    rules_ = rules_ or year_rules(school, today)
+    year = rules_.period
+    to_date = Period(year.start, min(today, year.end))
+    ahead = Period(max(today + ONE_DAY, year.start), year.end)
+    provisions = list(
+        Provision.objects.filter(cycle__plan__pupil__in=pupils, start_date__lte=year.end,
+                                 end_date__gte=year.start)
+        .values("id", "cycle__plan__pupil_id", "cycle__stage", "staff_type",
+                "sessions_per_week", "minutes_per_session", "group_size", "fixed_cost",
+                "start_date", "end_date")
+    )
+    spent: dict[int, Fraction] = {}
+    committed: dict[int, Fraction] = {}
+    tables = {}
+    for row in provisions:
+        pupil = row["cycle__plan__pupil_id"]
+        table = Timetable(row["staff_type"], row["sessions_per_week"],
+                          row["minutes_per_session"], row["group_size"], row["fixed_cost"],
+                          row["start_date"], row["end_date"])
+        tables[row["id"]] = (pupil, table)
+        if table.fixed_cost is not None:
+            if table.start in to_date:
+                spent[pupil] = spent.get(pupil, 0) + Fraction(table.fixed_cost)
+            elif table.start in ahead and row["cycle__stage"] != Stage.CLOSED:
+                committed[pupil] = committed.get(pupil, 0) + Fraction(table.fixed_cost)
+        elif row["cycle__stage"] != Stage.CLOSED and ahead.days:
+            committed[pupil] = committed.get(pupil, 0) + planned_cost(
+                table, ahead, year, rules_.weeks_per_year, rules_.rates)
+    # Delivered minutes per provision and per stretch of one set of rates.
+    segments = list(rules_.rates.segments(to_date)) if to_date.days else []
+    if segments and tables:
+        delivered = (
+            DeliveredSession.objects.filter(provision_id__in=list(tables),
+                                            status=SessionStatus.DELIVERED,
+                                            date__range=(to_date.start, to_date.end))
+            .annotate(segment=Case(*[When(date__range=(p.start, p.end), then=Value(i))
+                                     for i, (p, _) in enumerate(segments)],
+                                   output_field=IntegerField()))
+            .values("provision_id", "segment").annotate(minutes=Sum("minutes"))
+        )
+        for row in delivered:
+            pupil, table = tables[row["provision_id"]]
+            rate = segments[row["segment"]][1].for_staff(table.staff_type)
+            spent[pupil] = spent.get(pupil, 0) + (
+                Fraction(row["minutes"], 60) * rate / (table.group_size or 1))
+    income = dict(
+        TopUpRequest.objects.filter(pupil__in=pupils, year_start=year.start,
+                                    status=rules.TopUpStatus.APPROVED)
+        .values("pupil").annotate(total=Sum("approved_amount")).values_list("pupil", "total")
+    )
+    result = {}
+    for pupil in pupils.values_list("pk", flat=True):
+        done, coming = spent.get(pupil, Fraction(0)), committed.get(pupil, Fraction(0))
+        result[pupil] = PupilSpend(
+            spent=to_pence(done), committed=to_pence(coming), projected=to_pence(done + coming),
+            threshold=rules_.threshold, top_up_income=income.get(pupil) or Decimal("0.00"),
+            state=state_of(done + coming, rules_))
+    return result

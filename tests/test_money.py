@@ -1,0 +1,159 @@
+"""Spend against element 2 for real pupils, dated settings, and top-up requests."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from apps.money import services as money
+from apps.money.models import CostSettings, TopUpRequest
+from apps.money.selectors import spend_by_pupil, year_rules
+from apps.plans import services as plans
+from apps.pupils.models import Pupil
+from apps.schools.tenancy import school_scope
+
+from .factories import ProvisionTypeFactory
+from .plans_helpers import planned_cycle
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def year_of(world):
+    with school_scope(world.school):
+        return year_rules(world.school, TODAY).period
+
+
+def spend(world, pupil=None, today=TODAY):
+    pupil = pupil or world.pupil
+    with school_scope(world.school):
+        return spend_by_pupil(Pupil.objects.filter(pk=pupil.pk), world.school, today)[pupil.pk]
+
+
+def heavy_cycle(world, pupil=None, hours="11.8", weeks=20):
+    """A pupil with a lot of one-to-one TA time running well into the future."""
+    year = year_of(world)
+    kind = ProvisionTypeFactory(school=world.school, name=f"One-to-one {hours}",
+                                usual_group_size=1, usual_minutes=60,
+                                usual_sessions_per_week=Decimal(hours))
+    return planned_cycle(world, pupil, kind=kind, opened_on=year.start,
+                         review_date=TODAY + datetime.timedelta(weeks=weeks))
+
+
+def test_spent_committed_projected_and_state(school_a):
+    year = year_of(school_a)
+    cycle, provision = heavy_cycle(school_a, hours="2")
+    with school_scope(school_a.school):
+        plans.provision_save(cycle=cycle, actor=school_a.senco, instance=provision,
+                             end_date=year.end)
+        for day in range(1, 4):
+            plans.session_record(provision=provision, actor=school_a.ta,
+                                 date=year.start + datetime.timedelta(days=day + 7))
+    result = spend(school_a)
+    # Spent: three delivered hours at the default £13.04.
+    assert result.spent == Decimal("39.12")
+    assert result.committed > 0 and result.projected == result.spent + result.committed
+    assert result.state == "under" and result.threshold == Decimal("6000.00")
+
+
+def test_a_pupil_over_the_threshold_and_approved_top_up_as_income(school_a):
+    heavy_cycle(school_a, hours="30", weeks=40)
+    result = spend(school_a)
+    assert result.state == "over" and result.above_threshold > 0
+    with school_scope(school_a.school):
+        request = money.top_up_draft(pupil=school_a.pupil, actor=school_a.senco)
+        assert request.amount_requested == result.above_threshold
+        money.top_up_submit(request=request, actor=school_a.senco, on=TODAY)
+        money.top_up_approve(request=request, actor=school_a.senco, amount=Decimal("2500.00"),
+                             period_start=TODAY, period_end=TODAY + datetime.timedelta(200),
+                             on=TODAY)
+    after = spend(school_a)
+    assert after.top_up_income == Decimal("2500.00")
+    assert after.uncovered == after.above_threshold - Decimal("2500.00")
+
+
+def test_a_request_under_the_threshold_needs_a_reason(school_a):
+    heavy_cycle(school_a, hours="1")
+    with school_scope(school_a.school):
+        with pytest.raises(ValidationError) as error:
+            money.top_up_draft(pupil=school_a.pupil, actor=school_a.senco,
+                               amount=Decimal("1000"))
+        assert "is not above the threshold" in error.value.message_dict["reason"][0]
+        assert not TopUpRequest.objects.exists()
+        money.top_up_draft(pupil=school_a.pupil, actor=school_a.senco, amount=Decimal("1000"),
+                           reason="Needs rising sharply after a diagnosis")
+
+
+def test_a_request_moves_only_as_its_states_allow(school_a):
+    heavy_cycle(school_a, hours="30", weeks=40)
+    with school_scope(school_a.school):
+        request = money.top_up_draft(pupil=school_a.pupil, actor=school_a.senco)
+        with pytest.raises(ValidationError) as error:
+            money.top_up_approve(request=request, actor=school_a.senco, amount=Decimal("1"),
+                                 period_start=TODAY, period_end=TODAY, on=TODAY)
+        assert "it cannot be approved" in error.value.message_dict["status"][0]
+        money.top_up_submit(request=request, actor=school_a.senco, on=TODAY)
+        with pytest.raises(ValidationError) as error:
+            money.top_up_approve(request=request, actor=school_a.senco, amount=None,
+                                 period_start=TODAY, period_end=TODAY, on=TODAY)
+        assert "approved_amount" in error.value.message_dict
+        money.top_up_approve(request=request, actor=school_a.senco, amount=Decimal("100"),
+                             period_start=TODAY, period_end=TODAY, on=TODAY)
+        with pytest.raises(ValidationError) as error:  # approving twice
+            money.top_up_approve(request=request, actor=school_a.senco, amount=Decimal("100"),
+                                 period_start=TODAY, period_end=TODAY, on=TODAY)
+        assert "is approved; it cannot be approved" in error.value.message_dict["status"][0]
+        request.refresh_from_db()
+        assert request.approved_amount == Decimal("100.00")
+
+
+def test_the_request_carries_costed_provision_and_the_cycles_so_far(school_a):
+    heavy_cycle(school_a, hours="30", weeks=40)
+    with school_scope(school_a.school):
+        request = money.top_up_draft(pupil=school_a.pupil, actor=school_a.senco)
+    evidence = request.evidence
+    assert evidence["provisions"][0]["intervention"] == "One-to-one 30"
+    assert Decimal(evidence["provisions"][0]["planned_cost"]) > Decimal("6000")
+    assert evidence["cycles"][0]["outcomes"][0]["description"].startswith("Follows")
+
+
+class TestSettings:
+    @pytest.mark.parametrize("field,value,words", [
+        ("ta_rate", Decimal("-1"), "between 0.01 and 250.00"),
+        ("ta_rate", Decimal("999"), "between 0.01 and 250.00"),
+        ("weeks_per_year", 53, "between 1 and 52"),
+        ("weeks_per_year", 0, "between 1 and 52"),
+        ("approaching_percent", 100, "between 1 and 99"),
+    ])
+    def test_bounds_are_stated(self, school_a, field, value, words):
+        with school_scope(school_a.school), pytest.raises(ValidationError) as error:
+            money.cost_settings_save(school=school_a.school, actor=school_a.senco,
+                                     effective_from=TODAY, **{field: value})
+        assert words in error.value.message_dict[field][0]
+        with school_scope(school_a.school):
+            assert not CostSettings.objects.exists()
+
+    def test_a_change_does_not_rewrite_a_past_year(self, school_a):
+        year = year_of(school_a)
+        with school_scope(school_a.school), pytest.raises(ValidationError) as error:
+            money.cost_settings_save(school=school_a.school, actor=school_a.senco,
+                                     effective_from=year.start - datetime.timedelta(days=1),
+                                     ta_rate=Decimal("20"))
+        assert "cannot change a past budget year" in error.value.message_dict[
+            "effective_from"][0]
+
+    def test_a_rate_change_from_today_leaves_spending_before_it_alone(self, school_a):
+        cycle, provision = heavy_cycle(school_a, hours="2")
+        year = year_of(school_a)
+        with school_scope(school_a.school):
+            plans.session_record(provision=provision, actor=school_a.ta,
+                                 date=year.start + datetime.timedelta(days=8))
+        before = spend(school_a)
+        with school_scope(school_a.school):
+            money.cost_settings_save(school=school_a.school, actor=school_a.senco,
+                                     effective_from=TODAY, ta_rate=Decimal("26.08"))
+        after = spend(school_a)
+        assert after.spent == before.spent == Decimal("13.04")
+        assert after.committed == before.committed * 2
