@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from apps.money import api as money_api
 from apps.plans import api as plans_api
 from apps.pupils.api import PupilViewSet
 from apps.reviews import api as reviews_api
@@ -24,6 +25,12 @@ school_api.register("provisions", plans_api.ProvisionViewSet, basename="provisio
 school_api.register("sessions", plans_api.DeliveredSessionViewSet, basename="session")
 school_api.register("group-sessions", plans_api.GroupSessionViewSet, basename="group-session")
 school_api.register("reviews", reviews_api.ReviewViewSet, basename="review")
+school_api.register("money/settings", money_api.CostSettingsViewSet, basename="cost-settings")
+school_api.register("money/budgets", money_api.SenBudgetViewSet, basename="sen-budget")
+school_api.register("money/spend", money_api.SpendViewSet, basename="spend")
+school_api.register("money/provision-map", money_api.ProvisionMapViewSet,
+                    basename="provision-map")
+school_api.register("money/top-ups", money_api.TopUpRequestViewSet, basename="top-up")
 
 my_api = SimpleRouter()
 my_api.register("schools", MySchoolsViewSet, basename="school")
@@ -45,5 +52,6 @@ urlpatterns = [
     path("s/<slug:school>/", include("apps.pupils.urls")),
     path("s/<slug:school>/", include("apps.plans.urls")),
     path("s/<slug:school>/", include("apps.reviews.urls")),
+    path("s/<slug:school>/", include("apps.money.urls")),
     path("api/v1/", include(api_v1)),
 ]

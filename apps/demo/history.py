@@ -130,7 +130,9 @@ def build_history(*, pupil, senco, staff, kinds, rng: random.Random, past_cycles
                     group_kind=group_kind if current else None)
         for stage in (Stage.PLAN, Stage.DO):
             plans.cycle_move(cycle=cycle, actor=senco, to=stage)
-        _deliver(cycle, staff=staff, rng=rng, until=today if current else cycle.review_date)
+        # The review day itself belongs to the next cycle's provision.
+        _deliver(cycle, staff=staff, rng=rng,
+                 until=today if current else cycle.review_date - datetime.timedelta(days=1))
         _date_stages(cycle)
         if current:
             return cycle

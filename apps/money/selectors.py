@@ -110,18 +110,48 @@ def state_of(projected: Fraction, rules_: YearRules) -> str:
     return rules.SpendState.UNDER
 
 
+def delivered_costs(tables: dict[int, Timetable], period: Period,
+                    rates: RateTimeline) -> dict[int, Fraction]:
+    """What delivered sessions in ``period`` cost, per provision: one query, grouped by
+    provision and by each stretch of time with one set of rates."""
+    segments = list(rates.segments(period)) if period.days else []
+    if not segments or not tables:
+        return {}
+    rows = (
+        DeliveredSession.objects.filter(provision_id__in=list(tables),
+                                        status=SessionStatus.DELIVERED,
+                                        date__range=(period.start, period.end))
+        .annotate(segment=Case(*[When(date__range=(p.start, p.end), then=Value(i))
+                                 for i, (p, _) in enumerate(segments)],
+                               output_field=IntegerField()))
+        .values("provision_id", "segment").annotate(minutes=Sum("minutes"))
+    )
+    costs: dict[int, Fraction] = {}
+    for row in rows:
+        table = tables[row["provision_id"]]
+        rate = segments[row["segment"]][1].for_staff(table.staff_type)
+        costs[row["provision_id"]] = costs.get(row["provision_id"], Fraction(0)) + (
+            Fraction(row["minutes"], 60) * rate / (table.group_size or 1))
+    return costs
+
+
 def spend_by_pupil(pupils: QuerySet, school, today: datetime.date | None = None,
                    rules_: YearRules | None = None) -> dict[int, PupilSpend]:
     """Spent to date, committed to the year's end, projected, and the state, for every
-    pupil in ``pupils`` (four queries whatever their number)."""
+    pupil in ``pupils`` (four queries whatever their number).
+
+    Spent: delivered sessions and fixed costs so far this year. Committed: the provision
+    of each open cycle from tomorrow to the end of the budget year, at its planned
+    timetable (support goes on from review to review), and fixed costs still to come.
+    Projected: the two together."""
     today = today or timezone.localdate()
     rules_ = rules_ or year_rules(school, today)
     year = rules_.period
     to_date = Period(year.start, min(today, year.end))
     ahead = Period(max(today + ONE_DAY, year.start), year.end)
     provisions = list(
-        Provision.objects.filter(cycle__plan__pupil__in=pupils, start_date__lte=year.end,
-                                 end_date__gte=year.start)
+        Provision.objects.filter(cycle__plan__pupil__in=pupils, start_date__lte=year.end)
+        .exclude(end_date__lt=year.start, cycle__stage=Stage.CLOSED)
         .values("id", "cycle__plan__pupil_id", "cycle__stage", "staff_type",
                 "sessions_per_week", "minutes_per_session", "group_size", "fixed_cost",
                 "start_date", "end_date")
@@ -141,25 +171,18 @@ def spend_by_pupil(pupils: QuerySet, school, today: datetime.date | None = None,
             elif table.start in ahead and row["cycle__stage"] != Stage.CLOSED:
                 committed[pupil] = committed.get(pupil, 0) + Fraction(table.fixed_cost)
         elif row["cycle__stage"] != Stage.CLOSED and ahead.days:
+            # The current cycle's provision is assumed to go on, as planned, to the end
+            # of the budget year: support continues from review to review.
+            going_on = Timetable(table.staff_type, table.sessions_per_week,
+                                 table.minutes_per_session, table.group_size, None,
+                                 table.start, year.end)
             committed[pupil] = committed.get(pupil, 0) + planned_cost(
-                table, ahead, year, rules_.weeks_per_year, rules_.rates)
-    # Delivered minutes per provision and per stretch of one set of rates.
-    segments = list(rules_.rates.segments(to_date)) if to_date.days else []
-    if segments and tables:
-        delivered = (
-            DeliveredSession.objects.filter(provision_id__in=list(tables),
-                                            status=SessionStatus.DELIVERED,
-                                            date__range=(to_date.start, to_date.end))
-            .annotate(segment=Case(*[When(date__range=(p.start, p.end), then=Value(i))
-                                     for i, (p, _) in enumerate(segments)],
-                                   output_field=IntegerField()))
-            .values("provision_id", "segment").annotate(minutes=Sum("minutes"))
-        )
-        for row in delivered:
-            pupil, table = tables[row["provision_id"]]
-            rate = segments[row["segment"]][1].for_staff(table.staff_type)
-            spent[pupil] = spent.get(pupil, 0) + (
-                Fraction(row["minutes"], 60) * rate / (table.group_size or 1))
+                going_on, ahead, year, rules_.weeks_per_year, rules_.rates)
+    for provision_id, cost in delivered_costs(
+        {pk: table for pk, (_, table) in tables.items()}, to_date, rules_.rates
+    ).items():
+        pupil = tables[provision_id][0]
+        spent[pupil] = spent.get(pupil, 0) + cost
     income = dict(
         TopUpRequest.objects.filter(pupil__in=pupils, year_start=year.start,
                                     status=rules.TopUpStatus.APPROVED)

@@ -439,6 +439,10 @@ def cycle_carry_forward(*, previous: Cycle, actor, opened_on: datetime.date, out
     if carry_provision:
         cycle_end = opened_on + datetime.timedelta(weeks=previous.plan.cycle_weeks)
         for old in previous.provisions.all():
+            old_end = old.end_date
+            if old.end_date >= opened_on:  # it now runs on in the new cycle, not in both
+                old.end_date = max(old.start_date, opened_on - datetime.timedelta(days=1))
+                old.save(update_fields=["end_date"])
             copies[old.pk] = Provision.objects.create(
                 school=cycle.school, cycle=cycle, provision_type_id=old.provision_type_id,
                 details=old.details, staff_type=old.staff_type,
@@ -446,7 +450,7 @@ def cycle_carry_forward(*, previous: Cycle, actor, opened_on: datetime.date, out
                 minutes_per_session=old.minutes_per_session, group_size=old.group_size,
                 fixed_cost=old.fixed_cost, start_date=opened_on,
                 # Runs on to its planned end, or for a cycle if that has passed.
-                end_date=old.end_date if old.end_date > opened_on else cycle_end,
+                end_date=old_end if old_end > opened_on else cycle_end,
                 carried_from=old,
             )
     for old in outcomes:

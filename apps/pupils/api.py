@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.schools.api import SchoolScopedViewSet, as_api_error
-from apps.schools.roles import Action
+from apps.schools.roles import Action, role_may
 
 from . import selectors, services
 from .filters import RegisterFilter
@@ -38,6 +38,19 @@ class PupilViewSet(
 
     def visible_queryset(self):
         return selectors.register(self.membership).prefetch_related("staff", "parents")
+
+    def get_serializer(self, *args, **kwargs):
+        """Add this year's spend for the pupils being shown, for roles that see money."""
+        instance = args[0] if args else None
+        serializer_context = self.get_serializer_context()
+        if instance is not None and role_may(self.membership.role, Action.VIEW_MONEY):
+            from apps.money.selectors import spend_by_pupil
+
+            pupils = instance if isinstance(instance, list) else [instance]
+            serializer_context["spend"] = spend_by_pupil(
+                Pupil.objects.filter(pk__in=[p.pk for p in pupils]), self.school)
+        kwargs["context"] = serializer_context
+        return self.get_serializer_class()(*args, **kwargs)
 
     def perform_create(self, serializer):
         pupil = serializer.save()

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from apps.schools.roles import Action, role_may
 from backend.govuk import GovukFormMixin
 
 from .rules import NeedArea, SenStatus, YearGroup, need_types_in
@@ -32,8 +33,26 @@ class RegisterFilter(django_filters.FilterSet):
         label="Review", choices=[("true", "Overdue"), ("false", "Not overdue")],
         empty_label="Any", method="filter_overdue")
 
+    spend = django_filters.ChoiceFilter(
+        label="Cost this year", empty_label="Any",
+        choices=[("over", "Over the threshold"), ("approaching", "Approaching"),
+                 ("under", "Under")], method="filter_spend")
+
     class Meta:
         form = RegisterFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        membership = getattr(self.request, "membership", None)
+        if membership is None or not role_may(membership.role, Action.VIEW_MONEY):
+            del self.filters["spend"]  # only those who see money can filter by it
+
+    def filter_spend(self, queryset, name, value):
+        # The register reads spend from money, as it reads overdue reviews from plans.
+        from apps.money.selectors import spend_by_pupil
+
+        spend = spend_by_pupil(queryset, self.request.membership.school)
+        return queryset.filter(pk__in=[pk for pk, s in spend.items() if s.state == value])
 
     def filter_need_area(self, queryset, name, value):
         codes = need_types_in(value)

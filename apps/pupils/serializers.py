@@ -49,6 +49,9 @@ class PupilSerializer(serializers.ModelSerializer):
     review_overdue = serializers.BooleanField(
         read_only=True, help_text="A cycle is past its agreed review date with no review.")
     need_areas = serializers.ListField(child=serializers.CharField(), read_only=True)
+    spend_state = serializers.SerializerMethodField(
+        help_text="This budget year's cost against the element 2 threshold (under, "
+                  "approaching, over); null for roles that do not see money.")
     staff = SchoolPeopleField(many=True, required=False, people=school_teachers_and_tas)
     parents = SchoolPeopleField(many=True, required=False, people=school_parents)
 
@@ -57,7 +60,7 @@ class PupilSerializer(serializers.ModelSerializer):
         fields = [
             "id", "upn", "first_name", "last_name", "date_of_birth", "year_group",
             "class_name", "primary_need", "secondary_need", "need_areas", "sen_status",
-            "sen_status_since", "review_overdue", "staff", "parents",
+            "sen_status_since", "review_overdue", "spend_state", "staff", "parents",
         ]
         # Uniqueness of the UPN within the school is checked by the service, which knows
         # the school; no validator here can see another school's rows.
@@ -69,6 +72,10 @@ class PupilSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             fields["sen_status"].read_only = True
         return fields
+
+    def get_spend_state(self, pupil) -> str | None:
+        spend = self.context.get("spend", {}).get(pupil.pk)
+        return spend.state if spend else None
 
     def create(self, validated_data):
         from .services import pupil_create

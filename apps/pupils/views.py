@@ -11,7 +11,7 @@ from . import selectors, services
 from .access import access_pupil
 from .filters import RegisterFilter
 from .forms import NewPupilForm, PupilForm, SenStatusForm
-from .models import SenProvisionRecord
+from .models import Pupil, SenProvisionRecord
 from .rules import STATUSES_NOTIFIED_TO_PARENTS
 
 
@@ -23,9 +23,17 @@ class RegisterView(SchoolView, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         register = selectors.register(self.membership)
-        filterset = RegisterFilter(self.request.GET, queryset=register)
+        filterset = RegisterFilter(self.request.GET, queryset=register, request=self.request)
         pupils = filterset.qs if filterset.is_valid() else register.none()
         page = Paginator(pupils, self.page_size).get_page(self.request.GET.get("page"))
+        sees_money = role_may(self.membership.role, Action.VIEW_MONEY)
+        if sees_money:
+            from apps.money.selectors import spend_by_pupil
+
+            spend = spend_by_pupil(Pupil.objects.filter(pk__in=[p.pk for p in page]),
+                                   self.school)
+            for pupil in page:
+                pupil.spend = spend[pupil.pk]
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -33,6 +41,7 @@ class RegisterView(SchoolView, TemplateView):
             page=page,
             query=query.urlencode(),
             may_add=role_may(self.membership.role, Action.ADD_PUPIL),
+            sees_money=sees_money,
         )
         return context
 
@@ -60,6 +69,15 @@ class PupilView(PupilPage, SchoolView, TemplateView):
 
         return current_cycle(self.pupil)
 
+    def spend(self):
+        """This budget year's cost against the threshold, for those who see money."""
+        if not role_may(self.membership.role, Action.VIEW_MONEY):
+            return None
+        from apps.money.selectors import spend_by_pupil
+
+        return spend_by_pupil(Pupil.objects.filter(pk=self.pupil.pk), self.school)[
+            self.pupil.pk]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pupil = self.pupil
@@ -73,6 +91,8 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             may_see_plans=role_may(self.membership.role, Action.VIEW_PLANS),
             may_start_plan=role_may(self.membership.role, Action.MANAGE_PLANS),
             current_cycle=self.current_cycle(),
+            spend=self.spend(),
+            may_request_top_up=role_may(self.membership.role, Action.MANAGE_TOP_UPS),
             may_change_status=role_may(self.membership.role, Action.CHANGE_SEN_STATUS),
         )
         return context

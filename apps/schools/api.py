@@ -92,6 +92,7 @@ class SchoolScopedViewSet(viewsets.GenericViewSet):
             raise NotAuthenticated()
         self.membership = access_school(request.user, kwargs["school"])
         self.school = self.membership.school
+        request.membership = self.membership
         self._scope_stack.enter_context(school_scope(self.school))
         super().initial(request, *args, **kwargs)
         if self.detail:

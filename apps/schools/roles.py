@@ -31,6 +31,9 @@ class Action(models.TextChoices):
     DRAFT_ASSESS = "draft_assess", "draft the Assess stage"
     RECORD_SESSIONS = "record_sessions", "record delivered sessions"
     MANAGE_PROVISION_LIBRARY = "manage_library", "change the provision library"
+    VIEW_MONEY = "view_money", "see what support costs"
+    MANAGE_MONEY = "manage_money", "change cost settings and the SEN budget"
+    MANAGE_TOP_UPS = "manage_top_ups", "draft and record top-up requests"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -48,6 +51,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.DRAFT_ASSESS: frozenset({Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}),
     Action.RECORD_SESSIONS: frozenset({Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}),
     Action.MANAGE_PROVISION_LIBRARY: frozenset({Role.SENCO}),
+    # Money: the head and governors are accountable for the SEN budget; the SENCO costs
+    # support and asks the LA for top-up.
+    Action.VIEW_MONEY: WHOLE_REGISTER,
+    Action.MANAGE_MONEY: frozenset({Role.SENCO, Role.HEAD}),
+    Action.MANAGE_TOP_UPS: frozenset({Role.SENCO}),
 }
 
 

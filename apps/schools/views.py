@@ -53,6 +53,9 @@ class ServiceFormView(SchoolView, FormView):
     and what to tell the user; a ValidationError from the service comes back onto the form
     (error summary, field by field) and nothing is saved."""
 
+    # a service's field name -> the form's, where they differ
+    service_field_map: dict[str, str] = {}
+
     def perform(self, data) -> tuple[str, str]:
         raise NotImplementedError
 
@@ -60,7 +63,7 @@ class ServiceFormView(SchoolView, FormView):
         try:
             url, message = self.perform(form.cleaned_data)
         except ValidationError as error:
-            form.add_service_errors(error)
+            form.add_service_errors(error, self.service_field_map)
             return self.form_invalid(form)
         messages.success(self.request, message)
         return redirect(url)

@@ -1,0 +1,192 @@
+"""The API for money: settings, SEN budgets, spend per pupil, the provision map, and
+top-up requests with their decisions and PDF."""
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.pupils.selectors import pupils_visible_to
+from apps.schools.api import SchoolScopedViewSet, call_service
+from apps.schools.roles import Action
+from backend.pdf import render_pdf
+
+from . import services
+from .models import CostSettings, SenBudget, TopUpRequest
+from .provision_map import provision_map
+from .selectors import spend_by_pupil
+from .serializers import (
+    CostSettingsSerializer,
+    DecisionSerializer,
+    PupilSpendSerializer,
+    SenBudgetSerializer,
+    TopUpRequestSerializer,
+)
+from .views import chosen_year
+
+
+class MoneyViewSet(SchoolScopedViewSet):
+    default_required = Action.VIEW_MONEY
+
+
+class CostSettingsViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, MoneyViewSet):
+    """Dated cost settings; a change is a new row from its date on."""
+
+    model = CostSettings
+    serializer_class = CostSettingsSerializer
+    pagination_class = None
+    required = {"create": Action.MANAGE_MONEY}
+
+    def visible_queryset(self):
+        return CostSettings.objects.all()
+
+    def perform_create(self, serializer):
+        serializer.instance = call_service(services.cost_settings_save, school=self.school,
+                                           actor=self.request.user, **serializer.validated_data)
+
+
+class SenBudgetViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, MoneyViewSet):
+    """The notional SEN budget per budget year."""
+
+    model = SenBudget
+    serializer_class = SenBudgetSerializer
+    pagination_class = None
+    required = {"create": Action.MANAGE_MONEY}
+
+    def visible_queryset(self):
+        return SenBudget.objects.order_by("year_start")
+
+    def perform_create(self, serializer):
+        serializer.instance = call_service(services.sen_budget_save, school=self.school,
+                                           actor=self.request.user, **serializer.validated_data)
+
+
+class SpendViewSet(mixins.ListModelMixin, MoneyViewSet):
+    """Each pupil's cost this budget year against the threshold. Filter with ``state``."""
+
+    model = TopUpRequest  # for the schema only; the rows are computed
+    serializer_class = PupilSpendSerializer
+
+    def visible_queryset(self):
+        return pupils_visible_to(self.membership).order_by("last_name", "first_name", "pk")
+
+    @extend_schema(responses=PupilSpendSerializer(many=True))
+    def list(self, request, *args, **kwargs):
+        pupils = self.visible_queryset()
+        spend = spend_by_pupil(pupils, self.school, rules_=chosen_year(request, self.school))
+        state = request.query_params.get("state")
+        rows = [{"pupil": p.pk, "name": p.full_name, **vars(spend[p.pk]),
+                 "share_percent": spend[p.pk].share_percent,
+                 "uncovered": spend[p.pk].uncovered}
+                for p in pupils if not state or spend[p.pk].state == state]
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(PupilSpendSerializer(page, many=True).data)
+
+
+class ProvisionMapViewSet(mixins.ListModelMixin, MoneyViewSet):
+    """The provision map for a budget year (``?year=`` any day in it; default: this one)."""
+
+    model = TopUpRequest  # for the schema only
+    pagination_class = None
+
+    def visible_queryset(self):
+        return TopUpRequest.objects.none()
+
+    @extend_schema(responses={200: dict})
+    def list(self, request, *args, **kwargs):
+        m = provision_map(self.school, chosen_year(request, self.school),
+                          timezone.localdate())
+
+        def lines(items):
+            return [{"label": line.label, "pupils": line.pupil_count, "groups": line.groups,
+                     "staff_hours_a_week": line.hours, "planned_cost": line.cost,
+                     "delivered_cost": line.delivered_cost} for line in items]
+
+        return Response({
+            "year": {"start": m.year.start, "end": m.year.end},
+            "totals": lines([m.total])[0] | {"budget": m.budget,
+                                             "budget_left": m.budget_left},
+            "by_provision": lines(m.by_provision), "by_pupil": lines(m.by_pupil),
+            "by_need_area": lines(m.by_need_area), "by_year_group": lines(m.by_year_group),
+            "detail": [vars(row) for row in m.detail],
+        })
+
+
+class TopUpRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          mixins.CreateModelMixin, mixins.UpdateModelMixin, MoneyViewSet):
+    """Element 3 top-up requests: drafted from a pupil's projected cost, then submitted,
+    approved, declined or withdrawn."""
+
+    model = TopUpRequest
+    serializer_class = TopUpRequestSerializer
+    steps = {"submit": services.top_up_submit, "approve": services.top_up_approve,
+             "decline": services.top_up_decline, "withdraw": services.top_up_withdraw}
+    required = {name: Action.MANAGE_TOP_UPS
+                for name in ("create", "update", "partial_update", *steps)}
+
+    def visible_queryset(self):
+        return TopUpRequest.objects.filter(
+            pupil__in=pupils_visible_to(self.membership)).select_related("pupil")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = call_service(
+            services.top_up_draft, pupil=data["pupil"], actor=self.request.user,
+            amount=data.get("amount_requested"), reason=data.get("reason", ""))
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        instance = serializer.instance
+        call_service(services.top_up_update, request=instance, actor=self.request.user,
+                     amount_requested=data.get("amount_requested", instance.amount_requested),
+                     reason=data.get("reason", instance.reason))
+
+    def _decide(self, request, step):
+        top_up = self.get_object()
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        arguments = {"on": values["on"]}
+        if step == "approve":
+            arguments |= {"amount": values.get("approved_amount"),
+                          "period_start": values.get("period_start"),
+                          "period_end": values.get("period_end")}
+        if step == "decline":
+            arguments["reason"] = values.get("decline_reason", "")
+        call_service(self.steps[step], request=top_up, actor=request.user, **arguments)
+        return Response(TopUpRequestSerializer(top_up, context=self.get_serializer_context())
+                        .data)
+
+    @extend_schema(request=DecisionSerializer, responses=TopUpRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, *args, **kwargs):
+        return self._decide(request, "submit")
+
+    @extend_schema(request=DecisionSerializer, responses=TopUpRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, *args, **kwargs):
+        return self._decide(request, "approve")
+
+    @extend_schema(request=DecisionSerializer, responses=TopUpRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, *args, **kwargs):
+        return self._decide(request, "decline")
+
+    @extend_schema(request=DecisionSerializer, responses=TopUpRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, *args, **kwargs):
+        return self._decide(request, "withdraw")
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, *args, **kwargs):
+        top_up = self.get_object()
+        body = render_pdf("money/top_up_pdf.html", {"top_up": top_up, "school": self.school,
+                                                   "evidence": top_up.evidence})
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="top-up-{top_up.pk}.pdf"'
+        return response
+
+

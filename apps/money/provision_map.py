@@ -1,0 +1,158 @@
+"""The provision map (Code 6.76): all additional and different provision across the school
+in one budget year, by provision, by pupil, by area of need and by year group, with
+totals against the school's notional SEN budget. Built in a fixed number of queries.
+
+Counting rules: a provision belongs to the year if it runs on any day of it. "Hours a
+week" are staff hours (sessions × minutes ÷ 60 ÷ group size, summed over pupils), so a
+group of four counts once. "Groups" are pupils ÷ the usual group size, rounded up.
+Cost is the planned cost inside the year (costing.py); delivered is what recorded
+sessions cost to date.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from apps.plans.models import Provision
+from apps.pupils.rules import NeedArea, YearGroup
+
+from .costing import Period, Timetable, planned_cost, to_pence
+from .models import SenBudget
+from .selectors import YearRules, delivered_costs
+
+
+@dataclass
+class Line:
+    """One row of a view of the map."""
+
+    label: str
+    pupils: set = field(default_factory=set)
+    weekly_hours: Fraction = Fraction(0)
+    planned: Fraction = Fraction(0)
+    delivered: Fraction = Fraction(0)
+    group_size: int = 1
+
+    @property
+    def pupil_count(self) -> int:
+        return len(self.pupils)
+
+    @property
+    def groups(self) -> int:
+        return math.ceil(len(self.pupils) / max(1, self.group_size))
+
+    @property
+    def hours(self) -> Decimal:
+        return to_pence(self.weekly_hours)
+
+    @property
+    def cost(self) -> Decimal:
+        return to_pence(self.planned)
+
+    @property
+    def delivered_cost(self) -> Decimal:
+        return to_pence(self.delivered)
+
+
+@dataclass
+class DetailRow:
+    pupil: str
+    upn: str
+    year_group: str
+    need_area: str
+    intervention: str
+    staff_type: str
+    timetable: str
+    weekly_hours: Decimal
+    start: str
+    end: str
+    planned: Decimal
+    delivered: Decimal
+
+
+@dataclass
+class ProvisionMap:
+    year: Period
+    by_provision: list[Line]
+    by_pupil: list[Line]
+    by_need_area: list[Line]
+    by_year_group: list[Line]
+    detail: list[DetailRow]
+    total: Line
+    budget: Decimal | None
+
+    @property
+    def budget_left(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.total.cost
+
+
+def provision_map(school, rules_: YearRules, today) -> ProvisionMap:
+    year = rules_.period
+    to_date = Period(year.start, min(today, year.end))
+    rows = list(
+        Provision.objects.filter(start_date__lte=year.end, end_date__gte=year.start)
+        .values("id", "staff_type", "sessions_per_week", "minutes_per_session", "group_size",
+                "fixed_cost", "start_date", "end_date", "provision_type__name",
+                "provision_type__need_area", "provision_type__usual_group_size",
+                "cycle__plan__pupil_id", "cycle__plan__pupil__first_name",
+                "cycle__plan__pupil__last_name", "cycle__plan__pupil__upn",
+                "cycle__plan__pupil__year_group")
+        .order_by("provision_type__name", "cycle__plan__pupil__last_name", "start_date")
+    )
+    tables = {
+        row["id"]: Timetable(row["staff_type"], row["sessions_per_week"],
+                             row["minutes_per_session"], row["group_size"], row["fixed_cost"],
+                             row["start_date"], row["end_date"])
+        for row in rows
+    }
+    delivered = defaultdict(Fraction, delivered_costs(tables, to_date, rules_.rates))
+    views = {name: {} for name in ("provision", "pupil", "need", "year")}
+    total = Line("All provision")
+    detail = []
+    areas, years = dict(NeedArea.choices), dict(YearGroup.choices)
+    for row in rows:
+        table = tables[row["id"]]
+        pupil_id = row["cycle__plan__pupil_id"]
+        name = f'{row["cycle__plan__pupil__last_name"]}, {row["cycle__plan__pupil__first_name"]}'
+        cost = planned_cost(table, year, year, rules_.weeks_per_year, rules_.rates)
+        keys = {
+            "provision": row["provision_type__name"], "pupil": (name, pupil_id),
+            "need": areas.get(row["provision_type__need_area"], "Other"),
+            "year": row["cycle__plan__pupil__year_group"],
+        }
+        for view, key in keys.items():
+            label = key[0] if view == "pupil" else (years.get(key, str(key))
+                                                    if view == "year" else key)
+            line = views[view].setdefault(key, Line(label))
+            _add(line, pupil_id, table, cost, delivered[row["id"]])
+            if view == "provision":
+                line.group_size = row["provision_type__usual_group_size"] or 1
+        _add(total, pupil_id, table, cost, delivered[row["id"]])
+        detail.append(DetailRow(
+            pupil=name, upn=row["cycle__plan__pupil__upn"],
+            year_group=years.get(row["cycle__plan__pupil__year_group"], ""),
+            need_area=keys["need"], intervention=row["provision_type__name"],
+            staff_type=table.staff_type,
+            timetable=(f"{table.sessions_per_week:g} × {table.minutes_per_session} min, "
+                       f"group of {table.group_size}") if table.sessions_per_week is not None
+            else f"Fixed cost £{table.fixed_cost}",
+            weekly_hours=to_pence(table.weekly_hours()), start=table.start.isoformat(),
+            end=table.end.isoformat(), planned=to_pence(cost),
+            delivered=to_pence(delivered[row["id"]])))
+    budget = SenBudget.objects.filter(year_start=year.start).values_list(
+        "amount", flat=True).first()
+    return ProvisionMap(
+        year=year,
+        by_provision=list(views["provision"].values()),
+        by_pupil=sorted(views["pupil"].values(), key=lambda line: line.label),
+        by_need_area=sorted(views["need"].values(), key=lambda line: line.label),
+        by_year_group=[views["year"][k] for k in sorted(views["year"])],
+        detail=detail, total=total, budget=budget)
+
+
+def _add(line: Line, pupil_id, table: Timetable, cost: Fraction, delivered: Fraction):
+    line.pupils.add(pupil_id)
+    line.weekly_hours += table.weekly_hours()
+    line.planned += cost
+    line.delivered += delivered

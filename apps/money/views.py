@@ -1,0 +1,260 @@
+"""Money pages: the overview, settings, the SEN budget, the provision map with its
+exports, and top-up requests from draft to decision, with the request PDF."""
+
+import datetime
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+
+from apps.plans.views import FormPage
+from apps.pupils.models import Pupil
+from apps.pupils.selectors import pupils_visible_to
+from apps.pupils.views import PupilPage
+from apps.schools.roles import Action, role_may
+from apps.schools.views import SchoolView
+from backend.pdf import render_pdf
+
+from . import exports, services
+from .forms import (
+    ApproveForm,
+    CostSettingsForm,
+    DeclineForm,
+    SenBudgetForm,
+    SubmitForm,
+    TopUpChangeForm,
+    TopUpDraftForm,
+    WithdrawForm,
+)
+from .models import SenBudget, TopUpRequest
+from .provision_map import provision_map
+from .rules import SpendState, TopUpStatus
+from .selectors import settings_history, settings_on, spend_by_pupil, year_rules
+
+
+def money_url(school, name="overview", **kwargs):
+    return reverse(f"money:{name}", kwargs={"school": school.slug, **kwargs})
+
+
+def chosen_year(request, school):
+    """The budget year asked for (``?year=YYYY-MM-DD``, any day in it), else this one."""
+    day = timezone.localdate()
+    if request.GET.get("year"):
+        try:
+            day = datetime.date.fromisoformat(request.GET["year"])
+        except ValueError:
+            raise Http404("No such year.") from None
+    return year_rules(school, day)
+
+
+class OverviewView(SchoolView, TemplateView):
+    action = Action.VIEW_MONEY
+    template_name = "money/overview.html"
+
+    def get_context_data(self, **kwargs):
+        rules_ = year_rules(self.school)
+        pupils = pupils_visible_to(self.membership)
+        spend = spend_by_pupil(pupils, self.school, rules_=rules_)
+        names = {p.pk: p for p in pupils}
+        watch = sorted(((names[pk], s) for pk, s in spend.items()
+                        if s.state != SpendState.UNDER),
+                       key=lambda pair: -pair[1].projected)
+        return super().get_context_data(**kwargs) | {
+            "year": rules_, "settings": settings_on(settings_history(self.school),
+                                                    timezone.localdate()),
+            "watch": watch,
+            "budget": SenBudget.objects.filter(year_start=rules_.period.start).first(),
+            "requests": TopUpRequest.objects.select_related("pupil")[:20],
+            "may_manage": role_may(self.membership.role, Action.MANAGE_MONEY),
+        }
+
+
+class SettingsView(FormPage):
+    action = Action.MANAGE_MONEY
+    form_class = CostSettingsForm
+    title = "Cost settings"
+    submit = "Save settings"
+    intro = ("Hourly rates include on-costs. The element 2 threshold is £6,000 unless your "
+             "local authority sets another figure.")
+
+    def get_initial(self):
+        current = settings_on(settings_history(self.school), timezone.localdate())
+        return {name: getattr(current, name) for name in services.SETTINGS_FIELDS} | {
+            "effective_from": timezone.localdate().isoformat()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"caption": self.school.name,
+                                                     "back_url": money_url(self.school)}
+
+    def perform(self, data):
+        services.cost_settings_save(school=self.school, actor=self.request.user, **data)
+        return money_url(self.school), "The cost settings have been saved."
+
+
+class BudgetView(FormPage):
+    action = Action.MANAGE_MONEY
+    form_class = SenBudgetForm
+    submit = "Save budget"
+
+    @property
+    def title(self):
+        year = year_rules(self.school).period
+        return f"Notional SEN budget, {year.start:%Y} to {year.end:%Y}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"caption": self.school.name,
+                                                     "back_url": money_url(self.school)}
+
+    def perform(self, data):
+        services.sen_budget_save(school=self.school, actor=self.request.user,
+                                 year_start=year_rules(self.school).period.start, **data)
+        return money_url(self.school), "The SEN budget has been saved."
+
+
+class ProvisionMapView(SchoolView, TemplateView):
+    """The provision map on a page, or as CSV, XLSX or PDF (``?download=``)."""
+
+    action = Action.VIEW_MONEY
+    template_name = "money/provision_map.html"
+    downloads = {
+        "csv": ("text/csv; charset=utf-8", "csv", lambda m, s: exports.as_csv(m)),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "xlsx", lambda m, s: exports.as_xlsx(m)),
+        "pdf": ("application/pdf", "pdf", exports.as_pdf),
+    }
+
+    def get(self, request, *args, **kwargs):
+        kind = request.GET.get("download")
+        if kind is None:
+            return super().get(request, *args, **kwargs)
+        if kind not in self.downloads:
+            raise Http404("No such download.")
+        content_type, extension, render = self.downloads[kind]
+        map_ = provision_map(self.school, chosen_year(request, self.school),
+                             timezone.localdate())
+        response = HttpResponse(render(map_, self.school), content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="provision-map-{self.school.slug}-'
+            f'{map_.year.start:%Y}.{extension}"')
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "map": provision_map(self.school, chosen_year(self.request, self.school),
+                                 timezone.localdate())}
+
+
+class TopUpDraftView(PupilPage, FormPage):
+    action = Action.MANAGE_TOP_UPS
+    form_class = TopUpDraftForm
+    title = "Draft a top-up request"
+    submit = "Draft the request"
+
+    def get_context_data(self, **kwargs):
+        spend = spend_by_pupil(Pupil.objects.filter(pk=self.pupil.pk), self.school)
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name,
+            "intro": self.describe(spend[self.pupil.pk]),
+            "back_url": reverse("pupils:pupil", kwargs={"school": self.school.slug,
+                                                        "pupil_id": self.pupil.pk})}
+
+    @staticmethod
+    def describe(spend):
+        return (f"Projected cost this year: £{spend.projected:,.2f} against the £"
+                f"{spend.threshold:,.2f} the school meets from its notional SEN budget "
+                f"(£{spend.above_threshold:,.2f} above it). The request carries the costed "
+                "provision and every cycle so far as evidence.")
+
+    def perform(self, data):
+        request = services.top_up_draft(pupil=self.pupil, actor=self.request.user,
+                                        amount=data["amount_requested"],
+                                        reason=data["reason"])
+        return money_url(self.school, "top_up", request_id=request.pk), (
+            "The top-up request has been drafted.")
+
+
+class TopUpPage:
+    """A page about one top-up request, reached only through a pupil the member sees."""
+
+    def resolve_objects(self, *, request_id):
+        self.top_up = get_object_or_404(
+            TopUpRequest.objects.select_related("pupil"), pk=request_id,
+            pupil__in=pupils_visible_to(self.membership))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "top_up": self.top_up, "caption": self.top_up.pupil.full_name,
+            "back_url": money_url(self.school, "top_up", request_id=self.top_up.pk)}
+
+
+class TopUpView(TopUpPage, SchoolView, TemplateView):
+    action = Action.VIEW_MONEY
+    template_name = "money/top_up.html"
+
+    def get_context_data(self, **kwargs):
+        may = role_may(self.membership.role, Action.MANAGE_TOP_UPS)
+        status = self.top_up.status
+        return super().get_context_data(**kwargs) | {
+            "back_url": money_url(self.school),
+            "may_change": may and status == TopUpStatus.DRAFT,
+            "may_submit": may and status == TopUpStatus.DRAFT,
+            "may_decide": may and status == TopUpStatus.SUBMITTED,
+            "may_withdraw": may and status in (TopUpStatus.DRAFT, TopUpStatus.SUBMITTED)}
+
+
+class TopUpActionView(TopUpPage, FormPage):
+    """One of: change, submit, approve, decline, withdraw (``step`` from the URL)."""
+
+    action = Action.MANAGE_TOP_UPS
+    service_field_map = {"decided_on": "on", "submitted_on": "on"}
+    steps = {
+        "change": (TopUpChangeForm, "Change the request", services.top_up_update),
+        "submit": (SubmitForm, "Record that the request was sent", services.top_up_submit),
+        "approve": (ApproveForm, "Record the approval", services.top_up_approve),
+        "decline": (DeclineForm, "Record that it was declined", services.top_up_decline),
+        "withdraw": (WithdrawForm, "Withdraw the request", services.top_up_withdraw),
+    }
+
+    def resolve_objects(self, *, request_id, step):
+        super().resolve_objects(request_id=request_id)
+        if step not in self.steps:
+            raise Http404("No such step.")
+        self.form_class, self.title, self.service = self.steps[step]
+        self.step = step
+        self.submit = self.title
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.step == "change":
+            kwargs["instance"] = self.top_up
+        return kwargs
+
+    def get_initial(self):
+        return {"on": timezone.localdate().isoformat()}
+
+    def perform(self, data):
+        if self.step == "approve":
+            data = {"amount": data["approved_amount"], "period_start": data["period_start"],
+                    "period_end": data["period_end"], "on": data["on"]}
+        if self.step == "decline":
+            data = {"reason": data["decline_reason"], "on": data["on"]}
+        self.service(request=self.top_up, actor=self.request.user, **data)
+        return (money_url(self.school, "top_up", request_id=self.top_up.pk),
+                "The request has been updated.")
+
+
+class TopUpPdfView(TopUpPage, SchoolView, View):
+    """The request for the local authority, as a PDF."""
+
+    action = Action.VIEW_MONEY
+
+    def get(self, request, *args, **kwargs):
+        pdf = render_pdf("money/top_up_pdf.html", {"top_up": self.top_up,
+                                                  "school": self.school,
+                                                  "evidence": self.top_up.evidence})
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="top-up-request-{self.top_up.pk}.pdf"')
+        return response
