@@ -37,6 +37,10 @@ LIBRARY = [
      "2", 20, "Hand strength and pencil control activities."),
     ("Speech and language therapy", NeedArea.COMMUNICATION, StaffType.EXTERNAL, 1, "1", 45,
      "Therapist sessions bought in from the local service."),
+    ("One-to-one teaching assistant support", NeedArea.OTHER, StaffType.TEACHING_ASSISTANT,
+     1, "25", 60, "A teaching assistant with the pupil for most of each school day."),
+    ("Afternoon one-to-one support", NeedArea.OTHER, StaffType.TEACHING_ASSISTANT, 1, "11",
+     60, "A teaching assistant with the pupil for the afternoon sessions."),
 ]
 
 OUTCOMES = {
@@ -93,12 +97,14 @@ def provision_library(school) -> dict[str, ProvisionType]:
 
 
 def kinds_for(area, kinds, rng) -> list[ProvisionType]:
-    matching = [k for k in kinds.values() if k.need_area == area] or list(kinds.values())
+    matching = [k for k in kinds.values()
+                if k.need_area == area and k.usual_sessions_per_week < 10] or [
+        k for k in kinds.values() if k.usual_sessions_per_week < 10]
     return rng.sample(matching, k=min(len(matching), rng.choice([1, 1, 2])))
 
 
 def build_history(*, pupil, senco, staff, kinds, rng: random.Random, past_cycles: int,
-                  group_kind=None, overdue=False) -> Cycle:
+                  group_kind=None, overdue=False, always=()) -> Cycle:
     """Give the pupil ``past_cycles`` reviewed cycles and a current cycle at Do (its review
     date already passed if ``overdue``)."""
     today = timezone.localdate()
@@ -127,7 +133,7 @@ def build_history(*, pupil, senco, staff, kinds, rng: random.Random, past_cycles
         runs_to = max(review_date, today + CYCLE / 2) if current else review_date
         _plan_cycle(cycle, senco=senco, staff=staff, kinds=kinds, area=area, rng=rng,
                     review_date=review_date, runs_to=runs_to,
-                    group_kind=group_kind if current else None)
+                    required=[*always, *([group_kind] if current and group_kind else [])])
         for stage in (Stage.PLAN, Stage.DO):
             plans.cycle_move(cycle=cycle, actor=senco, to=stage)
         # The review day itself belongs to the next cycle's provision.
@@ -147,12 +153,12 @@ def _current_review(today, rng, overdue):
     return today + datetime.timedelta(days=rng.randrange(10, 60))
 
 
-def _plan_cycle(cycle, *, senco, staff, kinds, area, rng, review_date, runs_to, group_kind):
+def _plan_cycle(cycle, *, senco, staff, kinds, area, rng, review_date, runs_to, required):
     plans.cycle_update(cycle=cycle, actor=senco, review_date=review_date)
     provisions = list(cycle.provisions.all())
     chosen = [] if provisions else kinds_for(area, kinds, rng)
-    if group_kind and group_kind.pk not in {p.provision_type_id for p in provisions}:
-        chosen = [k for k in chosen if k.pk != group_kind.pk] + [group_kind]
+    have = {p.provision_type_id for p in provisions} | {k.pk for k in chosen}
+    chosen += [kind for kind in required if kind.pk not in have]
     if chosen:
         for kind in chosen:
             provisions.append(plans.provision_save(
@@ -229,3 +235,18 @@ def _review(cycle, *, senco, rng, last) -> Cycle:
     if not following.needs:
         plans.cycle_update(cycle=following, actor=senco, needs=cycle.needs)
     return following
+
+
+def money_settings(school, head):
+    """Cost settings from the start of this budget year, and the notional SEN budget."""
+    from apps.money import services as money
+    from apps.money.selectors import year_rules
+
+    year = year_rules(school).period
+    if not school.slug.startswith("oakfield"):
+        money.cost_settings_save(school=school, actor=head, effective_from=year.start,
+                                 ta_rate=Decimal("14.20"), teacher_rate=Decimal("41.00"),
+                                 budget_year="academic")
+    money.sen_budget_save(school=school, actor=head, year_start=year.start,
+                          amount=Decimal("120000.00") if school.slug.startswith("oakfield")
+                          else Decimal("165000.00"))

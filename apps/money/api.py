@@ -1,6 +1,8 @@
 """The API for money: settings, SEN budgets, spend per pupil, the provision map, and
 top-up requests with their decisions and PDF."""
 
+from decimal import Decimal
+
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -99,18 +101,22 @@ class ProvisionMapViewSet(mixins.ListModelMixin, MoneyViewSet):
         m = provision_map(self.school, chosen_year(request, self.school),
                           timezone.localdate())
 
+        def text(amount):  # money travels as exact decimal strings, never floats
+            return None if amount is None else f"{amount:.2f}"
+
         def lines(items):
             return [{"label": line.label, "pupils": line.pupil_count, "groups": line.groups,
-                     "staff_hours_a_week": line.hours, "planned_cost": line.cost,
-                     "delivered_cost": line.delivered_cost} for line in items]
+                     "staff_hours_a_week": text(line.hours), "planned_cost": text(line.cost),
+                     "delivered_cost": text(line.delivered_cost)} for line in items]
 
         return Response({
             "year": {"start": m.year.start, "end": m.year.end},
-            "totals": lines([m.total])[0] | {"budget": m.budget,
-                                             "budget_left": m.budget_left},
+            "totals": lines([m.total])[0] | {"budget": text(m.budget),
+                                             "budget_left": text(m.budget_left)},
             "by_provision": lines(m.by_provision), "by_pupil": lines(m.by_pupil),
             "by_need_area": lines(m.by_need_area), "by_year_group": lines(m.by_year_group),
-            "detail": [vars(row) for row in m.detail],
+            "detail": [{k: text(v) if isinstance(v, Decimal) else v
+                        for k, v in vars(row).items()} for row in m.detail],
         })
 
 

@@ -125,6 +125,7 @@ class Command(BaseCommand):
         current one. At Oakfield, three pupils the TA works with share a Lego therapy group;
         every fifth plan's current review is overdue."""
         kinds = history.provision_library(school)
+        history.money_settings(school, people["head"])
         pupils = with_sen_status(Pupil.objects.all()).filter(
             sen_status__in=[SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN]).order_by("upn")
         made = 0
@@ -136,10 +137,14 @@ class Command(BaseCommand):
             if SupportPlan.objects.filter(pupil=pupil).exists():
                 continue  # already loaded by an earlier run
             rng = random.Random(f"{seed}-{pupil.upn}")
+            one_to_one = kinds["One-to-one teaching assistant support"]
+            afternoons = kinds["Afternoon one-to-one support"]
             history.build_history(
                 pupil=pupil, senco=people["senco"], staff=people["ta"], kinds=kinds, rng=rng,
                 past_cycles=rng.randint(1, 4), group_kind=kinds["Lego therapy"] if group
-                else None, overdue=index % 5 == 4)
+                else None, overdue=index % 5 == 4,
+                always=[one_to_one] if pupil.sen_status == SenStatus.EHC_PLAN
+                else [afternoons] if index % 6 == 1 else [])
             made += 1
         return made
 
