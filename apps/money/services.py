@@ -14,6 +14,7 @@ from apps.plans.models import DeliveredSession
 from apps.plans.rules import SessionStatus
 from apps.pupils.models import Pupil
 from apps.reviews.timeline import pupil_timeline
+from backend.validation import row_errors
 
 from . import rules
 from .costing import planned_cost, session_cost, to_pence
@@ -22,15 +23,6 @@ from .selectors import settings_history, spend_by_pupil, timetable, year_rules
 
 SETTINGS_FIELDS = ("teacher_rate", "ta_rate", "specialist_rate", "weeks_per_year",
                    "threshold", "approaching_percent", "budget_year")
-
-
-def _validated(instance, exclude=("school",)):
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False,
-                            validate_constraints=False)
-    except ValidationError as error:
-        return dict(error.message_dict)
-    return {}
 
 
 @transaction.atomic
@@ -44,7 +36,7 @@ def cost_settings_save(*, school, actor, effective_from: datetime.date, **fields
         if name not in SETTINGS_FIELDS:
             raise TypeError(f"cost_settings_save() got an unexpected field {name!r}")
         setattr(row, name, value)
-    errors = _validated(row, exclude=("school", "created_by"))
+    errors = row_errors(row, exclude=("school", "created_by"))
     if effective_from is None:
         errors["effective_from"] = ["Enter the date the settings take effect."]
     elif effective_from < current_year.start:
@@ -62,7 +54,7 @@ def sen_budget_save(*, school, actor, year_start: datetime.date, amount: Decimal
     row = SenBudget.objects.filter(year_start=year_start).first() or SenBudget(
         school=school, year_start=year_start)
     row.amount = amount
-    errors = _validated(row)
+    errors = row_errors(row)
     if year_start is not None and year_start != year_rules(school, year_start).period.start:
         errors["year_start"] = ["Use the first day of a budget year."]
     if errors:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.pupils.models import Pupil
 from apps.pupils.selectors import school_members, school_teachers_and_tas
 from apps.schools.roles import STAFF
+from backend.validation import row_errors
 
 from .models import (
     AssessmentResult,
@@ -40,16 +41,6 @@ def _errors(**messages) -> ValidationError:
     return ValidationError({field: [message] for field, message in messages.items()})
 
 
-def _validate(instance, *, exclude=("school",)) -> dict:
-    """A row's own rules (field bounds, choices), as {field: [messages]}."""
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False,
-                            validate_constraints=False)
-    except ValidationError as error:
-        return dict(error.message_dict)
-    return {}
-
-
 def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
@@ -72,7 +63,7 @@ def plan_start(*, pupil: Pupil, actor, cycle_weeks: int = DEFAULT_CYCLE_WEEKS,
     if SupportPlan.objects.filter(pupil=pupil).exists():
         raise ValidationError(f"{pupil.full_name} already has a support plan.")
     plan = SupportPlan(school=pupil.school, pupil=pupil, cycle_weeks=cycle_weeks)
-    _raise(_validate(plan, exclude=("school", "pupil")))
+    _raise(row_errors(plan, exclude=("school", "pupil")))
     opened_on = opened_on or timezone.localdate()
     if opened_on > timezone.localdate():
         raise _errors(opened_on="A plan cannot start in the future.")
@@ -94,7 +85,7 @@ def cycle_open(*, plan: SupportPlan, actor, opened_on: datetime.date) -> Cycle:
 @transaction.atomic
 def plan_update(*, plan: SupportPlan, actor, cycle_weeks: int) -> SupportPlan:
     plan.cycle_weeks = cycle_weeks
-    _raise(_validate(plan, exclude=("school", "pupil")))
+    _raise(row_errors(plan, exclude=("school", "pupil")))
     plan.save(update_fields=["cycle_weeks"])
     return plan
 
@@ -108,7 +99,7 @@ def cycle_update(*, cycle: Cycle, actor, **fields) -> Cycle:
         if name not in allowed:
             raise TypeError(f"cycle_update() got an unexpected field {name!r}")
         setattr(cycle, name, value)
-    errors = _validate(cycle, exclude=("school", "plan"))
+    errors = row_errors(cycle, exclude=("school", "plan"))
     if cycle.review_date is not None and cycle.review_date <= cycle.opened_on:
         errors.setdefault("review_date", []).append(
             f"The review date must be after the cycle opened on {cycle.opened_on:%-d %B %Y}."
@@ -178,7 +169,7 @@ def _evidence_save(model, *, cycle: Cycle, instance, fields: dict):
     item = instance or model(school=cycle.school, cycle=cycle)
     for name, value in fields.items():
         setattr(item, name, value)
-    errors = _validate(item, exclude=("school", "cycle"))
+    errors = row_errors(item, exclude=("school", "cycle"))
     if item.date and item.date > timezone.localdate():
         errors.setdefault("date", []).append("The date cannot be in the future.")
     _raise(errors)
@@ -248,7 +239,7 @@ def provision_save(*, cycle: Cycle, actor, instance=None, **fields) -> Provision
             provision.group_size = kind.usual_group_size
     if kind and not provision.staff_type:
         provision.staff_type = kind.staff_type
-    errors = _validate(provision, exclude=("school", "cycle"))
+    errors = row_errors(provision, exclude=("school", "cycle"))
     if kind and kind.school_id != cycle.school_id:
         errors.setdefault("provision_type", []).append("Choose an intervention from this "
                                                        "school's library.")
@@ -281,7 +272,7 @@ def outcome_save(*, cycle: Cycle, actor, instance=None, provisions=None, **field
     outcome = instance or Outcome(school=cycle.school, cycle=cycle)
     for name, value in fields.items():
         setattr(outcome, name, value)
-    errors = _validate(outcome, exclude=("school", "cycle", "carried_from"))
+    errors = row_errors(outcome, exclude=("school", "cycle", "carried_from"))
     if outcome.target_date and outcome.target_date < cycle.opened_on:
         errors.setdefault("target_date", []).append(
             f"The target date must be after the cycle opened on {cycle.opened_on:%-d %B %Y}."
@@ -323,7 +314,7 @@ def provision_type_save(*, school, actor, instance=None, **fields) -> ProvisionT
     kind = instance or ProvisionType(school=school)
     for name, value in fields.items():
         setattr(kind, name, value)
-    errors = _validate(kind)
+    errors = row_errors(kind)
     if kind.name and ProvisionType.objects.filter(name__iexact=kind.name).exclude(
         pk=kind.pk
     ).exists():
