@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "apps.plans",
     "apps.reviews",
     "apps.money",
+    "apps.parents",
     "apps.demo",
 ]
 
@@ -178,8 +180,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200)
 CELERY_TIMEZONE = TIME_ZONE
-# The beat schedule lives in code (backend/celery.py), not in the database.
-CELERY_BEAT_SCHEDULE: dict = {}
+# The beat schedule lives here, in code, not in the database.
+CELERY_BEAT_SCHEDULE: dict = {
+    # Reviews due within a week, overdue reviews and meetings at risk, to each SENCO and
+    # responsible teacher; fans out one task per school.
+    "daily-reminders": {
+        "task": "apps.parents.tasks.daily_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 

@@ -53,5 +53,7 @@ urlpatterns = [
     path("s/<slug:school>/", include("apps.plans.urls")),
     path("s/<slug:school>/", include("apps.reviews.urls")),
     path("s/<slug:school>/", include("apps.money.urls")),
+    path("s/<slug:school>/", include("apps.parents.urls")),
+    path("", include("apps.parents.family_urls")),
     path("api/v1/", include(api_v1)),
 ]

@@ -155,7 +155,10 @@ class TestWithinASchool:
         Membership.objects.create(user=parent, school=school_b.school, role="parent")
         ParentLinkFactory(pupil=school_b.pupils[1], parent=parent)
         client = as_user(parent)
-        assert client.get("/").status_code == 200  # chooses between two schools
+        assert client.get("/")["Location"] == "/parent/"  # parents start with their children
+        portal = client.get("/parent/").content.decode()
+        assert school_a.pupils[0].full_name in portal and school_b.pupils[1].full_name in portal
+        assert school_a.pupils[1].full_name not in portal
         page_a = client.get(f"/s/{school_a.school.slug}/pupils/").content.decode()
         page_b = client.get(f"/s/{school_b.school.slug}/pupils/").content.decode()
         assert school_a.pupils[0].upn in page_a and school_b.pupils[1].upn not in page_a

@@ -69,6 +69,14 @@ class PupilView(PupilPage, SchoolView, TemplateView):
 
         return current_cycle(self.pupil)
 
+    def meetings(self):
+        """Meetings with parents this school year (Code 6.65), for staff."""
+        if not role_may(self.membership.role, Action.VIEW_PLANS):
+            return None
+        from apps.parents.selectors import meetings_by_pupil
+
+        return meetings_by_pupil(Pupil.objects.filter(pk=self.pupil.pk))[self.pupil.pk]
+
     def spend(self):
         """This budget year's cost against the threshold, for those who see money."""
         if not role_may(self.membership.role, Action.VIEW_MONEY):
@@ -92,6 +100,8 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             may_start_plan=role_may(self.membership.role, Action.MANAGE_PLANS),
             current_cycle=self.current_cycle(),
             spend=self.spend(),
+            meetings=self.meetings(),
+            may_record_meetings=role_may(self.membership.role, Action.RECORD_MEETINGS),
             may_request_top_up=role_may(self.membership.role, Action.MANAGE_TOP_UPS),
             may_change_status=role_may(self.membership.role, Action.CHANGE_SEN_STATUS),
         )

@@ -48,6 +48,12 @@ class School(models.Model):
     trust = models.ForeignKey(
         Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
     )
+    # Where parents get free, impartial advice: the LA's SEND Information, Advice and
+    # Support Service (shown on every plan shared with parents).
+    sendiass_name = models.CharField("SENDIASS name", max_length=200, blank=True)
+    sendiass_phone = models.CharField("SENDIASS telephone", max_length=40, blank=True)
+    sendiass_email = models.EmailField("SENDIASS e-mail", blank=True)
+    sendiass_website = models.URLField("SENDIASS website", blank=True)
 
     class Meta:
         ordering = ["name"]

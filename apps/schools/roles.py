@@ -34,6 +34,9 @@ class Action(models.TextChoices):
     VIEW_MONEY = "view_money", "see what support costs"
     MANAGE_MONEY = "manage_money", "change cost settings and the SEN budget"
     MANAGE_TOP_UPS = "manage_top_ups", "draft and record top-up requests"
+    RECORD_MEETINGS = "record_meetings", "record and plan meetings with parents"
+    SHARE_PLANS = "share_plans", "share plans with parents"
+    FAMILY = "family", "use the parent pages"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -56,6 +59,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_MONEY: WHOLE_REGISTER,
     Action.MANAGE_MONEY: frozenset({Role.SENCO, Role.HEAD}),
     Action.MANAGE_TOP_UPS: frozenset({Role.SENCO}),
+    # Parents (Code 6.64-6.71): teachers meet parents too (parents' evenings count); the
+    # SENCO shares plans; parents see only what is shared about their own children.
+    Action.RECORD_MEETINGS: frozenset({Role.SENCO, Role.TEACHER}),
+    Action.SHARE_PLANS: frozenset({Role.SENCO}),
+    Action.FAMILY: OWN_CHILDREN,
 }
 
 

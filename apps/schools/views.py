@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.generic import FormView
 
 from .access import access_school
-from .roles import Action, role_may
+from .roles import Action, Role, role_may
 from .tenancy import school_scope
 
 
@@ -73,6 +73,8 @@ class ServiceFormView(SchoolView, FormView):
 def home(request):
     """Where signing in lands: the only school, or a choice between several."""
     memberships = list(request.user.memberships.select_related("school").order_by("school__name"))
+    if memberships and all(m.role == Role.PARENT for m in memberships):
+        return redirect("family:portal")  # parents start with their children, across schools
     if len(memberships) == 1:
         return redirect(reverse("pupils:register", kwargs={"school": memberships[0].school.slug}))
     return render(request, "schools/choose.html", {"memberships": memberships})

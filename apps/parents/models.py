@@ -1,0 +1,86 @@
+"""Parent meetings, plans shared with parents (immutable snapshots), parents' views, and
+a record of every reminder sent (so none is sent twice)."""
+
+from django.conf import settings
+from django.db import models
+
+from apps.plans.models import Cycle
+from apps.pupils.models import Pupil
+from apps.schools.models import SchoolOwned
+
+from .rules import MeetingKind
+
+
+class ParentMeeting(SchoolOwned):
+    """A meeting with the pupil's parents where SEN was discussed: held (dated today or
+    earlier) or planned (a future date)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="parent_meetings")
+    date = models.DateField()
+    held = models.BooleanField(default=False)
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices)
+    attendees = models.TextField(blank=True)
+    parent_views = models.TextField("the parents' views", blank=True)
+    agreed = models.TextField("what was agreed", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["school", "pupil", "date"])]
+
+
+def snapshot_path(instance, filename):
+    return f"schools/{instance.school_id}/shared-plans/{instance.pupil_id}/{filename}"
+
+
+class PlanSnapshot(SchoolOwned):
+    """A plan as shared with the parents: frozen when shared, so what they saw stays
+    exactly as it was when the plan changes later."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="snapshots")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(auto_now_add=True)
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    content = models.JSONField()
+    pdf = models.FileField(upload_to=snapshot_path, blank=True, max_length=300)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-shared_at", "-pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and kwargs.get("update_fields") is None:
+            raise ValueError("A shared plan is immutable; save only its rendered PDF.")
+        if self.pk is not None and set(kwargs["update_fields"]) - {"pdf", "pdf_rendered_at"}:
+            raise ValueError("A shared plan is immutable; save only its rendered PDF.")
+        super().save(*args, **kwargs)
+
+
+class ParentContribution(SchoolOwned):
+    """A parent's views for the next review of their child's plan."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+")
+    views = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class ReminderSent(SchoolOwned):
+    """Every reminder or invitation sent, under a unique key: a task that runs twice, or
+    retries after a crash, finds the key and sends nothing twice."""
+
+    key = models.CharField(max_length=200)
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "key"],
+                                               name="reminder_sent_once")]

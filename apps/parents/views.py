@@ -1,0 +1,181 @@
+"""Pages for working with parents: meetings and sharing (staff), and the parent portal.
+
+A parent reaches only their own children, and of them only what was shared: every
+object comes through ``pupils_visible_to`` (a parent's own children) or a 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+
+from apps.plans.views import CyclePage, FormPage, cycle_url
+from apps.pupils.models import Pupil
+from apps.pupils.selectors import pupils_visible_to
+from apps.pupils.views import PupilPage
+from apps.schools.roles import Action, Role
+from apps.schools.tenancy import school_scope
+from apps.schools.views import SchoolView
+
+from . import reminders, services
+from .forms import MeetingForm, ShareForm, ViewsForm
+from .models import ParentMeeting, PlanSnapshot
+from .rules import MeetingState
+from .selectors import meetings_by_pupil, on_sen_support
+
+
+class MeetingView(PupilPage, FormPage):
+    action = Action.RECORD_MEETINGS
+    form_class = MeetingForm
+    title = "Record or plan a meeting with the parents"
+    submit = "Save meeting"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name,
+            "back_url": reverse("pupils:pupil", kwargs={"school": self.school.slug,
+                                                        "pupil_id": self.pupil.pk})}
+
+    def perform(self, data):
+        meeting = services.meeting_save(pupil=self.pupil, actor=self.request.user, **data)
+        return (reverse("pupils:pupil", kwargs={"school": self.school.slug,
+                                                "pupil_id": self.pupil.pk}),
+                "The meeting has been recorded." if meeting.held else
+                "The meeting is planned and the parents are being invited.")
+
+
+class ShareView(CyclePage, FormPage):
+    action = Action.SHARE_PLANS
+    form_class = ShareForm
+    title = "Share the plan with the parents"
+    submit = "Share the plan"
+    intro = ("The parents will see the plan exactly as it is now, as a page and a PDF. "
+             "Later changes are not shown until you share it again.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": f"{self.pupil.full_name} – cycle {self.cycle.number}"}
+
+    def perform(self, data):
+        services.plan_share(cycle=self.cycle, actor=self.request.user, **data)
+        return cycle_url(self.school, self.cycle), "The plan has been shared with the parents."
+
+
+class MeetingsAtRiskView(SchoolView, TemplateView):
+    """The SENCO's view of meetings with parents this school year (Code 6.65)."""
+
+    action = Action.VIEW_PLANS
+    template_name = "parents/meetings.html"
+
+    def get_context_data(self, **kwargs):
+        pupils = list(on_sen_support(pupils_visible_to(self.membership)).order_by(
+            "last_name", "first_name"))
+        meetings = meetings_by_pupil(Pupil.objects.filter(pk__in=[p.pk for p in pupils]))
+        rows = [(p, meetings[p.pk]) for p in pupils]
+        order = {MeetingState.MISSED: 0, MeetingState.AT_RISK: 1, MeetingState.ON_TRACK: 2}
+        rows.sort(key=lambda row: order[row[1].state])
+        return super().get_context_data(**kwargs) | {
+            "rows": rows, "at_risk": sum(1 for _, m in rows if m.state != "on_track")}
+
+
+# The parent portal -------------------------------------------------------------------
+
+
+@login_required
+def portal(request):
+    """Each child of the signed-in parent, across schools; each school read in its own
+    scope."""
+    children = []
+    for membership in request.user.memberships.filter(role=Role.PARENT).select_related(
+        "school"
+    ):
+        with school_scope(membership.school):
+            for pupil in pupils_visible_to(membership).order_by("first_name"):
+                children.append((membership.school, pupil,
+                                 PlanSnapshot.objects.filter(pupil=pupil).first()))
+    return render(request, "parents/portal.html", {"children": children})
+
+
+class ChildPage:
+    """A page about one of the parent's own children: anything else is a 404."""
+
+    def resolve_objects(self, *, pupil_id, **kwargs):
+        self.pupil = get_object_or_404(pupils_visible_to(self.membership), pk=pupil_id)
+        self.resolve_item(**kwargs)
+
+    def resolve_item(self, **kwargs):
+        pass
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"pupil": self.pupil}
+
+
+class ChildView(ChildPage, FormPage):
+    """The child's shared plans, planned meetings, and the parent's views for the next
+    review."""
+
+    action = Action.FAMILY
+    template_name = "parents/child.html"
+    form_class = ViewsForm
+    submit = "Send my views"
+
+    @property
+    def title(self):
+        return self.pupil.first_name
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "snapshots": PlanSnapshot.objects.filter(pupil=self.pupil),
+            "meetings": ParentMeeting.objects.filter(pupil=self.pupil, held=False,
+                                                     date__gte=timezone.localdate()),
+            "caption": self.school.name, "back_url": reverse("family:portal")}
+
+    def perform(self, data):
+        services.views_add(pupil=self.pupil, parent=self.request.user, **data)
+        return (reverse("family:child", kwargs={"school": self.school.slug,
+                                                "pupil_id": self.pupil.pk}),
+                "Thank you: your views will be part of the next review.")
+
+
+class SharedPlanView(ChildPage, SchoolView, TemplateView):
+    action = Action.FAMILY
+    template_name = "parents/shared_plan.html"
+
+    def resolve_item(self, *, snapshot_id):
+        self.snapshot = get_object_or_404(PlanSnapshot, pk=snapshot_id, pupil=self.pupil)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"snapshot": self.snapshot,
+                                                     "plan": self.snapshot.content}
+
+
+class SharedPlanPdfView(ChildPage, SchoolView, View):
+    """The stored PDF of a shared plan (rendered once, when it was shared)."""
+
+    action = Action.FAMILY
+
+    def resolve_item(self, *, snapshot_id):
+        self.snapshot = get_object_or_404(PlanSnapshot, pk=snapshot_id, pupil=self.pupil)
+
+    def get(self, request, *args, **kwargs):
+        if not self.snapshot.pdf:
+            raise Http404("The PDF is still being prepared; try again in a minute.")
+        return FileResponse(self.snapshot.pdf.open("rb"), as_attachment=True,
+                            filename=f"{self.pupil.first_name}-plan.pdf",
+                            content_type="application/pdf")
+
+
+class MeetingIcsView(ChildPage, SchoolView, View):
+    action = Action.FAMILY
+
+    def resolve_item(self, *, meeting_id):
+        self.meeting = get_object_or_404(ParentMeeting, pk=meeting_id, pupil=self.pupil)
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(reminders.meeting_ics(self.meeting),
+                                content_type="text/calendar")
+        response["Content-Disposition"] = f'attachment; filename="meeting-{self.meeting.pk}.ics"'
+        return response
+
+
