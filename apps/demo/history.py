@@ -250,3 +250,39 @@ def money_settings(school, head):
     money.sen_budget_save(school=school, actor=head, year_start=year.start,
                           amount=Decimal("120000.00") if school.slug.startswith("oakfield")
                           else Decimal("165000.00"))
+
+
+def parent_contact(*, pupil, senco, rng, at_risk: bool):
+    """Meetings with parents this school year, and the current plan shared with them.
+
+    Most pupils had the autumn parents' evening. A few (``at_risk``) had no meeting with
+    their parents this year and the next one planned is July's: the three meetings a year
+    can no longer fit (Code 6.65)."""
+    from apps.parents import services as parents
+    from apps.parents.selectors import school_year
+    from apps.reviews.models import Review
+
+    today = timezone.localdate()
+    year = school_year(today)
+    if at_risk:
+        Review.objects.filter(cycle__plan__pupil=pupil,
+                              held_on__gte=year.start).update(parents_attended=False)
+        july = datetime.date(year.end.year, 7, 9)
+        if july >= today:
+            parents.meeting_save(pupil=pupil, actor=senco, date=july, held=False,
+                                 kind="parents_evening", attendees="Class teacher, parents")
+    else:
+        autumn = min(today, datetime.date(year.start.year, 10, 15))
+        if autumn >= year.start:
+            parents.meeting_save(pupil=pupil, actor=senco, date=autumn, held=True,
+                                 kind="parents_evening", attendees="Class teacher, parents",
+                                 parent_views="Pleased with the small-group work.",
+                                 agreed="Keep reading together at home each evening.")
+    if pupil.parent_links.exists():
+        cycle = Cycle.objects.filter(plan__pupil=pupil).order_by("-number").first()
+        parents.plan_share(cycle=cycle, actor=senco,
+                           parent_help="Read together for ten minutes each evening and "
+                                       "ask one question about the story.")
+        parents.meeting_save(pupil=pupil, actor=senco,
+                             date=today + datetime.timedelta(days=rng.randrange(14, 40)),
+                             held=False, kind="review", attendees="SENCO, parents")

@@ -145,6 +145,8 @@ class Command(BaseCommand):
                 else None, overdue=index % 5 == 4,
                 always=[one_to_one] if pupil.sen_status == SenStatus.EHC_PLAN
                 else [afternoons] if index % 6 == 1 else [])
+            history.parent_contact(pupil=pupil, senco=people["senco"], rng=rng,
+                                   at_risk=index % 7 == 3)
             made += 1
         return made
 
@@ -179,6 +181,8 @@ class Command(BaseCommand):
             roll = rng.random()
             status = SenStatus.SEN_SUPPORT if roll < 0.6 else (
                 SenStatus.EHC_PLAN if roll < 0.72 else SenStatus.NO_SEN)
+            if serial == 3:  # the demo parent's child is on SEN support at each school
+                status = SenStatus.SEN_SUPPORT
             primary = rng.choice(COMMON_NEEDS) if status != SenStatus.NO_SEN else ""
             secondary = ""
             if primary and rng.random() < 0.3:

@@ -1,0 +1,221 @@
+"""Working with parents: three meetings a year, shared plans as frozen snapshots and PDFs,
+the parent portal, and reminders sent once."""
+
+import datetime
+import os
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+from pypdf import PdfReader
+
+from apps.parents import reminders, services
+from apps.parents.models import ParentMeeting, ReminderSent
+from apps.parents.selectors import meeting_state, meetings_by_pupil, school_year
+from apps.parents.tasks import school_daily_digest
+from apps.pupils.models import Pupil
+from apps.schools.tenancy import school_scope
+
+from .conftest import plan_records, require
+from .plans_helpers import planned_cycle
+
+D = datetime.date
+TODAY = timezone.localdate()
+YEAR = school_year(D(2025, 11, 1))  # 1 Sep 2025 - 31 Aug 2026
+
+
+class TestTheThreeMeetingsRule:
+    @pytest.mark.parametrize("held,planned,last,today,state", [
+        (3, 0, None, D(2025, 10, 1), "on_track"),
+        (0, 0, None, D(2025, 11, 1), "on_track"),     # four termly slots still fit
+        (1, 2, D(2026, 3, 1), D(2025, 11, 1), "on_track"),  # all still needed are planned
+        (0, 1, D(2026, 7, 9), D(2025, 11, 1), "at_risk"),   # two more cannot fit after July
+        (1, 0, None, D(2026, 7, 1), "at_risk"),       # only one more fits before September
+        (2, 0, None, D(2026, 6, 1), "on_track"),
+        (2, 0, None, D(2026, 9, 2), "missed"),        # the year is over
+    ])
+    def test_states(self, held, planned, last, today, state):
+        year = school_year(today if today <= YEAR.end else YEAR.end)
+        assert meeting_state(held=held, planned=planned, last_planned=last, today=today,
+                             year=year) == state
+
+
+@pytest.mark.django_db
+class TestMeetings:
+    def test_reviews_with_parents_and_recorded_meetings_count(self, school_a):
+        records = plan_records(school_a)  # a review on 8 Dec 2025, parents attended
+        with school_scope(school_a.school):
+            services.meeting_save(pupil=school_a.pupil, actor=school_a.teacher,
+                                  date=D(2025, 10, 15), held=True, kind="parents_evening")
+            counted = meetings_by_pupil(Pupil.objects.filter(pk=school_a.pupil.pk),
+                                        today=D(2025, 12, 20))[school_a.pupil.pk]
+        assert counted.held == 2 and records
+
+    def test_a_future_meeting_cannot_be_recorded_as_held(self, school_a):
+        with school_scope(school_a.school), pytest.raises(ValidationError) as error:
+            services.meeting_save(pupil=school_a.pupil, actor=school_a.senco,
+                                  date=TODAY + datetime.timedelta(days=3), held=True,
+                                  kind="informal")
+        assert "cannot be recorded as held" in error.value.message_dict["date"][0]
+        with school_scope(school_a.school):
+            assert not ParentMeeting.objects.exists()
+
+    def test_a_planned_meeting_invites_the_parents_once_with_an_ics(
+        self, school_a, django_capture_on_commit_callbacks
+    ):
+        with school_scope(school_a.school), django_capture_on_commit_callbacks(execute=True):
+            meeting = services.meeting_save(
+                pupil=school_a.pupil, actor=school_a.senco,
+                date=TODAY + datetime.timedelta(days=10), held=False, kind="review")
+        assert [m.to for m in mail.outbox] == [[school_a.parent.email]]
+        name, body, kind = mail.outbox[0].attachments[0]
+        text = body.decode() if isinstance(body, bytes) else body
+        assert kind == "text/calendar" and "BEGIN:VEVENT" in text
+        with school_scope(school_a.school):
+            assert reminders.invite_parents(meeting_id=meeting.pk) == 0
+        assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+class TestSharing:
+    def share(self, world, django_capture_on_commit_callbacks):
+        cycle, _ = planned_cycle(world)
+        with school_scope(world.school), django_capture_on_commit_callbacks(execute=True):
+            return cycle, services.plan_share(cycle=cycle, actor=world.senco,
+                                              parent_help="Read together each evening")
+
+    def test_a_plan_with_no_outcomes_cannot_be_shared(self, school_a):
+        from apps.plans.rules import Stage
+
+        cycle, _ = planned_cycle(school_a, outcomes=0, stage=Stage.ASSESS)
+        with school_scope(school_a.school), pytest.raises(ValidationError) as error:
+            services.plan_share(cycle=cycle, actor=school_a.senco)
+        assert "at least one outcome" in error.value.message_dict["cycle"][0]
+
+    def test_a_snapshot_is_frozen_and_its_pdf_matches_it(self, school_a,
+                                                         django_capture_on_commit_callbacks):
+        from apps.plans import services as plans
+
+        cycle, snapshot = self.share(school_a, django_capture_on_commit_callbacks)
+        with school_scope(school_a.school):
+            plans.cycle_update(cycle=cycle, actor=school_a.senco, strengths="Changed later")
+            snapshot.refresh_from_db()
+            snapshot.content["strengths"] = "tampered"
+            with pytest.raises(ValueError):
+                snapshot.save()
+            snapshot.refresh_from_db()
+        assert snapshot.content["strengths"] == "Loves stories; a kind friend."
+        text = " ".join("".join(p.extract_text() for p in PdfReader(
+            snapshot.pdf.open("rb")).pages).split())
+        for expected in (snapshot.content["strengths"], snapshot.content["needs"],
+                         snapshot.content["outcomes"][0]["description"],
+                         snapshot.content["parent_help"], "SENDIASS", "Page 1 of"):
+            assert " ".join(expected.split()) in text
+        assert "Changed later" not in text
+        with school_scope(school_a.school):
+            assert services.snapshot_render(snapshot_id=snapshot.pk) is False  # once only
+
+
+@pytest.mark.django_db
+class TestThePortal:
+    def shared(self, world):
+        cycle, _ = planned_cycle(world)
+        with school_scope(world.school):
+            snapshot = services.plan_share(cycle=cycle, actor=world.senco)
+            services.snapshot_render(snapshot_id=snapshot.pk)
+            meeting = services.meeting_save(pupil=world.pupil, actor=world.senco,
+                                            date=TODAY + datetime.timedelta(days=5),
+                                            held=False, kind="review")
+        return snapshot, meeting
+
+    def test_a_parent_reads_downloads_and_adds_views(self, school_a, as_user):
+        snapshot, meeting = self.shared(school_a)
+        client = as_user(school_a.parent)
+        base = f"/s/{school_a.school.slug}/family/{school_a.pupil.pk}"
+        assert school_a.pupil.full_name in client.get("/parent/").content.decode()
+        assert "Loves stories" in client.get(f"{base}/plans/{snapshot.pk}/").content.decode()
+        pdf = client.get(f"{base}/plans/{snapshot.pk}/pdf/")
+        assert pdf["Content-Type"] == "application/pdf"
+        assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+        ics = client.get(f"{base}/meetings/{meeting.pk}/ics/")
+        assert ics["Content-Type"] == "text/calendar" and b"BEGIN:VCALENDAR" in ics.content
+        page = client.post(f"{base}/", {"views": "Reading is better at home"},
+                           follow=True).content.decode()
+        assert "your views will be part of the next review" in page
+
+    @pytest.mark.parametrize("who", ["other parent", "same parent, other child"])
+    def test_anything_not_theirs_is_a_404_for_a_parent(self, who, school_a, school_b,
+                                                        as_user):
+        snapshot, meeting = self.shared(school_b)
+        other_child = school_b.pupils[1]
+        if who == "other parent":
+            client, pupil = as_user(school_a.parent), school_b.pupil
+            slugs = [school_a.school.slug, school_b.school.slug]
+        else:
+            client, pupil = as_user(school_b.parent), other_child
+            slugs = [school_b.school.slug]
+        for slug in slugs:
+            for path in [f"family/{pupil.pk}/", f"family/{pupil.pk}/plans/{snapshot.pk}/",
+                         f"family/{pupil.pk}/plans/{snapshot.pk}/pdf/",
+                         f"family/{pupil.pk}/meetings/{meeting.pk}/ics/",
+                         f"family/{school_b.pupil.pk}/plans/{snapshot.pk}/pdf/"
+                         if who == "other parent" else
+                         f"family/{other_child.pk}/plans/{snapshot.pk}/pdf/"]:
+                assert client.get(f"/s/{slug}/{path}").status_code == 404, (slug, path)
+        assert school_b.pupil.full_name not in as_user(school_a.parent).get(
+            "/parent/").content.decode()
+
+    def test_a_parent_cannot_write_to_a_plan(self, school_a, api_as, as_user):
+        records = plan_records(school_a)
+        api = api_as(school_a.parent)
+        base = f"/api/v1/schools/{school_a.school.slug}"
+        assert api.post(f"{base}/outcomes/", {"cycle": records["cycle"],
+                                              "description": "x"}).status_code == 403
+        assert api.patch(f"{base}/cycles/{records['cycle']}/",
+                         {"parent_views": "x"}, format="json").status_code == 403
+        client = as_user(school_a.parent)
+        assert client.get(f"/s/{school_a.school.slug}/cycles/{records['cycle']}/"
+                          "share/").status_code == 403
+
+
+@pytest.mark.django_db
+class TestReminders:
+    def test_one_reminder_is_sent_once_even_when_its_task_runs_twice(self, school_a):
+        planned_cycle(school_a, opened_on=TODAY - datetime.timedelta(days=40),
+                      review_date=TODAY + datetime.timedelta(days=3))
+        first = school_daily_digest.delay(school_id=school_a.school.pk).get()
+        second = school_daily_digest.delay(school_id=school_a.school.pk).get()
+        assert (first, second) == (2, 0)  # the SENCO and the responsible teacher, once
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(
+            [school_a.senco.email, school_a.teacher.email])
+        assert "Reviews due in the next week" in mail.outbox[0].body
+        with school_scope(school_a.school):
+            assert ReminderSent.objects.count() == 2
+
+
+@pytest.mark.worker
+def test_a_reminder_through_a_real_worker_is_sent_once(transactional_db, trust):
+    """On Redis with a real worker: the daily digest, run twice, sends once."""
+    from celery.contrib.testing.worker import start_worker
+
+    from backend.celery import app
+
+    from .conftest import build_school
+
+    require("worker", os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
+            "needs CELERY_BROKER_URL (Redis)")
+    world = build_school(trust, "Reminder School")
+    planned_cycle(world, opened_on=TODAY - datetime.timedelta(days=40),
+                  review_date=TODAY + datetime.timedelta(days=3))
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+            runs = [school_daily_digest.delay(school_id=world.school.pk) for _ in range(2)]
+            results = sorted(r.get(timeout=30) for r in runs)
+    finally:
+        app.conf.task_always_eager = True
+        connection.close()
+    assert results == [0, 2]
+    assert len(mail.outbox) == 2
