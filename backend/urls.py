@@ -4,6 +4,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from apps.money import api as money_api
+from apps.parents import api as parents_api
 from apps.plans import api as plans_api
 from apps.pupils.api import PupilViewSet
 from apps.reviews import api as reviews_api
@@ -31,6 +32,10 @@ school_api.register("money/spend", money_api.SpendViewSet, basename="spend")
 school_api.register("money/provision-map", money_api.ProvisionMapViewSet,
                     basename="provision-map")
 school_api.register("money/top-ups", money_api.TopUpRequestViewSet, basename="top-up")
+school_api.register("meetings", parents_api.MeetingViewSet, basename="meeting")
+school_api.register("shared-plans", parents_api.SharedPlanViewSet, basename="shared-plan")
+school_api.register("family/plans", parents_api.FamilyPlanViewSet, basename="family-plan")
+school_api.register("family/views", parents_api.FamilyViewsViewSet, basename="family-views")
 
 my_api = SimpleRouter()
 my_api.register("schools", MySchoolsViewSet, basename="school")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from apps.parents import reminders, services
-from apps.parents.models import ParentMeeting, ReminderSent
+from apps.parents.models import ParentMeeting, PlanSnapshot, ReminderSent
 from apps.parents.selectors import meeting_state, meetings_by_pupil, school_year
 from apps.parents.tasks import school_daily_digest
 from apps.pupils.models import Pupil
@@ -219,3 +219,50 @@ def test_a_reminder_through_a_real_worker_is_sent_once(transactional_db, trust):
         connection.close()
     assert results == [0, 2]
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+class TestTheParentsApi:
+    def test_staff_share_record_and_see_states(self, school_a, api_as,
+                                               django_capture_on_commit_callbacks):
+        cycle, _ = planned_cycle(school_a)
+        api = api_as(school_a.senco)
+        base = f"/api/v1/schools/{school_a.school.slug}"
+        with django_capture_on_commit_callbacks(execute=True):
+            shared = api.post(f"{base}/shared-plans/", {"cycle": cycle.pk,
+                                                        "parent_help": "Read together"},
+                              format="json")
+        assert shared.status_code == 201
+        assert api.get(f"{base}/shared-plans/{shared.json()['id']}/").json()["pdf_ready"]
+        refused = api.post(f"{base}/meetings/", {
+            "pupil": school_a.pupil.pk, "date": (TODAY + datetime.timedelta(days=2))
+            .isoformat(), "held": True, "kind": "informal"}, format="json")
+        assert refused.status_code == 400 and refused.json()["errors"][0]["attr"] == "date"
+        states = api.get(f"{base}/meetings/states/").json()
+        assert {row["pupil"] for row in states} == {school_a.pupils[0].pk,
+                                                   school_a.pupils[1].pk}  # on SEN support
+
+    def test_parents_read_only_their_childs_shared_plans(self, school_a, school_b, api_as):
+        for world in (school_a, school_b):
+            cycle, _ = planned_cycle(world)
+            with school_scope(world.school):
+                services.snapshot_render(snapshot_id=services.plan_share(
+                    cycle=cycle, actor=world.senco).pk)
+        with school_scope(school_b.school):
+            foreign = PlanSnapshot.objects.get()
+        api = api_as(school_a.parent)
+        base = f"/api/v1/schools/{school_a.school.slug}"
+        mine = api.get(f"{base}/family/plans/").json()["results"]
+        assert len(mine) == 1 and mine[0]["pupil"] == school_a.pupil.pk
+        assert api.get(f"{base}/family/plans/{mine[0]['id']}/pdf/").status_code == 200
+        assert api.get(f"{base}/family/plans/{foreign.pk}/").status_code == 404
+        assert api.get(f"{base}/family/plans/{foreign.pk}/pdf/").status_code == 404
+        assert api.get(f"/api/v1/schools/{school_b.school.slug}/family/plans/"
+                       ).status_code == 404
+        assert api.get(f"{base}/shared-plans/").status_code == 403  # the staff list
+        views = api.post(f"{base}/family/views/", {"pupil": school_b.pupil.pk,
+                                                   "views": "x"}, format="json")
+        assert views.status_code == 400  # another school's child is not a choice
+        assert api.post(f"{base}/family/views/", {"pupil": school_a.pupil.pk,
+                                                  "views": "Going well"},
+                        format="json").status_code == 201
