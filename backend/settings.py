@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.reviews",
     "apps.money",
     "apps.parents",
+    "apps.escalation",
     "apps.demo",
 ]
 

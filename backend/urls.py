@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from apps.escalation import api as escalation_api
 from apps.money import api as money_api
 from apps.parents import api as parents_api
 from apps.plans import api as plans_api
@@ -36,6 +37,11 @@ school_api.register("meetings", parents_api.MeetingViewSet, basename="meeting")
 school_api.register("shared-plans", parents_api.SharedPlanViewSet, basename="shared-plan")
 school_api.register("family/plans", parents_api.FamilyPlanViewSet, basename="family-plan")
 school_api.register("family/views", parents_api.FamilyViewsViewSet, basename="family-views")
+school_api.register("ehc-requests", escalation_api.EhcRequestViewSet, basename="ehc-request")
+school_api.register("escalation/decisions", escalation_api.EscalationDecisionViewSet,
+                    basename="escalation-decision")
+school_api.register("escalation/readiness", escalation_api.ReadinessViewSet,
+                    basename="readiness")
 
 my_api = SimpleRouter()
 my_api.register("schools", MySchoolsViewSet, basename="school")
@@ -59,6 +65,7 @@ urlpatterns = [
     path("s/<slug:school>/", include("apps.reviews.urls")),
     path("s/<slug:school>/", include("apps.money.urls")),
     path("s/<slug:school>/", include("apps.parents.urls")),
+    path("s/<slug:school>/", include("apps.escalation.urls")),
     path("", include("apps.parents.family_urls")),
     path("api/v1/", include(api_v1)),
 ]

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from apps.escalation.selectors import clock, open_requests
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
 from apps.plans.selectors import overdue_cycles
@@ -20,8 +21,9 @@ from .services import email_text, send_once
 
 def daily_digest(*, school, today: datetime.date | None = None) -> int:
     """One e-mail a day to each SENCO and responsible teacher with anything to act on:
-    reviews due in the next week, overdue reviews, and pupils at risk of fewer than three
-    meetings with parents this year. Returns the number of e-mails sent by this call."""
+    reviews due in the next week, overdue reviews, pupils at risk of fewer than three
+    meetings with parents this year, and EHC requests whose statutory date the LA missed.
+    Returns the number of e-mails sent by this call."""
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=REVIEW_DUE_WITHIN_DAYS)
     due = list(Cycle.objects.filter(review_date__range=(today, soon), reviews__isnull=True)
@@ -30,6 +32,7 @@ def daily_digest(*, school, today: datetime.date | None = None) -> int:
     pupils = on_sen_support(Pupil.objects.all())
     meetings = meetings_by_pupil(pupils, today)
     at_risk = [p for p in pupils if meetings[p.pk].state == MeetingState.AT_RISK]
+    late = [r for r in open_requests() if clock(r, today).missed]  # the LA is late
     teachers: dict[int, set[int]] = {}
     for pupil_id, user_id in StaffAssignment.objects.filter(
         user__memberships__school=school, user__memberships__role=Role.TEACHER
@@ -47,8 +50,9 @@ def daily_digest(*, school, today: datetime.date | None = None) -> int:
             "due": keep(due, lambda c: c.plan.pupil),
             "overdue": keep(overdue, lambda c: c.plan.pupil),
             "at_risk": keep(at_risk, lambda p: p),
+            "late": [(r, clock(r, today)) for r in keep(late, lambda r: r.pupil)],
         }
-        if not (context["due"] or context["overdue"] or context["at_risk"]):
+        if not any(context[k] for k in ("due", "overdue", "at_risk", "late")):
             continue
         sent += send_once(
             school=school, key=f"daily-digest:{person.pk}:{today.isoformat()}",

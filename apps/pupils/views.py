@@ -26,6 +26,14 @@ class RegisterView(SchoolView, TemplateView):
         filterset = RegisterFilter(self.request.GET, queryset=register, request=self.request)
         pupils = filterset.qs if filterset.is_valid() else register.none()
         page = Paginator(pupils, self.page_size).get_page(self.request.GET.get("page"))
+        sees_plans = role_may(self.membership.role, Action.VIEW_PLANS)
+        if sees_plans:
+            from apps.escalation.selectors import readiness_by_pupil
+
+            readiness = readiness_by_pupil(Pupil.objects.filter(pk__in=[p.pk for p in page]),
+                                           self.school)
+            for pupil in page:
+                pupil.readiness = readiness[pupil.pk]
         sees_money = role_may(self.membership.role, Action.VIEW_MONEY)
         if sees_money:
             from apps.money.selectors import spend_by_pupil
@@ -42,6 +50,7 @@ class RegisterView(SchoolView, TemplateView):
             query=query.urlencode(),
             may_add=role_may(self.membership.role, Action.ADD_PUPIL),
             sees_money=sees_money,
+            sees_plans=sees_plans,
         )
         return context
 
@@ -68,6 +77,15 @@ class PupilView(PupilPage, SchoolView, TemplateView):
         from apps.plans.selectors import current_cycle
 
         return current_cycle(self.pupil)
+
+    def readiness(self):
+        """Signals for an EHC needs assessment (Code 6.63), for staff."""
+        if not role_may(self.membership.role, Action.VIEW_PLANS):
+            return None
+        from apps.escalation.selectors import readiness_by_pupil
+
+        return readiness_by_pupil(Pupil.objects.filter(pk=self.pupil.pk), self.school)[
+            self.pupil.pk]
 
     def meetings(self):
         """Meetings with parents this school year (Code 6.65), for staff."""
@@ -101,6 +119,7 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             current_cycle=self.current_cycle(),
             spend=self.spend(),
             meetings=self.meetings(),
+            readiness=self.readiness(),
             may_record_meetings=role_may(self.membership.role, Action.RECORD_MEETINGS),
             may_request_top_up=role_may(self.membership.role, Action.MANAGE_TOP_UPS),
             may_change_status=role_may(self.membership.role, Action.CHANGE_SEN_STATUS),

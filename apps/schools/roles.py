@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     RECORD_MEETINGS = "record_meetings", "record and plan meetings with parents"
     SHARE_PLANS = "share_plans", "share plans with parents"
     FAMILY = "family", "use the parent pages"
+    MANAGE_ESCALATION = "manage_escalation", "record EHC needs assessment decisions and requests"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -64,6 +65,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RECORD_MEETINGS: frozenset({Role.SENCO, Role.TEACHER}),
     Action.SHARE_PLANS: frozenset({Role.SENCO}),
     Action.FAMILY: OWN_CHILDREN,
+    # Escalation (Code 6.63, 9.14): the SENCO decides and records; staff may read.
+    Action.MANAGE_ESCALATION: frozenset({Role.SENCO}),
 }
 
 

@@ -1,0 +1,152 @@
+"""The API for escalation: readiness per pupil, decisions, requests with their clock and
+the LA's decisions, and the evidence bundle as JSON."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.pupils.models import Pupil
+from apps.pupils.selectors import pupils_visible_to
+from apps.schools.api import SchoolScopedViewSet, VisibleField, call_service
+from apps.schools.roles import Action
+
+from . import rules, services
+from .models import EhcRequest, EscalationDecision
+from .selectors import clock, readiness_by_pupil
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    pupil = VisibleField(visible=pupils_visible_to)
+    decide_by = serializers.DateField(read_only=True)
+    not_issue_notice_by = serializers.DateField(read_only=True)
+    final_plan_by = serializers.DateField(read_only=True)
+    next_deadline = serializers.SerializerMethodField()
+    deadline_missed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EhcRequest
+        fields = ["id", "pupil", "requester", "parents_informed_on", "received_on", "status",
+                  "assessment_decided_on", "plan_decided_on", "decide_by",
+                  "not_issue_notice_by", "final_plan_by", "next_deadline", "deadline_missed"]
+        read_only_fields = ["status", "assessment_decided_on", "plan_decided_on"]
+
+    def get_next_deadline(self, request) -> str | None:
+        due = clock(request).due_on
+        return due.isoformat() if due else None
+
+    def get_deadline_missed(self, request) -> bool:
+        return clock(request).missed
+
+
+class LaDecisionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[s for s in rules.RequestStatus.values
+                                               if s != rules.RequestStatus.REQUESTED])
+    on = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class EscalationDecisionSerializer(serializers.ModelSerializer):
+    pupil = VisibleField(visible=pupils_visible_to)
+
+    class Meta:
+        model = EscalationDecision
+        fields = ["id", "pupil", "decided_on", "decision", "reason", "signals"]
+        read_only_fields = ["signals"]
+        extra_kwargs = {"decided_on": {"required": False}}
+
+
+class ReadinessSerializer(serializers.Serializer):
+    pupil = serializers.IntegerField()
+    name = serializers.CharField()
+    recommendation = serializers.CharField()
+    signals = serializers.ListField(child=serializers.DictField())
+
+
+class EhcRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        mixins.CreateModelMixin, SchoolScopedViewSet):
+    """Requests for an EHC needs assessment and their statutory dates (``?open=true``)."""
+
+    model = EhcRequest
+    serializer_class = RequestSerializer
+    default_required = Action.VIEW_PLANS
+    required = {"create": Action.MANAGE_ESCALATION, "outcome": Action.MANAGE_ESCALATION}
+
+    def visible_queryset(self):
+        requests = EhcRequest.objects.filter(pupil__in=pupils_visible_to(self.membership))
+        if self.request.query_params.get("open") == "true":
+            requests = requests.filter(status__in=rules.OPEN)
+        return requests
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = call_service(services.request_record, pupil=data.pop("pupil"),
+                                           actor=self.request.user, **data)
+
+    @extend_schema(request=LaDecisionSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, *args, **kwargs):
+        """Record the LA's decision; an issued plan puts the pupil on the register as E."""
+        ehc_request = self.get_object()
+        data = LaDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call_service(services.request_outcome, request=ehc_request, actor=request.user,
+                     **data.validated_data)
+        return Response(RequestSerializer(ehc_request,
+                                          context=self.get_serializer_context()).data)
+
+
+class EscalationDecisionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
+                                SchoolScopedViewSet):
+    """The SENCO's decisions, including decisions not to request."""
+
+    model = EscalationDecision
+    serializer_class = EscalationDecisionSerializer
+    default_required = Action.VIEW_PLANS
+    required = {"create": Action.MANAGE_ESCALATION}
+
+    def visible_queryset(self):
+        return EscalationDecision.objects.filter(pupil__in=pupils_visible_to(self.membership))
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = call_service(services.decision_record, pupil=data.pop("pupil"),
+                                           actor=self.request.user, **data)
+
+
+class ReadinessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       SchoolScopedViewSet):
+    """Signals and the recommendation per pupil (``?recommendation=strong``); a pupil's
+    ``evidence`` is the bundle as JSON."""
+
+    model = Pupil
+    serializer_class = ReadinessSerializer
+    default_required = Action.VIEW_PLANS
+
+    def visible_queryset(self):
+        return pupils_visible_to(self.membership).order_by("last_name", "first_name", "pk")
+
+    def rows(self, pupils):
+        readiness = readiness_by_pupil(Pupil.objects.filter(pk__in=[p.pk for p in pupils]),
+                                       self.school)
+        return [{"pupil": p.pk, "name": p.full_name,
+                 "recommendation": readiness[p.pk].recommendation,
+                 "signals": [{"code": s.code, "reason": s.reason,
+                              "records": [{"kind": r.kind, "id": r.id} for r in s.records]}
+                             for s in readiness[p.pk].signals]} for p in pupils]
+
+    def list(self, request, *args, **kwargs):
+        rows = self.rows(list(self.visible_queryset()))
+        wanted = request.query_params.get("recommendation")
+        rows = [r for r in rows if not wanted or r["recommendation"] == wanted]
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(ReadinessSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.rows([self.get_object()])[0])
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, *args, **kwargs):
+        """The evidence bundle under the Code's 9.14 headings, as JSON."""
+        return Response(services.evidence_bundle(self.get_object()))

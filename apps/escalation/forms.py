@@ -1,0 +1,56 @@
+from django import forms
+
+from apps.plans.forms import DateInput
+from backend.govuk import GovukFormMixin
+
+from . import rules
+
+
+def dated(form, *names):
+    for name in names:
+        form.fields[name].govuk_width = "govuk-input--width-10"
+
+
+class DecisionForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(choices=rules.Decision.choices, widget=forms.RadioSelect,
+                                 label="Decision")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Why",
+                             error_messages={"required": "Give the reason for the decision"})
+
+
+class RequestForm(GovukFormMixin, forms.Form):
+    requester = forms.ChoiceField(choices=rules.Requester.choices, widget=forms.RadioSelect,
+                                  label="Who made the request")
+    received_on = forms.DateField(label="Date the local authority received it",
+                                  widget=DateInput())
+    parents_informed_on = forms.DateField(
+        label="Date the parents were told", widget=DateInput(), required=False,
+        help_text="Needed when the school makes the request.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dated(self, "received_on", "parents_informed_on")
+
+
+class OutcomeForm(GovukFormMixin, forms.Form):
+    outcome = forms.ChoiceField(label="What the local authority decided",
+                                widget=forms.RadioSelect, choices=[
+                                    (s, rules.RequestStatus(s).label) for s in (
+                                        "assessing", "refused", "issued", "not_issued",
+                                        "withdrawn")])
+    on = forms.DateField(label="Date of the decision", widget=DateInput())
+    reason = forms.CharField(label="Notes", required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dated(self, "on")
+
+
+class ParentAskForm(GovukFormMixin, forms.Form):
+    asked_on = forms.DateField(label="Date the parents asked", widget=DateInput())
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dated(self, "asked_on")

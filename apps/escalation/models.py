@@ -1,0 +1,78 @@
+"""Decisions about requesting an EHC needs assessment, parents' own asks, and requests
+with their statutory dates."""
+
+from django.conf import settings
+from django.db import models
+
+from apps.pupils.models import Pupil
+from apps.schools.models import SchoolOwned
+
+from .rules import (
+    DECIDE_WHETHER_TO_ASSESS,
+    FINAL_PLAN,
+    NOTIFY_NOT_TO_ISSUE,
+    Decision,
+    Requester,
+    RequestStatus,
+)
+
+
+class EscalationDecision(SchoolOwned):
+    """The SENCO's decision and why; a decision not to request is kept too."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    decided_on = models.DateField()
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason = models.TextField()
+    signals = models.JSONField(default=list, help_text="The signals shown when deciding.")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+
+class ParentAsk(SchoolOwned):
+    """Parents asked the school for an EHC needs assessment."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    asked_on = models.DateField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-asked_on"]
+
+
+class EhcRequest(SchoolOwned):
+    """A request to the local authority for an EHC needs assessment."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    requester = models.CharField(max_length=14, choices=Requester.choices)
+    parents_informed_on = models.DateField(
+        "date parents were told", null=True, blank=True,
+        help_text="The school must tell the parents when it requests an assessment.")
+    received_on = models.DateField("date the LA received the request")
+    status = models.CharField(max_length=12, choices=RequestStatus.choices,
+                              default=RequestStatus.REQUESTED)
+    assessment_decided_on = models.DateField(null=True, blank=True)
+    plan_decided_on = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    @property
+    def decide_by(self):
+        return self.received_on + DECIDE_WHETHER_TO_ASSESS
+
+    @property
+    def not_issue_notice_by(self):
+        return self.received_on + NOTIFY_NOT_TO_ISSUE
+
+    @property
+    def final_plan_by(self):
+        return self.received_on + FINAL_PLAN

@@ -1,0 +1,61 @@
+"""Escalation rules (SEND Code of Practice 0-25: 6.63, 9.14; Children and Families Act
+2014 s.36; SEND Regulations 2014 regs 5, 10 and 13).
+
+The product advises and explains; it never blocks a request. The legal test is only that
+the child has or may have SEN and may need provision through an EHC plan: "two cycles" and
+"£6,000" are local expectations, not gates."""
+
+import datetime
+
+from django.db import models
+
+# Signals ------------------------------------------------------------------------------
+# Completed cycles in which most outcomes were not achieved (rated not achieved or partly).
+UNSUCCESSFUL_CYCLES = 2
+# "Much additional provision for little progress": at least this many hours delivered
+# across the pupil's history, with fewer than half of the rated outcomes achieved.
+MUCH_PROVISION_HOURS = 40
+LITTLE_PROGRESS_SHARE = 0.5
+# A recommendation from the number of signals: none, consider (1-2), strong (3 or more).
+STRONG_FROM = 3
+
+
+class Recommendation(models.TextChoices):
+    NONE = "none", "No signals"
+    CONSIDER = "consider", "Consider an EHC needs assessment"
+    STRONG = "strong", "Strong case for an EHC needs assessment"
+
+
+def recommendation(signal_count: int) -> str:
+    if signal_count >= STRONG_FROM:
+        return Recommendation.STRONG
+    return Recommendation.CONSIDER if signal_count else Recommendation.NONE
+
+
+class Decision(models.TextChoices):
+    REQUEST = "request", "Request an EHC needs assessment"
+    NOT_NOW = "not_now", "Do not request now"
+
+
+# The statutory clock, from the date the LA receives the request --------------------------
+DECIDE_WHETHER_TO_ASSESS = datetime.timedelta(weeks=6)   # reg 5(1)
+NOTIFY_NOT_TO_ISSUE = datetime.timedelta(weeks=16)       # reg 10(1)
+FINAL_PLAN = datetime.timedelta(weeks=20)                # reg 13(2)
+
+
+class Requester(models.TextChoices):
+    SCHOOL = "school", "The school"
+    PARENT = "parent", "A parent"
+    YOUNG_PERSON = "young_person", "The young person (16 to 25)"
+
+
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    ASSESSING = "assessing", "LA agreed to assess"
+    REFUSED = "refused", "LA refused to assess"
+    ISSUED = "issued", "EHC plan issued"
+    NOT_ISSUED = "not_issued", "LA decided not to issue a plan"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN = frozenset({RequestStatus.REQUESTED, RequestStatus.ASSESSING})

@@ -1,0 +1,192 @@
+"""Verbs for escalation: record the SENCO's decision, parents' asks, and a request's
+progress against the statutory clock; and gather the evidence bundle (Code 9.14)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.money.models import TopUpRequest
+from apps.money.selectors import spend_by_pupil
+from apps.pupils.models import Pupil
+from apps.pupils.rules import SenStatus
+from apps.pupils.services import sen_status_change
+from apps.reviews.timeline import pupil_timeline
+
+from . import rules
+from .models import EhcRequest, EscalationDecision, ParentAsk
+from .selectors import readiness_by_pupil
+
+
+def _today_or_before(value, field, errors, what="The date"):
+    if value is None:
+        errors.setdefault(field, []).append("Enter the date.")
+    elif value > timezone.localdate():
+        errors.setdefault(field, []).append(f"{what} cannot be in the future.")
+
+
+@transaction.atomic
+def decision_record(*, pupil: Pupil, actor, decision: str, reason: str,
+                    decided_on: datetime.date | None = None) -> EscalationDecision:
+    decided_on = decided_on or timezone.localdate()
+    errors = {}
+    if decision not in rules.Decision.values:
+        errors["decision"] = ["Choose whether to request an assessment."]
+    if not (reason or "").strip():
+        errors["reason"] = ["Give the reason for the decision."]
+    _today_or_before(decided_on, "decided_on", errors)
+    if errors:
+        raise ValidationError(errors)
+    readiness = readiness_by_pupil(Pupil.objects.filter(pk=pupil.pk), pupil.school)[pupil.pk]
+    return EscalationDecision.objects.create(
+        school=pupil.school, pupil=pupil, decided_on=decided_on, decision=decision,
+        reason=reason.strip(), decided_by=actor,
+        signals=[{"code": s.code, "reason": s.reason} for s in readiness.signals])
+
+
+@transaction.atomic
+def parent_ask_record(*, pupil: Pupil, actor, asked_on: datetime.date, note: str = ""):
+    errors = {}
+    _today_or_before(asked_on, "asked_on", errors)
+    if errors:
+        raise ValidationError(errors)
+    return ParentAsk.objects.create(school=pupil.school, pupil=pupil, asked_on=asked_on,
+                                    note=(note or "").strip())
+
+
+@transaction.atomic
+def request_record(*, pupil: Pupil, actor, requester: str, received_on: datetime.date,
+                   parents_informed_on: datetime.date | None = None) -> EhcRequest:
+    """Record a request the LA has received. A school's request must record that the
+    parents were told (Code 9.8: the school must tell them)."""
+    errors = {}
+    if requester not in rules.Requester.values:
+        errors["requester"] = ["Choose who made the request."]
+    _today_or_before(received_on, "received_on", errors,
+                     "The date the LA received the request")
+    if requester == rules.Requester.SCHOOL:
+        if parents_informed_on is None:
+            errors["parents_informed_on"] = [
+                "The school must tell the parents it is requesting an assessment: give the "
+                "date they were told."]
+        else:
+            _today_or_before(parents_informed_on, "parents_informed_on", errors)
+    if EhcRequest.objects.filter(pupil=pupil, status__in=rules.OPEN).exists():
+        errors["pupil"] = [f"{pupil.full_name} already has a request in progress."]
+    if errors:
+        raise ValidationError(errors)
+    return EhcRequest.objects.create(
+        school=pupil.school, pupil=pupil, requester=requester, received_on=received_on,
+        parents_informed_on=parents_informed_on, recorded_by=actor)
+
+
+MOVES = {
+    # outcome: (from, date field)
+    rules.RequestStatus.ASSESSING: (rules.RequestStatus.REQUESTED, "assessment_decided_on"),
+    rules.RequestStatus.REFUSED: (rules.RequestStatus.REQUESTED, "assessment_decided_on"),
+    rules.RequestStatus.ISSUED: (rules.RequestStatus.ASSESSING, "plan_decided_on"),
+    rules.RequestStatus.NOT_ISSUED: (rules.RequestStatus.ASSESSING, "plan_decided_on"),
+}
+
+
+@transaction.atomic
+def request_outcome(*, request: EhcRequest, actor, outcome: str, on: datetime.date,
+                    reason: str = "") -> EhcRequest:
+    """Record the LA's decision. An issued plan puts the pupil on the register as E."""
+    errors = {}
+    if request.status not in rules.OPEN:
+        raise ValidationError({"status": [
+            f"This request is closed ({request.get_status_display().lower()}); nothing more "
+            "can be recorded on it."]})
+    if outcome == rules.RequestStatus.WITHDRAWN:
+        expected, field = request.status, "plan_decided_on"
+    elif outcome in MOVES:
+        expected, field = MOVES[outcome]
+    else:
+        raise ValidationError({"outcome": ["Choose what the local authority decided."]})
+    if request.status != expected:
+        errors["outcome"] = [f"The request is at '{request.get_status_display()}': "
+                             f"'{rules.RequestStatus(outcome).label}' cannot come next."]
+    _today_or_before(on, "on", errors, "The decision")
+    if on and on < request.received_on:
+        errors.setdefault("on", []).append(
+            f"The decision cannot be before the LA received the request "
+            f"({request.received_on:%-d %B %Y}).")
+    if errors:
+        raise ValidationError(errors)
+    request.status = outcome
+    setattr(request, field, on)
+    request.closed_reason = (reason or "").strip()
+    request.save()
+    if outcome == rules.RequestStatus.ISSUED:
+        sen_status_change(pupil=request.pupil, actor=actor, status=SenStatus.EHC_PLAN, on=on,
+                          reason="EHC plan issued by the local authority.")
+    return request
+
+
+def evidence_bundle(pupil: Pupil, today: datetime.date | None = None) -> dict:
+    """Everything the LA weighs (Code 9.14), under its headings, from the records."""
+    today = today or timezone.localdate()
+    school = pupil.school
+    timeline = pupil_timeline(pupil)
+    readiness = readiness_by_pupil(Pupil.objects.filter(pk=pupil.pk), school, today)[pupil.pk]
+    spend = spend_by_pupil(Pupil.objects.filter(pk=pupil.pk), school, today)[pupil.pk]
+    cycles = []
+    assessments, advice, views = [], [], []
+    for entry in timeline.cycles:
+        c = entry.cycle
+        assessments += [{"date": a.date, "source": a.source, "measure": a.measure,
+                         "score": a.score, "cycle": c.number} for a in c.assessments.all()]
+        advice += [{"source": a.get_source_display(), "date": a.date, "author": a.author,
+                    "summary": a.summary} for a in c.advice.all()]
+        if c.pupil_views or c.parent_views:
+            views.append({"cycle": c.number, "pupil": c.pupil_views, "parents": c.parent_views})
+        if entry.review and (entry.review.pupil_views or entry.review.parent_views):
+            views.append({"cycle": c.number, "review": True,
+                          "pupil": entry.review.pupil_views,
+                          "parents": entry.review.parent_views})
+        cycles.append({
+            "number": c.number, "opened_on": c.opened_on, "closed_on": c.closed_on,
+            "needs": c.needs,
+            "outcomes": [{"description": o.outcome.description,
+                          "rating": o.rating.get_rating_display() if o.rating else None,
+                          "evidence": o.rating.evidence if o.rating else ""}
+                         for o in entry.outcomes],
+            "provisions": [{"intervention": str(p.provision.provision_type),
+                            "timetable": (f"{p.provision.sessions_per_week:g} a week × "
+                                          f"{p.provision.minutes_per_session} min, group of "
+                                          f"{p.provision.group_size}")
+                            if p.provision.is_timetabled
+                            else f"Fixed cost £{p.provision.fixed_cost}",
+                            "from": p.provision.start_date, "to": p.provision.end_date,
+                            "planned_sessions": int(p.dose.planned_sessions),
+                            "delivered_sessions": p.dose.delivered_sessions,
+                            "delivered_hours": round(p.dose.delivered_minutes / 60, 1)}
+                           for p in entry.provisions],
+            "review": None if entry.review is None else {
+                "held_on": entry.review.held_on,
+                "next_step": entry.review.get_next_step_display()},
+        })
+    return {
+        "pupil": {"name": pupil.full_name, "upn": pupil.upn,
+                  "date_of_birth": pupil.date_of_birth,
+                  "year_group": pupil.get_year_group_display(),
+                  "primary_need": pupil.get_primary_need_display(),
+                  "secondary_need": pupil.get_secondary_need_display(),
+                  "needs": cycles[-1]["needs"] if cycles else ""},
+        "attainment": assessments,
+        "chronology": cycles,
+        "specialist_advice": advice,
+        "views": views,
+        "money": {"spent": spend.spent, "committed": spend.committed,
+                  "projected": spend.projected, "threshold": spend.threshold,
+                  "top_ups": [{"status": t.get_status_display(),
+                               "requested": t.amount_requested,
+                               "approved": t.approved_amount}
+                              for t in TopUpRequest.objects.filter(pupil=pupil)]},
+        "signals": [{"code": s.code, "reason": s.reason} for s in readiness.signals],
+        "recommendation": readiness.recommendation,
+        "school": {"name": school.name, "urn": school.urn, "la_name": school.la_name},
+        "prepared_on": today,
+    }

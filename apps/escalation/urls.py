@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "escalation"
+
+pupil = "pupils/<int:pupil_id>/ehc/"
+
+urlpatterns = [
+    path(pupil, views.PupilEscalationView.as_view(), name="pupil"),
+    path(f"{pupil}decision/", views.DecisionView.as_view(), name="decision"),
+    path(f"{pupil}request/", views.RequestView.as_view(), name="request"),
+    path(f"{pupil}parents-asked/", views.ParentAskView.as_view(), name="parent_ask"),
+    path(f"{pupil}bundle/", views.BundleView.as_view(), name="bundle"),
+    path("ehc-requests/", views.OpenRequestsView.as_view(), name="requests"),
+    path("ehc-requests/<int:request_id>/outcome/", views.RequestOutcomeView.as_view(),
+         name="outcome"),
+]

@@ -1,0 +1,132 @@
+"""Escalation pages: a pupil's readiness and decisions, requests and their clocks, the
+school's open requests, and the evidence bundle PDF."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+
+from apps.plans.views import FormPage
+from apps.pupils.models import Pupil
+from apps.pupils.selectors import pupils_visible_to
+from apps.pupils.views import PupilPage
+from apps.schools.roles import Action, role_may
+from apps.schools.views import SchoolView
+from backend.pdf import render_pdf
+
+from . import services
+from .forms import DecisionForm, OutcomeForm, ParentAskForm, RequestForm
+from .models import EhcRequest, EscalationDecision
+from .selectors import clock, open_requests, readiness_by_pupil
+
+
+def escalation_url(school, pupil):
+    return reverse("escalation:pupil", kwargs={"school": school.slug, "pupil_id": pupil.pk})
+
+
+class PupilEscalationView(PupilPage, SchoolView, TemplateView):
+    action = Action.VIEW_PLANS
+    template_name = "escalation/pupil.html"
+
+    def get_context_data(self, **kwargs):
+        readiness = readiness_by_pupil(Pupil.objects.filter(pk=self.pupil.pk),
+                                       self.school)[self.pupil.pk]
+        requests = [(r, clock(r)) for r in EhcRequest.objects.filter(pupil=self.pupil)]
+        return super().get_context_data(**kwargs) | {
+            "readiness": readiness, "requests": requests,
+            "decisions": EscalationDecision.objects.filter(pupil=self.pupil),
+            "may_manage": role_may(self.membership.role, Action.MANAGE_ESCALATION)}
+
+
+class PupilForm(PupilPage, FormPage):
+    action = Action.MANAGE_ESCALATION
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name,
+            "back_url": escalation_url(self.school, self.pupil)}
+
+    def done(self, message):
+        return escalation_url(self.school, self.pupil), message
+
+
+class DecisionView(PupilForm):
+    form_class = DecisionForm
+    title = "Record the decision about an EHC needs assessment"
+    submit = "Record the decision"
+    intro = ("The signals are advice. The legal test is only that the child has or may have "
+             "special educational needs and may need provision through an EHC plan.")
+
+    def perform(self, data):
+        services.decision_record(pupil=self.pupil, actor=self.request.user, **data)
+        return self.done("The decision has been recorded.")
+
+
+class RequestView(PupilForm):
+    form_class = RequestForm
+    title = "Record a request for an EHC needs assessment"
+    submit = "Record the request"
+
+    def perform(self, data):
+        services.request_record(pupil=self.pupil, actor=self.request.user, **data)
+        return self.done("The request has been recorded; its statutory dates are shown.")
+
+
+class ParentAskView(PupilForm):
+    form_class = ParentAskForm
+    title = "Record that the parents asked for an assessment"
+    submit = "Record it"
+
+    def perform(self, data):
+        services.parent_ask_record(pupil=self.pupil, actor=self.request.user, **data)
+        return self.done("Recorded.")
+
+
+class RequestOutcomeView(FormPage):
+    action = Action.MANAGE_ESCALATION
+    form_class = OutcomeForm
+    title = "Record the local authority's decision"
+    submit = "Record the decision"
+
+    def resolve_objects(self, *, request_id):
+        self.ehc_request = get_object_or_404(
+            EhcRequest.objects.select_related("pupil"), pk=request_id,
+            pupil__in=pupils_visible_to(self.membership))
+
+    def get_initial(self):
+        return {"on": timezone.localdate().isoformat()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.ehc_request.pupil.full_name,
+            "back_url": escalation_url(self.school, self.ehc_request.pupil)}
+
+    def perform(self, data):
+        services.request_outcome(request=self.ehc_request, actor=self.request.user, **data)
+        return escalation_url(self.school, self.ehc_request.pupil), "The decision is recorded."
+
+
+class OpenRequestsView(SchoolView, TemplateView):
+    action = Action.VIEW_PLANS
+    template_name = "escalation/requests.html"
+
+    def get_context_data(self, **kwargs):
+        visible = pupils_visible_to(self.membership)
+        rows = [(r, clock(r)) for r in open_requests().filter(pupil__in=visible)]
+        return super().get_context_data(**kwargs) | {"rows": rows}
+
+
+class BundleView(PupilPage, SchoolView, View):
+    """The evidence bundle for the LA, as a PDF under the Code's 9.14 headings."""
+
+    action = Action.VIEW_PLANS
+
+    def get(self, request, *args, **kwargs):
+        body = render_pdf("escalation/bundle_pdf.html",
+                          {"bundle": services.evidence_bundle(self.pupil),
+                           "school": self.school})
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="evidence-{self.pupil.upn}.pdf"')
+        return response
