@@ -286,3 +286,21 @@ def parent_contact(*, pupil, senco, rng, at_risk: bool):
         parents.meeting_save(pupil=pupil, actor=senco,
                              date=today + datetime.timedelta(days=rng.randrange(14, 40)),
                              held=False, kind="review", attendees="SENCO, parents")
+
+
+def escalation(*, pupil, senco, index: int):
+    """A request in progress whose six-week decision is late, and parents who asked."""
+    from apps.escalation import services as ehc
+    from apps.pupils.rules import SenStatus
+
+    today = timezone.localdate()
+    if pupil.sen_status != SenStatus.SEN_SUPPORT:
+        return
+    if index % 5 == 0:
+        ehc.request_record(pupil=pupil, actor=senco, requester="school",
+                           received_on=today - datetime.timedelta(days=50),
+                           parents_informed_on=today - datetime.timedelta(days=53))
+    elif index % 8 == 2:
+        ehc.parent_ask_record(pupil=pupil, actor=senco,
+                              asked_on=today - datetime.timedelta(days=12),
+                              note="Asked at the autumn parents' evening.")

@@ -147,6 +147,7 @@ class Command(BaseCommand):
                 else [afternoons] if index % 6 == 1 else [])
             history.parent_contact(pupil=pupil, senco=people["senco"], rng=rng,
                                    at_risk=index % 7 == 3)
+            history.escalation(pupil=pupil, senco=people["senco"], index=index)
             made += 1
         return made
 

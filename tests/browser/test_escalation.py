@@ -1,0 +1,50 @@
+"""Escalation in a real browser, on the demo data: the SENCO reads why a pupil looks
+ready for an EHC needs assessment, downloads the evidence bundle, records a decision,
+and sees open requests against their statutory dates. axe-core on every page."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from apps.escalation.selectors import readiness_by_pupil
+from apps.pupils.models import Pupil
+from apps.schools.models import School
+from apps.schools.tenancy import school_scope
+
+from .test_apdr import heading, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_demo_senco_weighs_an_ehc_needs_assessment(page, live_server, axe):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    school = School.objects.get(slug="oakfield-primary")
+    with school_scope(school):
+        readiness = readiness_by_pupil(Pupil.objects.all(), school)
+        pupil = Pupil.objects.get(pk=max(readiness, key=lambda pk: len(
+            readiness[pk].signals)))
+    sign_in(page, live_server, "senco@oakfield.example")
+    page.get_by_role("link", name="EHC requests").click()
+    expect(heading(page)).to_have_text("Open EHC needs assessment requests")
+    expect(page.locator(".govuk-tag", has_text="Missed").first).to_be_visible()
+    axe(page)
+    page.goto(f"{live_server.url}/s/{school.slug}/pupils/{pupil.pk}/")
+    page.get_by_role("link", name="See the reasons, decisions and requests").click()
+    expect(heading(page)).to_have_text(re.compile("EHC"))
+    axe(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the evidence bundle (PDF)").click()
+    text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+    assert "3. Action taken by the school" in text and pupil.full_name in text
+    page.get_by_role("link", name="Record a decision").click()
+    axe(page)
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    page.get_by_label("Request an EHC needs assessment").check()
+    page.get_by_label("Why").fill("Two cycles without expected progress despite support.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("The decision has been recorded")).to_be_visible()
+    axe(page)

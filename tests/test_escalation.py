@@ -1,0 +1,183 @@
+"""Escalation: signals with reasons, decisions, requests against the statutory clock,
+and the evidence bundle (Code 6.63, 9.14)."""
+
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from pypdf import PdfReader
+
+from apps.escalation import services
+from apps.escalation.models import EhcRequest
+from apps.escalation.selectors import clock, readiness_by_pupil
+from apps.plans import services as plans
+from apps.pupils.models import Pupil, SenProvisionRecord
+from apps.schools.tenancy import school_scope
+
+from .plans_helpers import D, planned_cycle, review_and_close
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def two_unsuccessful_cycles(world):
+    cycle, _ = planned_cycle(world, stage="review")
+    _, second = review_and_close(world, cycle, rating="not_achieved", next_step="continue")
+    with school_scope(world.school):
+        plans.cycle_update(cycle=second, actor=world.senco, review_date=D(2026, 3, 20))
+        plans.advice_save(cycle=second, actor=world.senco, source="ep", date=D(2026, 1, 5),
+                          author="Dr Patel", summary="Significant language disorder.")
+        for stage in ("plan", "do", "review"):
+            plans.cycle_move(cycle=second, actor=world.senco, to=stage)
+    review_and_close(world, second, rating="partly", held_on=D(2026, 3, 20))
+
+
+def readiness(world):
+    with school_scope(world.school):
+        return readiness_by_pupil(Pupil.objects.filter(pk=world.pupil.pk),
+                                  world.school)[world.pupil.pk]
+
+
+def test_signals_come_with_reasons_and_records(school_a):
+    two_unsuccessful_cycles(school_a)
+    with school_scope(school_a.school):
+        services.parent_ask_record(pupil=school_a.pupil, actor=school_a.senco,
+                                   asked_on=D(2026, 4, 1))
+    found = readiness(school_a)
+    codes = {s.code: s for s in found.signals}
+    assert set(codes) == {"cycles", "advice", "parents"}
+    assert "2 completed cycles with most outcomes not achieved (cycles 1, 2)" in codes[
+        "cycles"].reason
+    assert [r.label for r in codes["cycles"].records] == ["Cycle 1", "Cycle 2"]
+    assert "educational psychologist" in codes["advice"].reason
+    assert found.recommendation == "strong"
+
+
+def test_no_signals_no_recommendation(school_a):
+    planned_cycle(school_a)
+    assert readiness(school_a).recommendation == "none"
+
+
+class TestRequests:
+    def record(self, world, **overrides):
+        fields = {"requester": "school", "received_on": TODAY - datetime.timedelta(days=50),
+                  "parents_informed_on": TODAY - datetime.timedelta(days=52)} | overrides
+        with school_scope(world.school):
+            return services.request_record(pupil=world.pupil, actor=world.senco, **fields)
+
+    @pytest.mark.parametrize("overrides,field,words", [
+        ({"received_on": TODAY + datetime.timedelta(days=1)}, "received_on", "future"),
+        ({"parents_informed_on": None}, "parents_informed_on", "must tell the parents"),
+    ])
+    def test_bad_requests_are_refused(self, school_a, overrides, field, words):
+        with pytest.raises(ValidationError) as error:
+            self.record(school_a, **overrides)
+        assert words in error.value.message_dict[field][0]
+        with school_scope(school_a.school):
+            assert not EhcRequest.objects.exists()
+
+    def test_a_parents_request_needs_no_school_notice(self, school_a):
+        request = self.record(school_a, requester="parent", parents_informed_on=None)
+        assert request.requester == "parent"
+        assert "parents" in {s.code for s in readiness(school_a).signals}
+
+    def test_the_statutory_clock_and_a_missed_deadline(self, school_a):
+        request = self.record(school_a)
+        received = request.received_on
+        assert (request.decide_by, request.not_issue_notice_by, request.final_plan_by) == (
+            received + datetime.timedelta(weeks=6), received + datetime.timedelta(weeks=16),
+            received + datetime.timedelta(weeks=20))
+        assert clock(request, TODAY).missed  # 50 days on, no decision: past 6 weeks
+        assert not clock(request, received + datetime.timedelta(days=41)).missed
+
+    def test_a_decision_before_the_request_or_on_a_closed_request_is_refused(self, school_a):
+        request = self.record(school_a)
+        with school_scope(school_a.school):
+            with pytest.raises(ValidationError) as error:
+                services.request_outcome(request=request, actor=school_a.senco,
+                                         outcome="assessing",
+                                         on=request.received_on - datetime.timedelta(1))
+            assert "cannot be before" in error.value.message_dict["on"][0]
+            services.request_outcome(request=request, actor=school_a.senco, outcome="refused",
+                                     on=TODAY)
+            with pytest.raises(ValidationError) as error:
+                services.request_outcome(request=request, actor=school_a.senco,
+                                         outcome="assessing", on=TODAY)
+            assert "closed" in error.value.message_dict["status"][0]
+
+    def test_the_register_changes_to_e_only_when_a_plan_is_issued(self, school_a):
+        request = self.record(school_a)
+        with school_scope(school_a.school):
+            services.request_outcome(request=request, actor=school_a.senco,
+                                     outcome="assessing", on=TODAY - datetime.timedelta(20))
+            assert SenProvisionRecord.objects.get(pupil=school_a.pupil,
+                                                  ended_on=None).status == "K"
+            services.request_outcome(request=request, actor=school_a.senco, outcome="issued",
+                                     on=TODAY)
+            record = SenProvisionRecord.objects.get(pupil=school_a.pupil, ended_on=None)
+        assert (record.status, record.started_on) == ("E", TODAY)
+
+    def test_a_missed_la_deadline_joins_the_daily_reminder(self, school_a):
+        self.record(school_a)
+        from apps.parents.reminders import daily_digest
+
+        with school_scope(school_a.school):
+            daily_digest(school=school_a.school)
+        senco_mail = next(m for m in mail.outbox if m.to == [school_a.senco.email])
+        assert "local authority has missed a statutory date" in senco_mail.body
+
+
+def test_a_decision_not_to_request_is_kept_with_its_signals(school_a):
+    two_unsuccessful_cycles(school_a)
+    with school_scope(school_a.school):
+        decision = services.decision_record(pupil=school_a.pupil, actor=school_a.senco,
+                                            decision="not_now",
+                                            reason="New speech therapy starts next month")
+    assert decision.decision == "not_now" and {s["code"] for s in decision.signals} >= {
+        "cycles", "advice"}
+
+
+def test_the_evidence_bundle_as_pdf_and_json(school_a, as_user, api_as):
+    two_unsuccessful_cycles(school_a)
+    client = as_user(school_a.senco)
+    pdf = client.get(f"/s/{school_a.school.slug}/pupils/{school_a.pupil.pk}/ehc/bundle/")
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = " ".join("".join(p.extract_text() for p in reader.pages).split())
+    for heading in ("Contents", "1. Pupil details and needs",
+                    "2. Attainment and rate of progress",
+                    "3. Action taken by the school: every cycle of support",
+                    "4. Specialist advice", "5. The views of the pupil and the parents",
+                    "6. Cost of support: element 2 and top-up",
+                    "7. Why the school considers an assessment", "Page 1 of"):
+        assert heading in text
+    assert "Cycle 1" in text and "Cycle 2" in text and "Dr Patel" in text
+    data = api_as(school_a.senco).get(
+        f"/api/v1/schools/{school_a.school.slug}/escalation/readiness/"
+        f"{school_a.pupil.pk}/evidence/").json()
+    assert [c["number"] for c in data["chronology"]] == [1, 2, 3]
+    assert {s["code"] for s in data["signals"]} >= {"cycles", "advice"}
+
+
+@pytest.mark.parametrize("role", ["senco", "teacher", "parent"])
+def test_another_schools_escalation_is_not_found(role, school_a, school_b, as_user, api_as):
+    two_unsuccessful_cycles(school_b)
+    with school_scope(school_b.school):
+        request = services.request_record(pupil=school_b.pupil, actor=school_b.senco,
+                                          requester="parent", received_on=TODAY)
+    client, api = as_user(school_a.people[role]), api_as(school_a.people[role])
+    pupil = school_b.pupil.pk
+    for slug in (school_a.school.slug, school_b.school.slug):
+        for page in [f"pupils/{pupil}/ehc/", f"pupils/{pupil}/ehc/bundle/",
+                     f"pupils/{pupil}/ehc/decision/", f"pupils/{pupil}/ehc/request/",
+                     f"ehc-requests/{request.pk}/outcome/"]:
+            assert client.get(f"/s/{slug}/{page}").status_code == 404, (slug, page)
+        for path in [f"ehc-requests/{request.pk}/", f"escalation/readiness/{pupil}/",
+                     f"escalation/readiness/{pupil}/evidence/"]:
+            assert api.get(f"/api/v1/schools/{slug}/{path}").status_code == 404, path
+        response = api.post(f"/api/v1/schools/{slug}/ehc-requests/{request.pk}/outcome/",
+                            {"outcome": "refused", "on": TODAY.isoformat()}, format="json")
+        assert response.status_code == 404
+    assert api.get(f"/api/v1/schools/{school_b.school.slug}/ehc-requests/").status_code == 404
