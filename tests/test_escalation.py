@@ -41,6 +41,44 @@ def readiness(world):
                                   world.school)[world.pupil.pk]
 
 
+def test_two_unachieved_cycles_and_specialist_advice_is_strong(school_a):
+    two_unsuccessful_cycles(school_a)
+    found = readiness(school_a)
+    assert {s.code for s in found.signals} == {"cycles", "advice"}
+    assert found.recommendation == "strong"
+
+
+def test_a_pupil_achieving_outcomes_is_none(school_a):
+    cycle, _ = planned_cycle(school_a, stage="review")
+    _, second = review_and_close(school_a, cycle, rating="achieved", next_step="continue")
+    assert readiness(school_a).recommendation == "none"
+
+
+def test_spend_over_the_threshold_is_a_signal(school_a):
+    from .test_money_pages import heavy
+
+    heavy(school_a, hours="30")
+    found = readiness(school_a)
+    assert [s.code for s in found.signals] == ["spend"] and found.recommendation == "consider"
+    assert "above the £6,000.00 met from the school's notional SEN budget" in \
+        found.signals[0].reason
+
+
+def test_much_provision_for_little_progress_is_a_signal(school_a):
+    from apps.plans.models import DeliveredSession
+
+    cycle, provision = planned_cycle(school_a, stage="review")
+    with school_scope(school_a.school):
+        DeliveredSession.objects.bulk_create(
+            DeliveredSession(school=school_a.school, provision=provision,
+                             date=D(2025, 9, 9) + datetime.timedelta(days=n), minutes=60)
+            for n in range(41))
+    review_and_close(school_a, cycle, rating="partly", next_step="continue")
+    dose = {s.code: s for s in readiness(school_a).signals}["dose"]
+    assert dose.reason == "41 hours of additional support delivered, with 0 of 1 outcomes " \
+        "achieved."
+
+
 def test_signals_come_with_reasons_and_records(school_a):
     two_unsuccessful_cycles(school_a)
     with school_scope(school_a.school):
@@ -83,6 +121,19 @@ class TestRequests:
         request = self.record(school_a, requester="parent", parents_informed_on=None)
         assert request.requester == "parent"
         assert "parents" in {s.code for s in readiness(school_a).signals}
+
+    def test_the_clock_on_worked_dates(self, school_a):
+        request = self.record(school_a, received_on=D(2026, 1, 5),
+                              parents_informed_on=D(2026, 1, 2))
+        assert (request.decide_by, request.not_issue_notice_by, request.final_plan_by) == (
+            D(2026, 2, 16), D(2026, 4, 27), D(2026, 5, 25))
+        assert not clock(request, D(2026, 2, 16)).missed
+        assert clock(request, D(2026, 2, 17)).missed
+        with school_scope(school_a.school):
+            services.request_outcome(request=request, actor=school_a.senco,
+                                     outcome="assessing", on=D(2026, 2, 10))
+        late = clock(request, D(2026, 5, 26))
+        assert (late.due_on, late.missed) == (D(2026, 5, 25), True)
 
     def test_the_statutory_clock_and_a_missed_deadline(self, school_a):
         request = self.record(school_a)

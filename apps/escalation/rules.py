@@ -16,7 +16,9 @@ UNSUCCESSFUL_CYCLES = 2
 # across the pupil's history, with fewer than half of the rated outcomes achieved.
 MUCH_PROVISION_HOURS = 40
 LITTLE_PROGRESS_SHARE = 0.5
-# A recommendation from the number of signals: none, consider (1-2), strong (3 or more).
+# A recommendation from the signals: strong when support has been tried and has not worked
+# (the unsuccessful-cycles signal) and anything else points the same way, or when three or
+# more signals agree; consider on any signal; none without one.
 STRONG_FROM = 3
 
 
@@ -26,10 +28,10 @@ class Recommendation(models.TextChoices):
     STRONG = "strong", "Strong case for an EHC needs assessment"
 
 
-def recommendation(signal_count: int) -> str:
-    if signal_count >= STRONG_FROM:
+def recommendation(codes: list[str]) -> str:
+    if len(codes) >= STRONG_FROM or ("cycles" in codes and len(codes) >= 2):
         return Recommendation.STRONG
-    return Recommendation.CONSIDER if signal_count else Recommendation.NONE
+    return Recommendation.CONSIDER if codes else Recommendation.NONE
 
 
 class Decision(models.TextChoices):

@@ -40,7 +40,7 @@ class Readiness:
 
     @property
     def recommendation(self) -> str:
-        return rules.recommendation(len(self.signals))
+        return rules.recommendation([signal.code for signal in self.signals])
 
 
 def readiness_by_pupil(pupils: QuerySet, school,
