@@ -47,6 +47,16 @@ def test_demo_data_is_complete_and_idempotent():
         assert past.exists()
         assert {p.closed for p in past} <= {1, 2, 3, 4} and {p.open for p in past} == {1}
         assert len({p.closed for p in past}) > 1  # a spread of histories
+    from apps.escalation.selectors import clock, open_requests, readiness_by_pupil
+    from apps.schools.tenancy import school_scope
+
+    levels, missed = set(), 0
+    for school in School.objects.all():
+        with school_scope(school):
+            levels |= {r.recommendation for r in
+                       readiness_by_pupil(Pupil.objects.all(), school).values()}
+            missed += sum(clock(request).missed for request in open_requests())
+    assert levels == {"none", "consider", "strong"} and missed >= 1
     text = out.getvalue()
     printed = [int(n) for n in re.findall(r"\((\d+) in all\)", text)]
     assert sum(printed) == pupils  # counted inside each school's scope
