@@ -24,6 +24,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as an inline script, which the site's CSP (rightly) forbids.
+    return browser_context_args | {"bypass_csp": True}
+
+
 @pytest.fixture
 def axe():
     """``axe(page)`` runs axe-core on the page and fails on serious or critical issues."""

@@ -109,3 +109,17 @@ def test_a_parent_at_two_schools_sees_only_their_children(page, live_server,
     expect(page.get_by_role("heading", level=1)).to_have_text(school_b.pupils[1].first_name)
     expect(page.get_by_text("The school has not shared a plan with you yet")).to_be_visible()
     axe(page)
+
+
+def test_pages_run_under_the_content_security_policy(browser, live_server, school_a):
+    """Without bypassing the policy: no violation reported, GOV.UK Frontend still runs."""
+    context = browser.new_context()
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    sign_in(page, live_server, school_a.senco)
+    page.goto(f"{live_server.url}/s/{school_a.school.slug}/pupils/new/")
+    page.get_by_role("button", name="Add pupil").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()  # script ran
+    assert not [m for m in messages if "Content Security Policy" in m], messages
+    context.close()
