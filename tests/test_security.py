@@ -39,3 +39,51 @@ def test_pages_send_a_content_security_policy_without_inline_script(client, scho
 @pytest.mark.django_db
 def test_a_session_ends_after_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+@pytest.mark.django_db
+def test_repeated_failed_sign_ins_lock_the_account_out(client, school_a):
+    from .factories import PASSWORD
+
+    for _ in range(5):
+        response = client.post("/accounts/sign-in/", {"username": school_a.senco.email,
+                                                      "password": "wrong"})
+    assert response.status_code == 429 or "Too many attempts" in response.content.decode()
+    locked = client.post("/accounts/sign-in/", {"username": school_a.senco.email,
+                                                "password": PASSWORD})
+    assert "Too many attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session  # even the right password is refused
+
+
+@pytest.mark.django_db
+def test_the_api_token_endpoint_is_throttled_too(api, school_a):
+    for _ in range(5):
+        api.post("/api/v1/auth/token/", {"username": school_a.senco.email, "password": "x"})
+    from .factories import PASSWORD
+
+    response = api.post("/api/v1/auth/token/", {"username": school_a.senco.email,
+                                                 "password": PASSWORD})
+    assert response.status_code in (400, 403, 429)  # refused, however it is phrased
+    assert "token" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_sign_out_everywhere_ends_every_session_and_the_token(school_a):
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from .factories import PASSWORD
+
+    def sign_in(device):
+        device.post("/accounts/sign-in/", {"username": school_a.senco.email,
+                                           "password": PASSWORD})
+        return device
+
+    laptop, phone = sign_in(Client()), sign_in(Client())
+    Token.objects.create(user=school_a.senco)
+    register = f"/s/{school_a.school.slug}/pupils/"
+    assert phone.get(register).status_code == 200
+    laptop.post("/accounts/sign-out-everywhere/")
+    assert phone.get(register).status_code == 302  # the other device is signed out
+    assert not Token.objects.filter(user=school_a.senco).exists()
+    assert sign_in(Client()).get(register).status_code == 200  # signing in again works
