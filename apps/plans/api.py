@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from apps.schools.api import SchoolScopedViewSet, call_service
+from apps.schools.api import SchoolScopedViewSet, call_service, if_match
 from apps.schools.roles import Action, role_may
 
 from . import selectors, services
@@ -43,10 +43,22 @@ WRITES = ("create", "update", "partial_update", "destroy")
 
 
 class PlansViewSet(SchoolScopedViewSet):
-    """Reading needs VIEW_PLANS (staff); writing needs ``write_action``."""
+    """Reading needs VIEW_PLANS (staff); writing needs ``write_action``.
+
+    Cycles, outcomes and provisions answer with an ETag of their plan's version; a PUT or
+    PATCH sent with If-Match is refused with 412 if someone else saved since."""
 
     default_required = Action.VIEW_PLANS
     write_action = Action.MANAGE_PLANS
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        cycle = getattr(getattr(self, "_object", None), "cycle", None) or (
+            self._object if isinstance(getattr(self, "_object", None), Cycle) else None)
+        if cycle is not None and response.status_code < 300:
+            version = Cycle.objects.filter(pk=cycle.pk).values_list("version", flat=True)
+            response["ETag"] = f'"{version.first()}"'
+        return response
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -121,7 +133,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         if "review_date" in data and not role_may(self.membership.role, Action.MANAGE_PLANS):
             raise PermissionDenied("Only the SENCO agrees the review date.")
         call_service(services.cycle_update, cycle=serializer.instance,
-                     actor=self.request.user, **data)
+                     actor=self.request.user, expected_version=if_match(self.request), **data)
 
     @extend_schema(request=CycleMoveSerializer, responses=CycleDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -157,8 +169,12 @@ class CycleItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("cycle", None)
+        extra = {}
+        if self.model in (Outcome, Provision):
+            extra["expected_version"] = if_match(self.request)
         item = call_service(type(self).save, cycle=serializer.instance.cycle,
-                            actor=self.request.user, instance=serializer.instance, **data)
+                            actor=self.request.user, instance=serializer.instance,
+                            **extra, **data)
         serializer.instance = self.visible_queryset().get(pk=item.pk)
 
     def perform_destroy(self, instance):

@@ -99,6 +99,12 @@ class Cycle(SchoolOwned):
     pupil_views = models.TextField("the pupil's views", blank=True)
     parent_views = models.TextField("the parents' views", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every change to the cycle's plan (its fields, outcomes, provision): an edit
+    # made from an older version is refused instead of silently overwriting (services).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   editable=False)
 
     class Meta:
         ordering = ["plan", "number"]

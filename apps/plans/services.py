@@ -11,6 +11,7 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.pupils.models import Pupil
@@ -44,6 +45,29 @@ def _errors(**messages) -> ValidationError:
 def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+class StaleEdit(ValidationError):
+    """Someone else changed the plan since this edit began."""
+
+
+def claim_version(cycle: Cycle, *, actor, expected: int | None) -> None:
+    """No lost updates: an edit that started from an older version of the cycle's plan is
+    refused; otherwise the version moves on, so the next stale edit is refused in turn."""
+    if expected is not None:
+        current = Cycle.objects.select_for_update().values_list(
+            "version", "changed_by", "updated_at").get(pk=cycle.pk)
+        if current[0] != int(expected):
+            from django.contrib.auth import get_user_model
+
+            who = get_user_model().objects.filter(pk=current[1]).first() or "Someone"
+            when = timezone.localtime(current[2])
+            raise StaleEdit(
+                f"{who} changed this plan at {when:%H:%M on %-d %B} while you were editing "
+                "it. Nothing you entered has been saved.", code="stale")
+    Cycle.objects.filter(pk=cycle.pk).update(version=F("version") + 1, changed_by=actor,
+                                             updated_at=timezone.now())
+    cycle.version = (cycle.version or 0) + 1
 
 
 def ensure_editable(cycle: Cycle) -> None:
@@ -91,9 +115,11 @@ def plan_update(*, plan: SupportPlan, actor, cycle_weeks: int) -> SupportPlan:
 
 
 @transaction.atomic
-def cycle_update(*, cycle: Cycle, actor, **fields) -> Cycle:
+def cycle_update(*, cycle: Cycle, actor, expected_version: int | None = None,
+                 **fields) -> Cycle:
     """Record the Assess stage's findings and the agreed review date."""
     ensure_editable(cycle)
+    claim_version(cycle, actor=actor, expected=expected_version)
     allowed = (*ASSESS_FIELDS, "review_date")
     for name, value in fields.items():
         if name not in allowed:
@@ -105,7 +131,7 @@ def cycle_update(*, cycle: Cycle, actor, **fields) -> Cycle:
             f"The review date must be after the cycle opened on {cycle.opened_on:%-d %B %Y}."
         )
     _raise(errors)
-    cycle.save()
+    cycle.save(update_fields=[*fields, "updated_at"])
     return cycle
 
 
@@ -222,10 +248,12 @@ def evidence_file_add(*, cycle: Cycle, actor, title: str, upload) -> EvidenceFil
 
 
 @transaction.atomic
-def provision_save(*, cycle: Cycle, actor, instance=None, **fields) -> Provision:
+def provision_save(*, cycle: Cycle, actor, instance=None, expected_version: int | None = None,
+                   **fields) -> Provision:
     """A provision for the pupil in this cycle: timetabled (sessions a week, minutes, group
     size) or a fixed cost. Missing timetable values come from the provision library."""
     ensure_editable(cycle)
+    claim_version(cycle, actor=actor, expected=expected_version)
     provision = instance or Provision(school=cycle.school, cycle=cycle)
     for name, value in fields.items():
         setattr(provision, name, value)
@@ -265,10 +293,12 @@ def provision_save(*, cycle: Cycle, actor, instance=None, **fields) -> Provision
 
 
 @transaction.atomic
-def outcome_save(*, cycle: Cycle, actor, instance=None, provisions=None, **fields) -> Outcome:
+def outcome_save(*, cycle: Cycle, actor, instance=None, provisions=None,
+                 expected_version: int | None = None, **fields) -> Outcome:
     """An outcome for the pupil in this cycle, linked to the provisions meant to achieve it
     (which must belong to the same cycle)."""
     ensure_editable(cycle)
+    claim_version(cycle, actor=actor, expected=expected_version)
     outcome = instance or Outcome(school=cycle.school, cycle=cycle)
     for name, value in fields.items():
         setattr(outcome, name, value)

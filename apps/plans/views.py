@@ -2,6 +2,7 @@
 forms that fill it in, recording sessions (one pupil or a group), the provision library,
 and evidence downloads. Thin: resolve, call a service or selector, render."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -122,7 +123,37 @@ class MoveCycleView(CyclePage, SchoolView, View):
 
 
 class CycleFormPage(CyclePage, FormPage):
-    """A form about one cycle, returning to the cycle page."""
+    """A form about one cycle, returning to the cycle page. A form that edits the plan
+    (``versioned``) carries the plan's version: if someone else saved first, nothing is
+    saved and the page says what is saved now where it differs from this entry."""
+
+    versioned = False
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.versioned:
+            form.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=self.cycle.version, required=False)
+        return form
+
+    def expected_version(self, data) -> int | None:
+        return data.pop("version", None)
+
+    def explain_error(self, form, error):
+        if getattr(error, "code", None) != "stale" or not hasattr(form, "instance"):
+            return
+        saved = type(form.instance).objects.filter(pk=form.instance.pk).first()
+        for name, field in form.fields.items():
+            if saved is None or name == "version" or not hasattr(saved, name):
+                continue
+            now = getattr(saved, name)
+            if name in form.cleaned_data and hasattr(now, "all"):
+                continue  # links are shown on the cycle page
+            if name in form.cleaned_data and form.cleaned_data[name] != now:
+                form.add_error(None, f"Saved now – {field.label}: {now or 'empty'}")
+        data = form.data.copy()
+        data["version"] = str(Cycle.objects.get(pk=self.cycle.pk).version)
+        form.data = data  # saving again now starts from what is saved
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
@@ -136,12 +167,14 @@ class AssessView(CycleFormPage):
     action = Action.DRAFT_ASSESS
     form_class = AssessForm
     title = "Assess: needs, strengths and views"
+    versioned = True
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"instance": self.cycle}
 
     def perform(self, data):
-        services.cycle_update(cycle=self.cycle, actor=self.request.user, **data)
+        services.cycle_update(cycle=self.cycle, actor=self.request.user,
+                              expected_version=self.expected_version(data), **data)
         return self.done("The Assess stage has been saved.")
 
 
@@ -150,12 +183,14 @@ class ReviewDateView(CycleFormPage):
     form_class = ReviewDateForm
     title = "Agree the review date"
     intro = "The date agreed with the parents for reviewing this cycle together."
+    versioned = True
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"instance": self.cycle}
 
     def perform(self, data):
-        services.cycle_update(cycle=self.cycle, actor=self.request.user, **data)
+        services.cycle_update(cycle=self.cycle, actor=self.request.user,
+                              expected_version=self.expected_version(data), **data)
         return self.done("The review date has been saved.")
 
 
@@ -197,6 +232,7 @@ class ProvisionView(CycleFormPage):
     action = Action.MANAGE_PLANS
     form_class = ProvisionForm
     submit = "Save provision"
+    versioned = True
 
     def resolve_item(self, provision_id=None):
         self.item = self.item_in_cycle(Provision, provision_id)
@@ -210,7 +246,7 @@ class ProvisionView(CycleFormPage):
 
     def perform(self, data):
         services.provision_save(cycle=self.cycle, actor=self.request.user, instance=self.item,
-                                **data)
+                                expected_version=self.expected_version(data), **data)
         return self.done("The provision has been saved.")
 
 
@@ -220,6 +256,7 @@ class OutcomeView(CycleFormPage):
     action = Action.MANAGE_PLANS
     form_class = OutcomeForm
     submit = "Save outcome"
+    versioned = True
 
     def resolve_item(self, outcome_id=None):
         self.item = self.item_in_cycle(Outcome, outcome_id)
@@ -235,7 +272,8 @@ class OutcomeView(CycleFormPage):
     def perform(self, data):
         provisions = list(data.pop("provisions", []))
         services.outcome_save(cycle=self.cycle, actor=self.request.user, instance=self.item,
-                              provisions=provisions, **data)
+                              provisions=provisions,
+                              expected_version=self.expected_version(data), **data)
         return self.done("The outcome has been saved.")
 
 

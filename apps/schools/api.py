@@ -12,7 +12,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    APIException,
+    NotAuthenticated,
+    PermissionDenied,
+    ValidationError,
+)
 
 from .access import access_school
 from .models import Membership
@@ -27,12 +32,27 @@ def as_api_error(error: DjangoValidationError) -> ValidationError:
     return ValidationError({"non_field_errors": error.messages})
 
 
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_detail = "The record changed since you fetched it: fetch it again, then retry."
+    default_code = "precondition_failed"
+
+
 def call_service(service, **kwargs):
-    """Run a service, turning its ValidationError into the API's 400."""
+    """Run a service, turning its ValidationError into the API's 400 (412 for an edit made
+    from a stale version, when the request sent If-Match)."""
     try:
         return service(**kwargs)
     except DjangoValidationError as error:
+        if getattr(error, "code", None) == "stale":
+            raise PreconditionFailed(error.messages[0]) from None
         raise as_api_error(error) from None
+
+
+def if_match(request) -> int | None:
+    """The version a client last saw, from ``If-Match: "<version>"``."""
+    header = request.headers.get("If-Match", "").strip().strip('"').removeprefix('W/"')
+    return int(header) if header.isdigit() else None
 
 
 @extend_schema_field(OpenApiTypes.INT)

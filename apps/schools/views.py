@@ -59,11 +59,15 @@ class ServiceFormView(SchoolView, FormView):
     def perform(self, data) -> tuple[str, str]:
         raise NotImplementedError
 
+    def explain_error(self, form, error) -> None:
+        """Add anything that helps the person put it right (see CycleFormPage)."""
+
     def form_valid(self, form):
         try:
             url, message = self.perform(form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error, self.service_field_map)
+            self.explain_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, message)
         return redirect(url)
