@@ -1,8 +1,10 @@
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from apps.accounts.views import ObtainToken
 from apps.escalation import api as escalation_api
 from apps.money import api as money_api
 from apps.parents import api as parents_api
@@ -52,11 +54,18 @@ api_v1 = [
     path("schools/<slug:school>/pupils/<int:pupil>/timeline/",
          reviews_api.TimelineViewSet.as_view({"get": "retrieve"}, detail=True),
          name="pupil-timeline"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     # The split view serves Swagger UI's own script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+@csrf_exempt  # it changes nothing, whatever the method
+def api_not_found(request, *args, **kwargs):
+    """Any unknown address under /api/ answers in the API's one error shape."""
+    return JsonResponse({"type": "client_error", "errors": [
+        {"code": "not_found", "detail": "Not found.", "attr": None}]}, status=404)
+
 
 urlpatterns = [
     path("", home, name="home"),
@@ -69,4 +78,5 @@ urlpatterns = [
     path("s/<slug:school>/", include("apps.escalation.urls")),
     path("", include("apps.parents.family_urls")),
     path("api/v1/", include(api_v1)),
+    re_path(r"^api/", api_not_found),
 ]

@@ -86,7 +86,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                            actor=self.request.user, **data)
 
     @extend_schema(responses=MeetingStateSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def states(self, request, *args, **kwargs):
         """Per pupil on SEN support this school year: held, planned, and on track / at risk
         / missed (Code 6.65). Filter with ``state``."""

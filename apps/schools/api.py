@@ -11,6 +11,7 @@ from contextlib import ExitStack
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from drf_standardized_errors.openapi import AutoSchema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import (
     APIException,
@@ -68,6 +69,14 @@ class VisibleField(serializers.PrimaryKeyRelatedField):
         return self.visible(self.context["membership"])
 
 
+class SchoolSchema(AutoSchema):
+    """Every school endpoint may answer 403 (the caller's role) and 412 (a stale If-Match),
+    besides the errors drf-standardized-errors documents itself."""
+
+    def _should_add_http403_error_response(self) -> bool:
+        return True
+
+
 class SchoolScopedViewSet(viewsets.GenericViewSet):
     # the model listed, for the OpenAPI schema
     model: type
@@ -75,6 +84,7 @@ class SchoolScopedViewSet(viewsets.GenericViewSet):
     required: dict[str, Action] = {}
     # the Action needed for any action not named in ``required`` (None: membership only)
     default_required: Action | None = None
+    schema = SchoolSchema()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
