@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "axes",
+    "auditlog",
     "apps.accounts",
     "apps.schools",
     "apps.pupils",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "apps.money",
     "apps.parents",
     "apps.escalation",
+    "apps.audit",
     "apps.demo",
 ]
 
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The actor and client address of every audit entry made during the request.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.

@@ -23,6 +23,20 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 EXAMPLES = 4  # per operation: enough to find crashes, small enough for every CI run
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """As Django's test client does: requests made straight to the WSGI app must not close
+    the test's database connection (and with it its transaction) when they finish."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def senco_token(school_a):
     from rest_framework.authtoken.models import Token

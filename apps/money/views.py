@@ -134,6 +134,10 @@ class ProvisionMapView(SchoolView, TemplateView):
         content_type, extension, render = self.downloads[kind]
         map_ = provision_map(self.school, chosen_year(request, self.school),
                              timezone.localdate())
+        from apps.audit.trail import record_access
+
+        record_access(self.school, path=request.get_full_path(), school_id=self.school.pk,
+                      pupils=sorted({row.upn for row in map_.detail}))
         response = HttpResponse(render(map_, self.school), content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="provision-map-{self.school.slug}-'

@@ -43,6 +43,11 @@ class PupilViewSet(
         """Add this year's spend for the pupils being shown, for roles that see money."""
         instance = args[0] if args else None
         serializer_context = self.get_serializer_context()
+        if isinstance(instance, list):  # a page of the register was read
+            from apps.audit.trail import record_access
+
+            record_access(self.school, path=self.request.get_full_path(),
+                          school_id=self.school.pk, pupils=[p.pk for p in instance])
         if instance is not None and role_may(self.membership.role, Action.VIEW_MONEY):
             from apps.money.selectors import spend_by_pupil
 

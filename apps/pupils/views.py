@@ -26,6 +26,10 @@ class RegisterView(SchoolView, TemplateView):
         filterset = RegisterFilter(self.request.GET, queryset=register, request=self.request)
         pupils = filterset.qs if filterset.is_valid() else register.none()
         page = Paginator(pupils, self.page_size).get_page(self.request.GET.get("page"))
+        from apps.audit.trail import record_access
+
+        record_access(self.school, path=self.request.get_full_path(),
+                      school_id=self.school.pk, pupils=[p.pk for p in page])
         sees_plans = role_may(self.membership.role, Action.VIEW_PLANS)
         if sees_plans:
             from apps.escalation.selectors import readiness_by_pupil
@@ -120,6 +124,7 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             spend=self.spend(),
             meetings=self.meetings(),
             readiness=self.readiness(),
+            may_audit=role_may(self.membership.role, Action.VIEW_AUDIT),
             may_record_meetings=role_may(self.membership.role, Action.RECORD_MEETINGS),
             may_request_top_up=role_may(self.membership.role, Action.MANAGE_TOP_UPS),
             may_change_status=role_may(self.membership.role, Action.CHANGE_SEN_STATUS),

@@ -120,13 +120,21 @@ class SchoolScopedViewSet(viewsets.GenericViewSet):
         self.perform_authentication(request)
         if not request.user.is_authenticated:
             raise NotAuthenticated()
+        # Token-authenticated callers are known only now: name them in the audit trail.
+        from auditlog.context import set_actor
+
+        self._scope_stack.enter_context(
+            set_actor(request.user, remote_addr=request.META.get("REMOTE_ADDR")))
         self.membership = access_school(request.user, kwargs["school"])
         self.school = self.membership.school
         request.membership = self.membership
         self._scope_stack.enter_context(school_scope(self.school))
         super().initial(request, *args, **kwargs)
         if self.detail:
-            self.get_object()  # 404 for anything the caller may not see, before any 403
+            obj = self.get_object()  # 404 for anything the caller may not see, before any 403
+            from apps.audit.trail import record_access
+
+            record_access(obj, path=request.get_full_path(), school_id=self.school.pk)
         needed = self.required.get(self.action, self.default_required)
         if needed is not None and not role_may(self.membership.role, needed):
             raise PermissionDenied(f"Your role cannot {needed.label}.")

@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     SHARE_PLANS = "share_plans", "share plans with parents"
     FAMILY = "family", "use the parent pages"
     MANAGE_ESCALATION = "manage_escalation", "record EHC needs assessment decisions and requests"
+    VIEW_AUDIT = "view_audit", "read a pupil's audit trail"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -67,6 +68,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.FAMILY: OWN_CHILDREN,
     # Escalation (Code 6.63, 9.14): the SENCO decides and records; staff may read.
     Action.MANAGE_ESCALATION: frozenset({Role.SENCO}),
+    # Who saw or changed a child's record: the SENCO and the head (accountable for SEN).
+    Action.VIEW_AUDIT: frozenset({Role.SENCO, Role.HEAD}),
 }
 
 

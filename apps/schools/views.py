@@ -27,6 +27,19 @@ class SchoolView(LoginRequiredMixin):
     def resolve_objects(self, **kwargs):
         """Turn ids in the URL into objects through their access functions."""
 
+    # The objects a page may have resolved, most specific first: the one it is about.
+    audited = ("snapshot", "item", "top_up", "ehc_request", "meeting", "cycle", "pupil")
+
+    def record_access(self, request):
+        """Every page about a pupil's record leaves an audit entry (apps/audit)."""
+        from apps.audit.trail import record_access
+
+        for name in self.audited:
+            obj = getattr(self, name, None)
+            if obj is not None and getattr(obj, "pk", None):
+                record_access(obj, path=request.get_full_path(), school_id=self.school.pk)
+                return
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
@@ -37,6 +50,7 @@ class SchoolView(LoginRequiredMixin):
             self.resolve_objects(**kwargs)
             if self.action is not None and not role_may(self.membership.role, self.action):
                 raise PermissionDenied(f"Your role cannot {self.action.label}.")
+            self.record_access(request)
             response = super().dispatch(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()

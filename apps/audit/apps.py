@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    """Who read or changed which child's record, when, in which school and from where
+    (django-auditlog). Append-only. Reads every app; nothing depends on it but the base
+    views, which call ``record_access``."""
+
+    name = "apps.audit"
+    label = "audit"
+    verbose_name = "Audit trail"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import trail
+
+        trail.register_models()
+        trail.guard_append_only()
+        post_migrate.connect(trail.install_append_only_trigger, dispatch_uid="audit.trigger")

@@ -1,0 +1,116 @@
+"""The audit trail, with django-auditlog: one table of entries, each with the actor, the
+time, the client address, the object, the action (create, update, delete, access) and,
+for writes, the changes field by field. Every entry carries its school and pupil in
+``additional_data``, so a pupil's whole trail is one query.
+
+Why django-auditlog: it records field-level changes of any registered model and access
+events in one append-only table, works on SQLite (the quick start) and PostgreSQL alike,
+and takes the actor and address from the request by middleware. (django-pghistory needs
+PostgreSQL triggers; django-simple-history keeps a history table per model and no reads.)
+
+Append-only: the application refuses to update or delete an entry, and on PostgreSQL a
+trigger refuses it in the database too.
+"""
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.db import connections
+from django.db.models.signals import pre_delete, pre_save
+
+# How each model reaches its pupil.
+PUPIL_PATHS = {
+    "pupils.Pupil": "pk",
+    "pupils.SenProvisionRecord": "pupil_id",
+    "pupils.StaffAssignment": "pupil_id",
+    "pupils.ParentLink": "pupil_id",
+    "plans.SupportPlan": "pupil_id",
+    "plans.Cycle": "plan.pupil_id",
+    "plans.AssessmentResult": "cycle.plan.pupil_id",
+    "plans.SpecialistAdvice": "cycle.plan.pupil_id",
+    "plans.EvidenceFile": "cycle.plan.pupil_id",
+    "plans.Outcome": "cycle.plan.pupil_id",
+    "plans.Provision": "cycle.plan.pupil_id",
+    "plans.DeliveredSession": "provision.cycle.plan.pupil_id",
+    "reviews.Review": "cycle.plan.pupil_id",
+    "reviews.OutcomeRating": "outcome.cycle.plan.pupil_id",
+    "reviews.ProvisionImpact": "provision.cycle.plan.pupil_id",
+    "parents.ParentMeeting": "pupil_id",
+    "parents.PlanSnapshot": "pupil_id",
+    "parents.ParentContribution": "pupil_id",
+    "money.TopUpRequest": "pupil_id",
+    "escalation.EscalationDecision": "pupil_id",
+    "escalation.ParentAsk": "pupil_id",
+    "escalation.EhcRequest": "pupil_id",
+}
+
+
+def pupil_id_of(obj) -> int | None:
+    path = PUPIL_PATHS.get(f"{obj._meta.app_label}.{obj.__class__.__name__}")
+    if path is None:
+        return None
+    value = obj
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def additional_data(obj) -> dict:
+    return {"school": getattr(obj, "school_id", None), "pupil": pupil_id_of(obj)}
+
+
+def register_models():
+    for label in PUPIL_PATHS:
+        model = apps.get_model(label)
+        model.get_additional_data = additional_data
+        auditlog.register(model, exclude_fields=["updated_at"])
+
+
+def record_access(obj, *, path: str, school_id: int | None, pupils=None) -> None:
+    """Record that a record (or a list of pupils, or an export) was read."""
+    LogEntry.objects.log_create(
+        obj, force_log=True, action=LogEntry.Action.ACCESS, changes=None,
+        additional_data={"school": school_id, "pupil": pupil_id_of(obj),
+                         "pupils": pupils, "path": path})
+
+
+class AppendOnly(RuntimeError):
+    pass
+
+
+def _refuse_change(sender, instance, **kwargs):
+    if instance.pk is not None and LogEntry.objects.filter(pk=instance.pk).exists():
+        raise AppendOnly("Audit entries cannot be changed.")
+
+
+def _refuse_delete(sender, instance, **kwargs):
+    raise AppendOnly("Audit entries cannot be deleted.")
+
+
+def guard_append_only():
+    pre_save.connect(_refuse_change, sender=LogEntry, dispatch_uid="audit.no_change")
+    pre_delete.connect(_refuse_delete, sender=LogEntry, dispatch_uid="audit.no_delete")
+
+
+TRIGGER = """
+CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit trail is append-only';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS audit_append_only ON {table};
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+"""
+
+
+def install_append_only_trigger(sender=None, using="default", **kwargs):
+    if sender is not None and sender.label != "auditlog":  # the app whose table it guards
+        return
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(TRIGGER.format(table=LogEntry._meta.db_table))
