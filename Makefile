@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup assets migrate demo lock worker beat clean check
+.PHONY: run test setup assets migrate demo demo-code lock worker beat clean check
 
 run: setup migrate demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -39,6 +39,10 @@ migrate: setup
 
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo
+
+# The code the demo SENCO, head and trust lead enter after their password.
+demo-code: setup
+	@DEBUG=1 $(BIN)/python manage.py demo_code
 
 # Background services for running on PostgreSQL + Redis (see README).
 worker: setup

@@ -8,6 +8,7 @@ import factory.random
 import pytest
 from rest_framework.test import APIClient
 
+from apps.accounts import two_factor
 from apps.pupils.rules import NeedType, SenStatus
 from apps.schools.roles import Role
 from apps.schools.tenancy import school_scope
@@ -21,6 +22,7 @@ from .factories import (
     TrustFactory,
     UserFactory,
 )
+from .two_factor import prove_second_step
 
 # Generated names are the same on every run, so a failure can be reproduced.
 factory.random.reseed_random("graduated-approach")
@@ -87,10 +89,13 @@ def api():
 
 @pytest.fixture
 def as_user(client):
-    """Sign the page client in as a user: ``as_user(person)``."""
+    """Sign the page client in as a user: ``as_user(person)``, with the second step done
+    for those whose role needs it."""
 
     def sign_in(user):
         client.force_login(user)
+        if two_factor.is_required(user):
+            prove_second_step(client, user)
         return client
 
     return sign_in

@@ -19,6 +19,10 @@ WHOLE_REGISTER = frozenset({Role.SENCO, Role.HEAD, Role.TRUST_LEAD})
 ASSIGNED_PUPILS = frozenset({Role.TEACHER, Role.TEACHING_ASSISTANT})
 OWN_CHILDREN = frozenset({Role.PARENT})
 STAFF = WHOLE_REGISTER | ASSIGNED_PUPILS
+# Who must sign in with a second step (accounts/two_factor.py): everyone who can see every
+# child's record in a school. The DfE's cyber security standards for schools expect
+# multi-factor authentication for staff with access to sensitive personal data.
+SECOND_FACTOR = WHOLE_REGISTER
 
 
 class Action(models.TextChoices):

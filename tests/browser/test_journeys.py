@@ -4,14 +4,18 @@ error summary, and isolation. Every page visited passes axe-core."""
 import re
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from apps.accounts import two_factor
 from tests.factories import PASSWORD
+from tests.two_factor import app_for, code_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, user, axe=None):
+    device = app_for(user) if two_factor.is_required(user) else None
     page.goto(f"{live_server.url}/")
     expect(page).to_have_title(re.compile("Sign in"))
     if axe:
@@ -24,6 +28,15 @@ def sign_in(page, live_server, user, axe=None):
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    if device:
+        # The second step, by keyboard too: the code field is the first thing to type in.
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Enter the code from your authenticator app")
+        if axe:
+            axe(page)
+        page.get_by_label("Code from your authenticator app").focus()
+        page.keyboard.type(code_for(device))
+        page.keyboard.press("Enter")
     expect(page).not_to_have_url(re.compile("sign-in"))
 
 
@@ -59,6 +72,25 @@ def test_a_senco_signs_in_and_works_through_the_register(page, live_server, scho
     page.get_by_role("button", name="Save SEN status").click()
     expect(page.get_by_text("is now recorded as No special educational needs")).to_be_visible()
     axe(page)
+
+
+def test_a_new_senco_sets_up_two_step_verification(page, live_server, school_a, axe):
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.get_by_label("E-mail address").fill(school_a.senco.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-step verification")
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    axe(page)
+    page.get_by_label("Code from your authenticator app").fill("000000")
+    page.get_by_role("button", name="Turn on two-step verification").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    axe(page)
+    device = TOTPDevice.objects.get(user=school_a.senco)
+    page.get_by_label("Code from your authenticator app").fill(code_for(device))
+    page.get_by_role("button", name="Turn on two-step verification").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("SEN register")
+    expect(page.get_by_text("Two-step verification is on")).to_be_visible()
 
 
 def test_adding_a_pupil_with_mistakes_shows_every_problem(page, live_server, school_a, axe):

@@ -14,8 +14,9 @@ from django.utils import timezone
 from faker import Faker
 from stdnum.gb import upn as stdnum_upn
 
+from apps.accounts import two_factor
 from apps.accounts.models import User
-from apps.demo import history
+from apps.demo import authenticator, history
 from apps.plans.models import SupportPlan
 from apps.pupils import services
 from apps.pupils.models import Pupil
@@ -115,9 +116,17 @@ class Command(BaseCommand):
                     plans_made = self.histories(school, people, seed + number)
                 self.stdout.write(f"{school.name}: {made} pupils added ({total} in all); "
                                   f"{plans_made} support plans with their history added")
+            for email in {email for _, email in logins}:
+                person = User.objects.get(email=email)
+                if two_factor.is_required(person):
+                    authenticator.give_demo_app(person)
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD})")
         for label, email in logins:
             self.stdout.write(f"  {email:40} {label}")
+        self.stdout.write(
+            "The SENCO, head and trust lead sign in with two steps: add the setup key "
+            f"{authenticator.setup_key()} to an authenticator app,\nor run "
+            "`make demo-code` for the current code.")
         self.stdout.write("Sign in as the SENCO first: senco@oakfield.example\n")
 
     def histories(self, school, people, seed) -> int:
