@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.parents",
     "apps.escalation",
     "apps.audit",
+    "apps.privacy",
     "apps.demo",
 ]
 

@@ -9,6 +9,7 @@ from apps.escalation import api as escalation_api
 from apps.money import api as money_api
 from apps.parents import api as parents_api
 from apps.plans import api as plans_api
+from apps.privacy import api as privacy_api
 from apps.pupils.api import PupilViewSet
 from apps.reviews import api as reviews_api
 from apps.schools.api import MySchoolsViewSet
@@ -54,6 +55,9 @@ api_v1 = [
     path("schools/<slug:school>/pupils/<int:pupil>/timeline/",
          reviews_api.TimelineViewSet.as_view({"get": "retrieve"}, detail=True),
          name="pupil-timeline"),
+    path("schools/<slug:school>/pupils/<int:pupil>/subject-access/",
+         privacy_api.SubjectAccessViewSet.as_view({"get": "retrieve"}, detail=True),
+         name="pupil-subject-access"),
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     # The split view serves Swagger UI's own script as a file: no inline script (CSP).
@@ -76,6 +80,7 @@ urlpatterns = [
     path("s/<slug:school>/", include("apps.money.urls")),
     path("s/<slug:school>/", include("apps.parents.urls")),
     path("s/<slug:school>/", include("apps.escalation.urls")),
+    path("s/<slug:school>/", include("apps.privacy.urls")),
     path("", include("apps.parents.family_urls")),
     path("api/v1/", include(api_v1)),
     re_path(r"^api/", api_not_found),

@@ -18,19 +18,23 @@ from django.apps import apps
 from django.db import connections
 from django.db.models.signals import pre_delete, pre_save
 
-# How each model reaches its pupil.
+# How each model reaches its pupil: together, everything held about a pupil (the subject
+# access export reads this list too; tests/test_privacy.py keeps it complete).
 PUPIL_PATHS = {
     "pupils.Pupil": "pk",
     "pupils.SenProvisionRecord": "pupil_id",
     "pupils.StaffAssignment": "pupil_id",
     "pupils.ParentLink": "pupil_id",
+    "pupils.SenSupportNotice": "record.pupil_id",
     "plans.SupportPlan": "pupil_id",
     "plans.Cycle": "plan.pupil_id",
+    "plans.StageChange": "cycle.plan.pupil_id",
     "plans.AssessmentResult": "cycle.plan.pupil_id",
     "plans.SpecialistAdvice": "cycle.plan.pupil_id",
     "plans.EvidenceFile": "cycle.plan.pupil_id",
     "plans.Outcome": "cycle.plan.pupil_id",
     "plans.Provision": "cycle.plan.pupil_id",
+    "plans.OutcomeProvision": "outcome.cycle.plan.pupil_id",
     "plans.DeliveredSession": "provision.cycle.plan.pupil_id",
     "reviews.Review": "cycle.plan.pupil_id",
     "reviews.OutcomeRating": "outcome.cycle.plan.pupil_id",
@@ -74,6 +78,13 @@ def record_access(obj, *, path: str, school_id: int | None, pupils=None) -> None
         obj, force_log=True, action=LogEntry.Action.ACCESS, changes=None,
         additional_data={"school": school_id, "pupil": pupil_id_of(obj),
                          "pupils": pupils, "path": path})
+
+
+def trail_for(school, pupil):
+    """A pupil's trail, newest first."""
+    return (LogEntry.objects.filter(additional_data__school=school.pk,
+                                    additional_data__pupil=pupil.pk)
+            .select_related("actor", "content_type").order_by("-timestamp", "-pk"))
 
 
 class AppendOnly(RuntimeError):

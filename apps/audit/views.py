@@ -3,7 +3,6 @@
 import csv
 import io
 
-from auditlog.models import LogEntry
 from django.http import HttpResponse
 from django.views.generic import TemplateView
 
@@ -11,11 +10,7 @@ from apps.pupils.views import PupilPage
 from apps.schools.roles import Action
 from apps.schools.views import SchoolView
 
-
-def trail_for(school, pupil):
-    return (LogEntry.objects.filter(additional_data__school=school.pk,
-                                    additional_data__pupil=pupil.pk)
-            .select_related("actor", "content_type").order_by("-timestamp", "-pk"))
+from .trail import trail_for
 
 
 class PupilAuditView(PupilPage, SchoolView, TemplateView):

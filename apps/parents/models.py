@@ -40,7 +40,9 @@ class PlanSnapshot(SchoolOwned):
     exactly as it was when the plan changes later."""
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="snapshots")
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT: a shared cycle cannot be deleted on its own, only with its pupil (when the
+    # school deletes records past retention, privacy/retention.py).
+    cycle = models.ForeignKey(Cycle, on_delete=models.RESTRICT, related_name="+")
     shared_at = models.DateTimeField(auto_now_add=True)
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                   on_delete=models.SET_NULL, related_name="+")

@@ -125,6 +125,7 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             meetings=self.meetings(),
             readiness=self.readiness(),
             may_audit=role_may(self.membership.role, Action.VIEW_AUDIT),
+            may_export=role_may(self.membership.role, Action.EXPORT_RECORD),
             may_record_meetings=role_may(self.membership.role, Action.RECORD_MEETINGS),
             may_request_top_up=role_may(self.membership.role, Action.MANAGE_TOP_UPS),
             may_change_status=role_may(self.membership.role, Action.CHANGE_SEN_STATUS),

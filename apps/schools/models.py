@@ -8,6 +8,7 @@ entry point (see ``apps/schools/tenancy.py``).
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django_scopes import ScopedManager
 
@@ -54,6 +55,13 @@ class School(models.Model):
     sendiass_phone = models.CharField("SENDIASS telephone", max_length=40, blank=True)
     sendiass_email = models.EmailField("SENDIASS e-mail", blank=True)
     sendiass_website = models.URLField("SENDIASS website", blank=True)
+    # How long the school keeps a pupil's SEN records, counted from their date of birth
+    # (privacy/retention.py). The IRMS Information Management Toolkit for Schools gives
+    # date of birth + 31 years for SEN files; a school may set its own schedule, but not
+    # below 25 (support under an EHC plan can continue to age 25).
+    retention_years = models.PositiveSmallIntegerField(
+        "keep records until this many years after a pupil's date of birth", default=31,
+        validators=[MinValueValidator(25), MaxValueValidator(100)])
 
     class Meta:
         ordering = ["name"]

@@ -43,6 +43,8 @@ class Action(models.TextChoices):
     FAMILY = "family", "use the parent pages"
     MANAGE_ESCALATION = "manage_escalation", "record EHC needs assessment decisions and requests"
     VIEW_AUDIT = "view_audit", "read a pupil's audit trail"
+    EXPORT_RECORD = "export_record", "export everything held about a pupil"
+    APPLY_RETENTION = "apply_retention", "delete records past the school's retention period"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -74,6 +76,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ESCALATION: frozenset({Role.SENCO}),
     # Who saw or changed a child's record: the SENCO and the head (accountable for SEN).
     Action.VIEW_AUDIT: frozenset({Role.SENCO, Role.HEAD}),
+    # Data protection (UK GDPR): the school answers a subject access request through its
+    # SENCO or head; deleting records past retention is the head's decision, for the school
+    # as data controller.
+    Action.EXPORT_RECORD: frozenset({Role.SENCO, Role.HEAD}),
+    Action.APPLY_RETENTION: frozenset({Role.HEAD}),
 }
 
 

@@ -155,3 +155,45 @@ def test_pages_run_under_the_content_security_policy(browser, live_server, schoo
     expect(page.locator(".govuk-error-summary")).to_be_focused()  # script ran
     assert not [m for m in messages if "Content Security Policy" in m], messages
     context.close()
+
+
+def test_the_head_deletes_records_past_retention_by_keyboard(page, live_server, school_a,
+                                                            axe):
+    import datetime
+
+    from apps.pupils.models import Pupil
+    from apps.schools.tenancy import school_scope
+
+    with school_scope(school_a.school):
+        Pupil.objects.filter(pk=school_a.pupil.pk).update(
+            date_of_birth=datetime.date(1980, 5, 1))
+    sign_in(page, live_server, school_a.head)
+    page.get_by_role("link", name="Retention").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Records past the retention period")
+    expect(page.get_by_role("cell", name=school_a.pupil.full_name)).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Delete the records of 1 pupil").focus()
+    page.keyboard.press("Enter")  # not confirmed yet: refused, nothing deleted
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    axe(page)
+    page.get_by_label("I have checked this list").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Delete the records of 1 pupil").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "The records of 1 pupil have been deleted")
+    expect(page.get_by_text("No pupil is past the retention period")).to_be_visible()
+    axe(page)
+
+
+def test_the_senco_finds_the_subject_access_export(page, live_server, school_a, axe):
+    sign_in(page, live_server, school_a.senco)
+    page.goto(f"{live_server.url}/s/{school_a.school.slug}/pupils/{school_a.pupil.pk}/")
+    page.get_by_role("link", name=re.compile("subject access request")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Export everything held about {school_a.pupil.first_name}")
+    axe(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the export (ZIP file)").click()
+    assert download.value.suggested_filename.endswith(".zip")

@@ -1,0 +1,40 @@
+from django import forms
+
+from apps.schools.models import School
+from backend.govuk import GovukFormMixin
+
+
+class RetentionPeriodForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["retention_years"]
+        labels = {"retention_years": "Keep a pupil's records until this many years after "
+                  "their date of birth"}
+        help_texts = {"retention_years": "Use your school's retention schedule. The IRMS "
+                      "toolkit for schools suggests 31 years for SEN files. The least "
+                      "allowed is 25."}
+        error_messages = {"retention_years": {
+            "min_value": "The retention period must be 25 years or more",
+            "max_value": "The retention period must be 100 years or fewer",
+            "invalid": "Enter the retention period as a whole number of years",
+            "required": "Enter the retention period in years"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retention_years"].govuk_width = "govuk-input--width-3"
+
+
+class DeleteDueForm(GovukFormMixin, forms.Form):
+    """Confirms the list the person was shown: the pupils' ids travel with the form."""
+
+    pupils = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(
+        label="I have checked this list and these records can be deleted permanently",
+        error_messages={"required": "Confirm that you have checked the list"})
+
+    def clean_pupils(self):
+        value = self.cleaned_data["pupils"]
+        try:
+            return {int(part) for part in value.split(",") if part}
+        except ValueError:
+            raise forms.ValidationError("Check the list again.") from None

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("pupils/<int:pupil_id>/subject-access/", views.SubjectAccessView.as_view(),
+         name="subject_access"),
+    path("retention/", views.RetentionView.as_view(), name="retention"),
+    path("retention/period/", views.RetentionPeriodView.as_view(), name="retention_period"),
+]

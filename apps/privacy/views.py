@@ -1,0 +1,85 @@
+"""Pages for a pupil's data rights: the subject access export and retention."""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from apps.audit.trail import record_access
+from apps.pupils.views import PupilPage
+from apps.schools.roles import Action
+from apps.schools.views import SchoolView, ServiceFormView
+
+from . import retention, subject_access
+from .forms import DeleteDueForm, RetentionPeriodForm
+
+
+class SubjectAccessView(PupilPage, SchoolView, TemplateView):
+    """What the export holds, and the download (``?download=zip``). Reading this page and
+    downloading are both in the audit trail, with the address that says which."""
+
+    action = Action.EXPORT_RECORD
+    template_name = "privacy/subject_access.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("download") == "zip":
+            archive = subject_access.export(pupil=self.pupil, school=self.school,
+                                            actor=request.user)
+            return FileResponse(archive, as_attachment=True,
+                                filename=subject_access.filename(self.pupil),
+                                content_type="application/zip")
+        return super().get(request, *args, **kwargs)
+
+
+class RetentionView(ServiceFormView):
+    """The dry run (who is past the retention period, and what would go) and the
+    confirmation that deletes it. The head's decision."""
+
+    action = Action.APPLY_RETENTION
+    template_name = "privacy/retention.html"
+    form_class = DeleteDueForm
+
+    service_field_map = {"pupils": NON_FIELD_ERRORS}
+
+    @cached_property
+    def review(self):
+        return retention.review(self.school)
+
+    def get_initial(self):
+        return {"pupils": ",".join(str(item.pupil.pk) for item in self.review.due)}
+
+    def perform(self, data):
+        done = retention.delete_due(self.school, actor=self.request.user,
+                                    expected=data["pupils"])
+        count = len(done.due)
+        return (self.request.path,
+                f"The records of {count} pupil{'s' if count != 1 else ''} have been deleted.")
+
+    def get_context_data(self, **kwargs):
+        if self.review.due:  # the list names pupils: an access to their records
+            record_access(self.school, path=self.request.get_full_path(),
+                          school_id=self.school.pk,
+                          pupils=[item.pupil.pk for item in self.review.due])
+        return super().get_context_data(**kwargs) | {
+            "review": self.review, "deletions": retention.deletions(self.school)[:20],
+            "period_form": RetentionPeriodForm(instance=self.school)}
+
+
+class RetentionPeriodView(ServiceFormView):
+    action = Action.APPLY_RETENTION
+    template_name = "privacy/retention_period.html"
+    form_class = RetentionPeriodForm
+
+    def get_form_kwargs(self):
+        # A copy: a refused value must not change the school the page is showing.
+        from apps.schools.models import School
+
+        return super().get_form_kwargs() | {
+            "instance": School.objects.get(pk=self.school.pk)}
+
+    def perform(self, data):
+        retention.set_period(school=self.school, years=data["retention_years"])
+        return (reverse("privacy:retention", kwargs={"school": self.school.slug}),
+                f"Records will be kept until {data['retention_years']} years after a pupil's "
+                "date of birth.")
