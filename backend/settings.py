@@ -304,6 +304,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        # Error components as the errors are sent (nested attrs, service rule codes).
+        "backend.openapi.errors_as_sent",
     ],
 }
 

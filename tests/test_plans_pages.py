@@ -101,6 +101,15 @@ def test_evidence_files_upload_and_download_only_through_the_check(school_a, as_
     refused = client.post(f"{c}/files/new/", {"title": "Script", "upload": SimpleUploadedFile(
         "run.exe", b"MZ", content_type="application/pdf")})
     assert "Upload a PDF, Word" in refused.content.decode()
+    for name, content in [("report.pdf", b"MZ\x90\x00 a program renamed"),
+                          ("photo.png", b"%PDF-1.4 a PDF renamed"),
+                          ("notes.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00 binary")]:
+        renamed = client.post(f"{c}/files/new/", {"title": "Renamed", "upload":
+                                                  SimpleUploadedFile(name, content)})
+        assert "its content is not that kind of file" in renamed.content.decode(), name
+    with school_scope(school_a.school):
+        assert not Cycle.objects.get(pk=records["cycle"]).files.filter(
+            title="Renamed").exists()
     client.post(f"{c}/files/new/", {"title": "Observation notes", "upload":
                                     SimpleUploadedFile("notes.txt", b"Observed twice")})
     page = client.get(c + "/").content.decode()

@@ -2,6 +2,8 @@
 
 import django_filters
 
+from apps.schools.filters import IdFilter
+
 from .rules import SessionStatus, Stage
 
 # Filters are declared, never generated from models: generating them queries the model at
@@ -9,11 +11,11 @@ from .rules import SessionStatus, Stage
 
 
 class PlanFilter(django_filters.FilterSet):
-    pupil = django_filters.NumberFilter(field_name="pupil")
+    pupil = IdFilter(field_name="pupil")
 
 
 class CycleFilter(django_filters.FilterSet):
-    pupil = django_filters.NumberFilter(field_name="plan__pupil")
+    pupil = IdFilter(field_name="plan__pupil")
     stage = django_filters.ChoiceFilter(choices=Stage.choices)
     overdue = django_filters.BooleanFilter(field_name="is_overdue",
                                            label="Past the review date with no review")
@@ -22,14 +24,14 @@ class CycleFilter(django_filters.FilterSet):
 class CycleItemFilter(django_filters.FilterSet):
     """For outcomes, provisions and evidence: by cycle or by pupil."""
 
-    cycle = django_filters.NumberFilter(field_name="cycle")
-    pupil = django_filters.NumberFilter(field_name="cycle__plan__pupil")
+    cycle = IdFilter(field_name="cycle")
+    pupil = IdFilter(field_name="cycle__plan__pupil")
 
 
 class SessionFilter(django_filters.FilterSet):
-    provision = django_filters.NumberFilter()
-    pupil = django_filters.NumberFilter(field_name="provision__cycle__plan__pupil")
-    cycle = django_filters.NumberFilter(field_name="provision__cycle")
+    provision = IdFilter()
+    pupil = IdFilter(field_name="provision__cycle__plan__pupil")
+    cycle = IdFilter(field_name="provision__cycle")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)

@@ -9,6 +9,7 @@ the review's decision and lives in ``apps.reviews.services``.
 import datetime
 import os
 
+import filetype
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -224,10 +225,29 @@ ALLOWED_UPLOADS = {
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
+def content_matches(upload, content_type: str) -> bool:
+    """Is the file what its name says? Its first bytes are read (``filetype``): a PDF must
+    start like a PDF, and so on; a text file must be UTF-8 text that is no known binary
+    type. A renamed program is refused whatever it is called."""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    found = filetype.guess(head)
+    if content_type == "text/plain":
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:  # a multi-byte character cut at 8 KB is fine
+            if error.start < len(head) - 3:
+                return False
+        return found is None and b"\x00" not in head
+    return found is not None and found.mime == content_type
+
+
 @transaction.atomic
 def evidence_file_add(*, cycle: Cycle, actor, title: str, upload) -> EvidenceFile:
-    """Attach a file of evidence. Only listed types and up to 10 MB; the stored content
-    type comes from the extension we allow, never from what the browser claimed."""
+    """Attach a file of evidence. Only listed types, checked by content as well as by
+    name, and up to 10 MB; the stored content type comes from the type we allow, never
+    from what the browser claimed."""
     ensure_editable(cycle)
     extension = os.path.splitext(upload.name or "")[1].lower()
     errors = {}
@@ -235,6 +255,9 @@ def evidence_file_add(*, cycle: Cycle, actor, title: str, upload) -> EvidenceFil
         errors["file"] = ["Upload a PDF, Word (.docx), PNG, JPEG or text file."]
     elif upload.size > MAX_UPLOAD_BYTES:
         errors["file"] = ["The file must be 10 MB or smaller."]
+    elif not content_matches(upload, ALLOWED_UPLOADS[extension]):
+        errors["file"] = [f"The file is named {extension} but its content is not that kind "
+                          "of file. Upload a PDF, Word (.docx), PNG, JPEG or text file."]
     if not (title or "").strip():
         errors["title"] = ["Enter a title for the file."]
     _raise(errors)

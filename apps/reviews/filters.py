@@ -1,6 +1,8 @@
 import django_filters
 
+from apps.schools.filters import IdFilter
+
 
 class ReviewFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle")
-    pupil = django_filters.NumberFilter(field_name="cycle__plan__pupil")
+    cycle = IdFilter(field_name="cycle")
+    pupil = IdFilter(field_name="cycle__plan__pupil")
