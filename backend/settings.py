@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "apps.accounts.middleware.SecondFactorMiddleware",
     # The actor and client address of every audit entry made during the request.
-    "auditlog.middleware.AuditlogMiddleware",
+    "apps.audit.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.

@@ -49,6 +49,24 @@ def test_writes_are_recorded_field_by_field(school_a, api_as):
     assert change.actor == school_a.senco
 
 
+def test_a_token_caller_is_named_and_requests_leave_no_receivers_behind(school_a, api):
+    """The caller is known only after DRF reads the token. Naming them must not connect a
+    signal receiver per request (one left behind each time slowed every later save)."""
+    from django.db.models.signals import pre_save
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=school_a.teacher)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    url = f"/api/v1/schools/{school_a.school.slug}/pupils/{school_a.pupil.pk}/"
+    api.get(url)
+    receivers = len(pre_save.receivers)
+    for _ in range(5):
+        assert api.get(url).status_code == 200
+    assert len(pre_save.receivers) == receivers
+    latest = entries_for(school_a, school_a.pupil, LogEntry.Action.ACCESS).order_by("pk").last()
+    assert latest.actor == school_a.teacher and latest.remote_addr == "127.0.0.1"
+
+
 def test_entries_cannot_be_changed_or_deleted(school_a, as_user):
     as_user(school_a.senco).get(f"/s/{school_a.school.slug}/pupils/{school_a.pupil.pk}/")
     entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).order_by("pk").last()
