@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_signing_in_lands_on_the_only_school(client, school_a):
+    from .two_factor import app_for, code_for
+
+    device = app_for(school_a.senco)
     response = client.post("/accounts/sign-in/",
                            {"username": school_a.senco.email, "password": PASSWORD},
+                           follow=True)
+    assert "Enter the code from your authenticator app" in response.content.decode()
+    response = client.post("/accounts/sign-in/code/", {"code": code_for(device), "next": "/"},
                            follow=True)
     assert response.redirect_chain[-1][0] == f"/s/{school_a.school.slug}/pupils/"
     assert "SEN register" in response.content.decode()

@@ -127,7 +127,7 @@ def test_the_export_holds_every_record_file_and_audit_entry(
 
     everything = b"".join(archive.read(n) for n in names).decode("utf-8", "replace")
     for other in school_a.pupils[1:] + school_b.pupils:
-        assert other.last_name not in everything
+        assert other.full_name not in everything and other.upn not in everything
 
 
 def test_the_download_is_in_the_audit_trail(school_a, as_user):

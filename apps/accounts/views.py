@@ -42,20 +42,29 @@ def _signed_in_with(request, device):
     django_otp.login(request, device)
 
 
+def _take_code(request, check):
+    """The code form and, once ``check`` (verify or confirm) accepts a code, the app it
+    proved, with the session marked as having taken both steps."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = check(user=request.user, code=form.cleaned_data["code"])
+        except two_factor.CodeRefused as refused:
+            form.add_error("code", str(refused))
+        else:
+            _signed_in_with(request, device)
+            return form, device
+    return form, None
+
+
 @login_required
 def two_factor_verify(request):
     """The second step of signing in: the code from the person's authenticator app."""
     if not two_factor.is_on(request.user):
         return _go_to("accounts:two_factor_set_up", request)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = two_factor.verify(user=request.user, code=form.cleaned_data["code"])
-        except two_factor.CodeRefused as refused:
-            form.add_error("code", str(refused))
-        else:
-            _signed_in_with(request, device)
-            return redirect(_next(request))
+    form, device = _take_code(request, two_factor.verify)
+    if device:
+        return redirect(_next(request))
     return render(request, "accounts/two_factor.html", {"form": form, "next": _next(request)})
 
 
@@ -67,17 +76,11 @@ def two_factor_set_up(request):
     if two_factor.is_needed(request.user) and two_factor.is_on(request.user):
         return _go_to("accounts:two_factor", request)
     new_app = two_factor.start_set_up(user=request.user)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = two_factor.confirm(user=request.user, code=form.cleaned_data["code"])
-        except two_factor.CodeRefused as refused:
-            form.add_error("code", str(refused))
-        else:
-            _signed_in_with(request, device)
-            messages.success(request, "Two-step verification is on. You will be asked for a "
-                             "code from your authenticator app each time you sign in.")
-            return redirect(_next(request))
+    form, device = _take_code(request, two_factor.confirm)
+    if device:
+        messages.success(request, "Two-step verification is on. You will be asked for a "
+                         "code from your authenticator app each time you sign in.")
+        return redirect(_next(request))
     return render(request, "accounts/two_factor_set_up.html", {
         "form": form, "new_app": new_app, "next": _next(request),
         "required": two_factor.is_required(request.user)})

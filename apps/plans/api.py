@@ -2,6 +2,7 @@
 
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -110,6 +111,8 @@ class SupportPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          "cycle_weeks", serializer.instance.cycle_weeks))
 
 
+# A refused move names the cycle's stage: what it is at, or what is missing to leave it.
+@extend_validation_errors(["invalid"], field_name="stage", actions=["move"], methods=["post"])
 class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
                    PlansViewSet):
     """Cycles of Assess, Plan, Do and Review. Teachers and TAs may draft the Assess stage
@@ -234,7 +237,8 @@ class EvidenceFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def perform_destroy(self, instance):
         call_service(services.cycle_item_delete, item=instance, actor=self.request.user)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, content_type): bytes
+                              for content_type in sorted(set(services.ALLOWED_UPLOADS.values()))})
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
         return evidence_download(self.get_object())

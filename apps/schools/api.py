@@ -71,10 +71,24 @@ class VisibleField(serializers.PrimaryKeyRelatedField):
 
 class SchoolSchema(AutoSchema):
     """Every school endpoint may answer 403 (the caller's role) and 412 (a stale If-Match),
-    besides the errors drf-standardized-errors documents itself."""
+    besides the errors drf-standardized-errors documents itself; and every write may be
+    refused by a service with a message about the whole request (``non_field_errors``,
+    code ``invalid``), such as a change to a closed cycle — DELETE and bodiless POST
+    actions included."""
+
+    WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
     def _should_add_http403_error_response(self) -> bool:
         return True
+
+    def _should_add_validation_error_response(self) -> bool:
+        return self.method in self.WRITES or super()._should_add_validation_error_response()
+
+    def _get_validation_error_codes_by_field(self, data_fields):
+        codes = super()._get_validation_error_codes_by_field(data_fields)
+        if self.method in self.WRITES:
+            codes["non_field_errors"].add("invalid")
+        return codes
 
 
 class SchoolScopedViewSet(viewsets.GenericViewSet):
