@@ -12,11 +12,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
-from stdnum.gb import upn as stdnum_upn
 
 from apps.accounts import two_factor
 from apps.accounts.models import User
 from apps.demo import authenticator, history
+from apps.demo.registers import date_of_birth_for, make_upn
 from apps.plans.models import SupportPlan
 from apps.pupils import services
 from apps.pupils.models import Pupil
@@ -63,21 +63,6 @@ STAFF_ROLES = [
 COMMON_NEEDS = [NeedType.SLCN, NeedType.SPLD, NeedType.SEMH, NeedType.ASD, NeedType.MLD,
                 NeedType.SLCN, NeedType.SEMH, NeedType.SPLD, NeedType.HI, NeedType.PD,
                 NeedType.VI, NeedType.NSA]
-
-
-def school_year_start(today: datetime.date) -> int:
-    return today.year if today.month >= 9 else today.year - 1
-
-
-def date_of_birth_for(year_group: int, today: datetime.date, rng: random.Random):
-    """A birthday inside the school-year cohort (1 September to 31 August)."""
-    born_from = datetime.date(school_year_start(today) - year_group - 5, 9, 1)
-    return born_from + datetime.timedelta(days=rng.randrange(365))
-
-
-def make_upn(la_code: str, estab: str, issued: int, serial: int) -> str:
-    body = f"{la_code}{estab}{issued % 100:02d}{serial:03d}"
-    return stdnum_upn.calc_check_digit(body) + body
 
 
 class Command(BaseCommand):

@@ -1,0 +1,73 @@
+"""The benchmark data generator: rows the application accepts, the same from the same seed,
+and pages that work on them."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+
+from apps.demo.generate import MODELS
+from apps.plans.models import Cycle
+from apps.pupils.models import Pupil
+from apps.schools.models import School
+from apps.schools.tenancy import dangerously_all_schools, school_scope
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(seed=7, **options):
+    args = {"schools": 2, "sen_pupils": 4, "other_pupils": 2, "years": 2, "seed": seed}
+    call_command("generate_data", stdout=open("/dev/null", "w"), **(args | options))
+
+
+def fingerprint(seed) -> dict:
+    """What a run made, in terms that do not depend on ids."""
+    with dangerously_all_schools():
+        schools = School.objects.filter(slug__startswith=f"bench-{seed}-")
+        return {model._meta.label: model._base_manager.filter(school__in=schools).count()
+                for model in MODELS if "school" in [f.name for f in model._meta.fields]} | {
+            "sessions": sorted(apps.get_model("plans.DeliveredSession")._base_manager.filter(
+                school__in=schools).values_list("date", "minutes", "status"))}
+
+
+def test_the_same_seed_makes_the_same_data():
+    with transaction.atomic():
+        generate()
+        first = fingerprint(7)
+        transaction.set_rollback(True)
+    generate()
+    assert fingerprint(7) == first
+    assert first["plans.Cycle"] > 0 and first["plans.DeliveredSession"] > 0
+
+
+def test_every_generated_row_passes_the_models_own_rules():
+    generate()
+    with dangerously_all_schools():
+        for model in MODELS:
+            for row in model._base_manager.order_by("pk")[:25]:
+                row.full_clean(validate_unique=False)
+
+
+def test_a_second_run_with_the_same_seed_is_refused():
+    generate()
+    with pytest.raises(Exception, match="use another --seed"):
+        generate()
+
+
+def test_the_pages_work_on_generated_data(client):
+    generate()
+    from django.contrib.auth import get_user_model
+
+    from .two_factor import prove_second_step
+
+    school = School.objects.get(slug="bench-7-000")
+    senco = get_user_model().objects.get(email="senco@bench-7-000.example")
+    client.force_login(senco)
+    prove_second_step(client, senco)
+    with school_scope(school):
+        pupil = Pupil.objects.filter(plans__isnull=False).first()
+        assert Cycle.objects.filter(stage="do").count() == 4  # one open cycle each
+    for url in [f"/s/{school.slug}/pupils/", f"/s/{school.slug}/pupils/{pupil.pk}/",
+                f"/s/{school.slug}/pupils/{pupil.pk}/timeline/",
+                f"/s/{school.slug}/money/provision-map/", f"/s/{school.slug}/meetings/"]:
+        assert client.get(url).status_code == 200, url
