@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup assets migrate demo demo-code lock worker beat clean check
+.PHONY: run test bench setup assets migrate demo demo-code lock worker beat clean check
 
 run: setup migrate demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
@@ -17,6 +17,10 @@ test: setup
 	SECRET_KEY=check-only $(BIN)/python manage.py check --fail-level WARNING
 	SECRET_KEY=check-only $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark at two scales on PostgreSQL and Redis (bench/run.py; see README).
+bench: setup
+	$(BIN)/python bench/run.py
 
 setup: $(VENV)/.installed static/build/app.css
 

@@ -1,0 +1,170 @@
+"""Measure one scale (bench/run.py runs this once per scale, against that scale's database):
+latency and queries per request for the main pages and API lists, beside a trivial view;
+the plan PDF against WeasyPrint alone; PDFs a second through a real Celery worker on
+Redis; peak memory of this (web) process and of the worker. Prints one JSON object."""
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from apps.parents import services as parents  # noqa: E402
+from apps.parents.models import PlanSnapshot  # noqa: E402
+from apps.plans.models import Cycle  # noqa: E402
+from apps.schools.models import School  # noqa: E402
+from apps.schools.tenancy import school_scope  # noqa: E402
+from backend.pdf import BASE_URL, StaticOnlyFetcher, render_pdf  # noqa: E402
+
+
+def signed_in_senco(school) -> Client:
+    """The school's SENCO, both steps of signing in done."""
+    senco = get_user_model().objects.get(email=f"senco@{school.slug}.example")
+    device = TOTPDevice.objects.filter(user=senco, confirmed=True).first() or \
+        TOTPDevice.objects.create(user=senco, name="Benchmark", confirmed=True)
+    client = Client()
+    client.force_login(senco)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def pages(school, pupil_id) -> dict[str, str]:
+    s, api = f"/s/{school.slug}", f"/api/v1/schools/{school.slug}"
+    return {
+        "trivial view (floor)": "/bench/trivial/",
+        "register": f"{s}/pupils/",
+        "register, overdue reviews": f"{s}/pupils/?overdue=true",
+        "pupil timeline": f"{s}/pupils/{pupil_id}/timeline/",
+        "provision map": f"{s}/money/provision-map/",
+        "meetings (at risk first)": f"{s}/meetings/",
+        "API pupils": f"{api}/pupils/",
+        "API cycles": f"{api}/cycles/",
+        "API sessions": f"{api}/sessions/",
+        "API meeting states, at risk": f"{api}/meetings/states/?state=at_risk",
+    }
+
+
+def measure_requests(client, urls, repeats) -> dict:
+    results = {}
+    for name, url in urls.items():
+        for _ in range(2):  # warm: templates, caches, the connection
+            assert client.get(url).status_code == 200, url
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        count = len(queries)  # now: the next request clears the log (request_started)
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, url
+        times.sort()
+        results[name] = {
+            "url": url, "queries": count,
+            "p50_ms": round(statistics.median(times), 2),
+            "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 2),
+        }
+    return results
+
+
+def measure_pdf(cycle, repeats) -> dict:
+    """The plan as shared with parents: our whole path (content, template, PDF/UA) against
+    WeasyPrint alone on the same HTML with the same options."""
+    ours, alone = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        content = parents.snapshot_content(cycle, "")
+        render_pdf("parents/plan_pdf.html", {"plan": content, "shared_at": None})
+        ours.append(time.perf_counter() - started)
+    html = render_to_string("parents/plan_pdf.html", {"plan": content, "shared_at": None})
+    for _ in range(repeats):
+        started = time.perf_counter()
+        HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(
+            pdf_variant="pdf/ua-1")
+        alone.append(time.perf_counter() - started)
+    ours_ms, alone_ms = statistics.median(ours) * 1000, statistics.median(alone) * 1000
+    return {"plan_pdf_ms": round(ours_ms, 1), "weasyprint_alone_ms": round(alone_ms, 1),
+            "ratio": round(ours_ms / alone_ms, 3)}
+
+
+def peak_kib(pid) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def measure_worker(school, cycles, timeout=600) -> dict:
+    """Share plans and time their PDFs through a real worker (one process, solo pool)."""
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "backend.settings"}
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "backend", "worker", "--pool=solo",
+         "--without-gossip", "--without-mingle", "-l", "warning"], cwd=ROOT, env=env)
+    try:
+        from backend.celery import app
+
+        deadline = time.time() + 60
+        while not app.control.ping(timeout=1):
+            if time.time() > deadline or worker.poll() is not None:
+                raise RuntimeError("The Celery worker did not answer.")
+        senco = get_user_model().objects.get(email=f"senco@{school.slug}.example")
+        started = time.perf_counter()
+        with school_scope(school):
+            ids = [parents.plan_share(cycle=cycle, actor=senco).pk for cycle in cycles]
+        while True:
+            with school_scope(school):  # a transaction each time: sees the worker's commits
+                if not PlanSnapshot.objects.filter(pk__in=ids, pdf="").exists():
+                    break
+            if time.perf_counter() - started > timeout:
+                raise RuntimeError("The worker did not render every PDF in time.")
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        return {"pdfs": len(ids), "seconds": round(seconds, 2),
+                "pdfs_per_second": round(len(ids) / seconds, 2),
+                "worker_peak_mib": round(peak_kib(worker.pid) / 1024, 1)}
+    finally:
+        worker.terminate()
+        worker.wait(30)
+
+
+def main():
+    repeats, pdfs, seed = (int(os.environ.get(k, d)) for k, d in
+                           [("BENCH_REPEATS", 30), ("BENCH_PDFS", 20), ("BENCH_SEED", 1)])
+    school = School.objects.get(slug=f"bench-{seed}-000")
+    with school_scope(school):
+        current = list(Cycle.objects.filter(stage="do").select_related("plan")
+                       .order_by("-number", "pk")[:max(pdfs, 1)])
+    client = signed_in_senco(school)
+    result = {"requests": measure_requests(client, pages(school, current[0].plan.pupil_id),
+                                           repeats)}
+    result["web_peak_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    with school_scope(school):
+        result["pdf"] = measure_pdf(current[0], max(3, repeats // 6))
+    result["worker"] = measure_worker(school, current[:pdfs])
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

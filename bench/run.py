@@ -1,0 +1,162 @@
+"""The benchmark, in one run at two scales (``make bench``): for each scale a fresh
+PostgreSQL database, migrated and filled by ``generate_data``, then ``bench/measure.py``
+against it with a real Celery worker on Redis. Writes the results (JSON) and prints them
+as tables beside the budget.
+
+    .venv/bin/python bench/run.py [--scale small=1x30x4 --scale large=50x300x4]
+                                  [--out bench/results.json]
+
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://graduated@127.0.0.1:5432/
+graduated_bench, a role that may create databases) and Redis (BENCH_BROKER_URL, default
+redis://127.0.0.1:6379/14). Timings belong here, never in the tests.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+DEFAULT_SCALES = ["small=1x30x4", "large=50x300x4"]
+
+# The budget (README): what each figure must stay within.
+BUDGET = {
+    "same queries per page at both scales": "queries(large) == queries(small)",
+    "p50 large within 1.2x of small": 1.2,
+    "p50 within 10x of the trivial view": 10,
+    "plan PDF within 1.25x of WeasyPrint alone": 1.25,
+    "generator 50x300x4 within 5 minutes": 300,
+}
+
+
+def database_url(name: str) -> str:
+    base = urlparse(os.environ.get("BENCH_DATABASE_URL",
+                                   "postgres://graduated@127.0.0.1:5432/graduated_bench"))
+    return urlunparse(base._replace(path=f"/{base.path.strip('/')}_{name}"))
+
+
+def fresh_database(url: str) -> None:
+    parsed = urlparse(url)
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        name = parsed.path.strip("/")
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def run(args, env, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, text=True,
+                          capture_output=True, **kwargs)
+
+
+def scale(name: str, schools: int, pupils: int, years: int, seed: int) -> dict:
+    url = database_url(name)
+    fresh_database(url)
+    env = os.environ | {
+        "DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-key"),
+        "DEBUG": "0", "ALLOW_HTTP": "1", "ALLOWED_HOSTS": "testserver",
+        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
+        "CELERY_TASK_ALWAYS_EAGER": "0", "VAR_DIR": str(ROOT / "var" / f"bench-{name}"),
+        "BENCH_SEED": str(seed)}
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    started = time.perf_counter()
+    generated = run([PYTHON, "manage.py", "generate_data", "--schools", str(schools),
+                     "--sen-pupils", str(pupils), "--years", str(years), "--seed", str(seed)],
+                    env)
+    generator_seconds = time.perf_counter() - started
+    measured = run([PYTHON, "bench/measure.py"], env)
+    result = json.loads(measured.stdout.strip().splitlines()[-1])
+    result["scale"] = {"schools": schools, "sen_pupils": pupils, "years": years, "seed": seed}
+    result["generator"] = {"seconds": round(generator_seconds, 1),
+                           "summary": generated.stdout.strip().splitlines()[-1]}
+    return result
+
+
+def verdicts(results: dict) -> list[tuple[str, str, bool]]:
+    """Each budget line with the figures behind it, smallest scale against largest."""
+    names = list(results)
+    small, large = results[names[0]], results[names[-1]]
+    lines = []
+    floor = large["requests"]["trivial view (floor)"]["p50_ms"]
+    for page, figures in large["requests"].items():
+        if page.startswith("trivial"):
+            continue
+        before = small["requests"][page]
+        lines.append((f"{page}: queries {before['queries']} / {figures['queries']}", "same",
+                      before["queries"] == figures["queries"]))
+        ratio = figures["p50_ms"] / before["p50_ms"]
+        lines.append((f"{page}: p50 {before['p50_ms']} / {figures['p50_ms']} ms", "<= 1.2x",
+                      ratio <= BUDGET["p50 large within 1.2x of small"]))
+        lines.append((f"{page}: p50 {figures['p50_ms']} ms vs floor {floor} ms",
+                      "<= 10x floor",
+                      figures["p50_ms"] <= BUDGET["p50 within 10x of the trivial view"] * floor))
+    pdf = large["pdf"]
+    lines.append((f"plan PDF {pdf['plan_pdf_ms']} ms vs WeasyPrint {pdf['weasyprint_alone_ms']}"
+                  " ms", "<= 1.25x",
+                  pdf["ratio"] <= BUDGET["plan PDF within 1.25x of WeasyPrint alone"]))
+    gen = large["generator"]["seconds"]
+    size = large["scale"]
+    if (size["schools"], size["sen_pupils"], size["years"]) == (50, 300, 4):
+        lines.append((f"generator 50x300x4: {gen} s", "<= 300 s",
+                      gen <= BUDGET["generator 50x300x4 within 5 minutes"]))
+    return lines
+
+
+def report(results: dict) -> str:
+    out = []
+    for name, result in results.items():
+        s = result["scale"]
+        out.append(f"\n{name}: {s['schools']} school(s) x {s['sen_pupils']} pupils on SEN "
+                   f"support x {s['years']} years — {result['generator']['summary']}")
+        out.append(f"{'page':34} {'queries':>8} {'p50 ms':>9} {'p95 ms':>9}")
+        for page, f in result["requests"].items():
+            out.append(f"{page:34} {f['queries']:>8} {f['p50_ms']:>9} {f['p95_ms']:>9}")
+        pdf, worker = result["pdf"], result["worker"]
+        out.append(f"plan PDF {pdf['plan_pdf_ms']} ms; WeasyPrint alone "
+                   f"{pdf['weasyprint_alone_ms']} ms (x{pdf['ratio']})")
+        out.append(f"worker: {worker['pdfs']} PDFs in {worker['seconds']} s = "
+                   f"{worker['pdfs_per_second']} PDFs/s; peak memory web "
+                   f"{result['web_peak_mib']} MiB, worker {worker['worker_peak_mib']} MiB")
+    if len(results) > 1:
+        out.append("\nbudget")
+        for figures, limit, ok in verdicts(results):
+            out.append(f"  {'ok  ' if ok else 'MISS'} {figures} ({limit})")
+    return "\n".join(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", action="append", default=None,
+                        help="name=SCHOOLSxPUPILSxYEARS (give two: smallest first)")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--seed", type=int, default=1)
+    options = parser.parse_args()
+    results = {}
+    for spec in options.scale or DEFAULT_SCALES:
+        name, _, size = spec.partition("=")
+        schools, pupils, years = (int(n) for n in size.split("x"))
+        print(f"{name}: generating {schools} x {pupils} x {years} and measuring...",
+              flush=True)
+        try:
+            results[name] = scale(name, schools, pupils, years, options.seed)
+        except subprocess.CalledProcessError as failed:
+            sys.exit(f"{' '.join(failed.cmd)} failed:\n{failed.stdout}\n{failed.stderr}")
+    document = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                            "platform": platform.platform()},
+                "measured_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "results": results}
+    Path(options.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(options.out).write_text(json.dumps(document, indent=2) + "\n")
+    print(report(results))
+    print(f"\nwritten to {options.out}")
+
+
+if __name__ == "__main__":
+    main()
