@@ -262,7 +262,9 @@ class DeliveredSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     write_action = Action.RECORD_SESSIONS
 
     def visible_queryset(self):
-        return selectors.visible(DeliveredSession, self.membership).select_related(
+        # Prefetched, not joined: the page is then read straight off the (school, date)
+        # index, and the three small lookups cost the same at any size of school.
+        return selectors.visible(DeliveredSession, self.membership).prefetch_related(
             "provision__cycle__plan")
 
     def perform_create(self, serializer):

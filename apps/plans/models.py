@@ -324,7 +324,9 @@ class DeliveredSession(SchoolOwned):
 
     class Meta:
         ordering = ["date", "pk"]
-        indexes = [models.Index(fields=["school", "provision", "date"])]
+        # By provision (a pupil's dose), and by date across the school (lists, the map).
+        indexes = [models.Index(fields=["school", "provision", "date"]),
+                   models.Index(fields=["school", "date", "id"], name="session_school_date")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(reason=""),
