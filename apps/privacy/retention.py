@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from apps.pupils.models import Pupil
 
-from .record import pupil_record
+from .record import pupil_record, record_counts
 
 
 def born_on_or_before(school, today: datetime.date) -> datetime.date:
@@ -62,12 +62,11 @@ def review(school, today: datetime.date | None = None) -> Review:
     Inside the school's scope."""
     today = today or timezone.localdate()
     cutoff = born_on_or_before(school, today)
-    result = Review(school=school, today=today, cutoff=cutoff)
-    for pupil in Pupil.objects.filter(date_of_birth__lte=cutoff).order_by("date_of_birth",
-                                                                          "pk"):
-        counts = {label: qs.count() for label, qs in pupil_record(pupil).items()}
-        result.due.append(Due(pupil=pupil, records=counts))
-    return result
+    pupils = list(Pupil.objects.filter(date_of_birth__lte=cutoff).order_by("date_of_birth",
+                                                                           "pk"))
+    counts = record_counts([pupil.pk for pupil in pupils])
+    return Review(school=school, today=today, cutoff=cutoff,
+                  due=[Due(pupil=pupil, records=counts[pupil.pk]) for pupil in pupils])
 
 
 def delete_due(school, *, actor, today: datetime.date | None = None,
