@@ -5,10 +5,10 @@ number of queries for any number of pupils."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from apps.money.selectors import spend_by_pupil
+from apps.money.selectors import PupilSpend, spend_by_pupil
 from apps.plans.models import Cycle, DeliveredSession, SpecialistAdvice
 from apps.plans.rules import SessionStatus, Stage
 from apps.reviews.models import OutcomeRating
@@ -43,27 +43,24 @@ class Readiness:
         return rules.recommendation([signal.code for signal in self.signals])
 
 
-def readiness_by_pupil(pupils: QuerySet, school,
-                       today: datetime.date | None = None) -> dict[int, Readiness]:
+def readiness_by_pupil(pupils: QuerySet, school, today: datetime.date | None = None,
+                       spend: dict[int, PupilSpend] | None = None) -> dict[int, Readiness]:
+    """``spend``: the pupils' ``spend_by_pupil`` for today, where the caller has it
+    already (the register shows both)."""
     today = today or timezone.localdate()
     ids = list(pupils.values_list("pk", flat=True))
     found = {pk: Readiness() for pk in ids}
 
-    unsuccessful: dict[int, list[Cycle]] = {}
-    for cycle in (Cycle.objects.filter(plan__pupil__in=ids, stage=Stage.CLOSED)
-                  .annotate(rated=Count("outcomes__ratings"),
-                            unachieved=Count("outcomes__ratings",
-                                             filter=Q(outcomes__ratings__rating__in=UNACHIEVED)))
-                  .select_related("plan").order_by("number")):
-        if cycle.rated and cycle.unachieved * 2 > cycle.rated:
-            unsuccessful.setdefault(cycle.plan.pupil_id, []).append(cycle)
+    unsuccessful: dict[int, list[tuple[int, int]]] = {}
+    for pk, pupil, number in unsuccessful_cycles(ids).values_list("pk", "plan__pupil", "number"):
+        unsuccessful.setdefault(pupil, []).append((pk, number))
     for pk, cycles in unsuccessful.items():
         if len(cycles) >= rules.UNSUCCESSFUL_CYCLES:
-            numbers = ", ".join(str(c.number) for c in cycles)
+            numbers = ", ".join(str(number) for _, number in cycles)
             found[pk].signals.append(Signal(
                 "cycles", f"{len(cycles)} completed cycles with most outcomes not achieved "
                           f"(cycle{'s' if len(cycles) > 1 else ''} {numbers}).",
-                tuple(Record("cycle", c.pk, f"Cycle {c.number}") for c in cycles)))
+                tuple(Record("cycle", cycle, f"Cycle {number}") for cycle, number in cycles)))
 
     for pk, advice in _latest(SpecialistAdvice.objects.filter(cycle__plan__pupil__in=ids)
                               .select_related("cycle__plan").order_by("date"),
@@ -73,8 +70,10 @@ def readiness_by_pupil(pupils: QuerySet, school,
                       f"{advice.date:%-d %B %Y}.",
             (Record("cycle", advice.cycle_id, f"Cycle {advice.cycle.number}"),)))
 
-    spend = spend_by_pupil(pupils, school, today)
-    for pk, s in spend.items():
+    if spend is None:
+        spend = spend_by_pupil(pupils, school, today)
+    for pk in ids:
+        s = spend[pk]
         if s.state == "over" or s.top_up_income > 0:
             reason = (f"Projected cost this year £{s.projected:,.2f}, above the £"
                       f"{s.threshold:,.2f} met from the school's notional SEN budget")
@@ -112,6 +111,18 @@ def readiness_by_pupil(pupils: QuerySet, school,
             "parents", f"The parents asked for an EHC needs assessment ({when:%-d %B %Y}).",
             (Record("request", request.pk, "Their request"),) if request else ()))
     return found
+
+
+def unsuccessful_cycles(pupil_ids) -> QuerySet[Cycle]:
+    """Closed cycles of these pupils in which most rated outcomes were not achieved,
+    oldest first: counted and compared in the database, one row per such cycle."""
+    return (Cycle.objects.filter(plan__pupil__in=pupil_ids, stage=Stage.CLOSED)
+            .alias(rated=Count("outcomes__ratings"),
+                   unachieved=Count("outcomes__ratings",
+                                    filter=Q(outcomes__ratings__rating__in=UNACHIEVED)))
+            .alias(twice_unachieved=F("unachieved") * 2)
+            .filter(rated__gt=0, twice_unachieved__gt=F("rated"))
+            .order_by("number", "pk"))
 
 
 def _latest(queryset, pupil_of) -> dict:

@@ -31,19 +31,20 @@ class RegisterView(SchoolView, TemplateView):
         record_access(self.school, path=self.request.get_full_path(),
                       school_id=self.school.pk, pupils=[p.pk for p in page])
         sees_plans = role_may(self.membership.role, Action.VIEW_PLANS)
+        sees_money = role_may(self.membership.role, Action.VIEW_MONEY)
+        on_page = Pupil.objects.filter(pk__in=[p.pk for p in page])
+        if sees_money or sees_plans:
+            # Cost is shown to those who see money, and is one of the readiness signals.
+            from apps.money.selectors import spend_by_pupil
+
+            spend = spend_by_pupil(on_page, self.school)
         if sees_plans:
             from apps.escalation.selectors import readiness_by_pupil
 
-            readiness = readiness_by_pupil(Pupil.objects.filter(pk__in=[p.pk for p in page]),
-                                           self.school)
+            readiness = readiness_by_pupil(on_page, self.school, spend=spend)
             for pupil in page:
                 pupil.readiness = readiness[pupil.pk]
-        sees_money = role_may(self.membership.role, Action.VIEW_MONEY)
         if sees_money:
-            from apps.money.selectors import spend_by_pupil
-
-            spend = spend_by_pupil(Pupil.objects.filter(pk__in=[p.pk for p in page]),
-                                   self.school)
             for pupil in page:
                 pupil.spend = spend[pupil.pk]
         query = self.request.GET.copy()
