@@ -101,3 +101,18 @@ def test_a_fixed_cost_falls_in_the_year_it_starts():
 @pytest.mark.parametrize("weeks,expected", [(39, "508.56"), (52, "678.08")])
 def test_weeks_of_support_set_the_year(weeks, expected):
     assert cost(ta_time("1", 60), RateTimeline([rates()]), weeks=weeks) == Decimal(expected)
+
+
+@pytest.mark.parametrize("value", ["0", "0.005", "0.015", "2.5", "1234.5", "1234567.895",
+                                   "-3.125", "1000", "0.1", "6000.00", "99.995"])
+def test_money_on_pages_reads_as_floatformat_would_in_english(value):
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    from apps.money.templatetags.money import hours, pounds
+
+    with translation.override("en-gb"):
+        assert pounds(Decimal(value)) == floatformat(Decimal(value), "2g")
+        assert pounds(Decimal(value), 0) == floatformat(Decimal(value), "0g")
+        assert hours(Decimal(value)) == floatformat(Decimal(value), "-2")
+    assert pounds(None) == hours("not a number") == ""

@@ -130,10 +130,10 @@ def planned_cost(timetable: Timetable, within: Period, year: Period, weeks_per_y
     running = running.overlap(year) if running else None
     if running is None:
         return Fraction(0)
-    total = Fraction(0)
+    hours, total = timetable.weekly_hours(), Fraction(0)
     for piece, piece_rates in rates.segments(running):
         weeks = Fraction(weeks_per_year * piece.days, year.days)
-        total += timetable.weekly_hours() * piece_rates.for_staff(timetable.staff_type) * weeks
+        total += hours * piece_rates.for_staff(timetable.staff_type) * weeks
     return total
 
 

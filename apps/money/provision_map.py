@@ -87,7 +87,9 @@ class ProvisionMap:
         return None if self.budget is None else self.budget - self.total.cost
 
 
-def provision_map(school, rules_: YearRules, today) -> ProvisionMap:
+def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True) -> ProvisionMap:
+    """The map for the budget year of ``rules_``; ``with_detail``: also a row per provision
+    (the downloads have them; the page shows the four views and the totals only)."""
     year = rules_.period
     to_date = Period(year.start, min(today, year.end))
     rows = list(
@@ -115,31 +117,26 @@ def provision_map(school, rules_: YearRules, today) -> ProvisionMap:
         table = tables[row["id"]]
         pupil_id = row["cycle__plan__pupil_id"]
         name = f'{row["cycle__plan__pupil__last_name"]}, {row["cycle__plan__pupil__first_name"]}'
-        cost = planned_cost(table, year, year, rules_.weeks_per_year, rules_.rates)
+        figures = (table.weekly_hours(),
+                   planned_cost(table, year, year, rules_.weeks_per_year, rules_.rates),
+                   delivered[row["id"]])
         keys = {
             "provision": row["provision_type__name"], "pupil": (name, pupil_id),
             "need": areas.get(row["provision_type__need_area"], "Other"),
             "year": row["cycle__plan__pupil__year_group"],
         }
         for view, key in keys.items():
-            label = key[0] if view == "pupil" else (years.get(key, str(key))
-                                                    if view == "year" else key)
-            line = views[view].setdefault(key, Line(label))
-            _add(line, pupil_id, table, cost, delivered[row["id"]])
+            line = views[view].get(key)
+            if line is None:
+                label = key[0] if view == "pupil" else (years.get(key, str(key))
+                                                        if view == "year" else key)
+                line = views[view][key] = Line(label)
+            _add(line, pupil_id, *figures)
             if view == "provision":
                 line.group_size = row["provision_type__usual_group_size"] or 1
-        _add(total, pupil_id, table, cost, delivered[row["id"]])
-        detail.append(DetailRow(
-            pupil=name, upn=row["cycle__plan__pupil__upn"],
-            year_group=years.get(row["cycle__plan__pupil__year_group"], ""),
-            need_area=keys["need"], intervention=row["provision_type__name"],
-            staff_type=table.staff_type,
-            timetable=(f"{table.sessions_per_week:g} × {table.minutes_per_session} min, "
-                       f"group of {table.group_size}") if table.sessions_per_week is not None
-            else f"Fixed cost £{table.fixed_cost}",
-            weekly_hours=to_pence(table.weekly_hours()), start=table.start.isoformat(),
-            end=table.end.isoformat(), planned=to_pence(cost),
-            delivered=to_pence(delivered[row["id"]])))
+        _add(total, pupil_id, *figures)
+        if with_detail:
+            detail.append(_detail_row(row, table, name, keys["need"], years, *figures))
     budget = SenBudget.objects.filter(year_start=year.start).values_list(
         "amount", flat=True).first()
     return ProvisionMap(
@@ -151,8 +148,22 @@ def provision_map(school, rules_: YearRules, today) -> ProvisionMap:
         detail=detail, total=total, budget=budget)
 
 
-def _add(line: Line, pupil_id, table: Timetable, cost: Fraction, delivered: Fraction):
+def _add(line: Line, pupil_id, weekly_hours: Fraction, cost: Fraction, delivered: Fraction):
     line.pupils.add(pupil_id)
-    line.weekly_hours += table.weekly_hours()
+    line.weekly_hours += weekly_hours
     line.planned += cost
     line.delivered += delivered
+
+
+def _detail_row(row, table: Timetable, name, need_area, years, weekly_hours: Fraction,
+                cost: Fraction, delivered: Fraction) -> DetailRow:
+    return DetailRow(
+        pupil=name, upn=row["cycle__plan__pupil__upn"],
+        year_group=years.get(row["cycle__plan__pupil__year_group"], ""),
+        need_area=need_area, intervention=row["provision_type__name"],
+        staff_type=table.staff_type,
+        timetable=(f"{table.sessions_per_week:g} × {table.minutes_per_session} min, "
+                   f"group of {table.group_size}") if table.sessions_per_week is not None
+        else f"Fixed cost £{table.fixed_cost}",
+        weekly_hours=to_pence(weekly_hours), start=table.start.isoformat(),
+        end=table.end.isoformat(), planned=to_pence(cost), delivered=to_pence(delivered))

@@ -147,7 +147,7 @@ class ProvisionMapView(SchoolView, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
             "map": provision_map(self.school, chosen_year(self.request, self.school),
-                                 timezone.localdate())}
+                                 timezone.localdate(), with_detail=False)}
 
 
 class TopUpDraftView(PupilPage, FormPage):

@@ -1,0 +1,36 @@
+"""Money and hours on pages, as ``floatformat`` would show them in en-GB ("2g", "-2"), in
+a fraction of its time: the provision map shows several figures for every pupil."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+
+def _exact(value) -> Decimal | None:
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+@register.filter
+def pounds(value, places=2):
+    """1234.5 -> "1,234.50" (places=0: "1,235"); half up, as costing.to_pence rounds."""
+    amount = _exact(value)
+    if amount is None:
+        return ""
+    places = int(places)
+    return f"{amount.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,.{places}f}"
+
+
+@register.filter
+def hours(value):
+    """Staff hours to two places, whole numbers without them: 2.5 -> "2.50", 3 -> "3"."""
+    amount = _exact(value)
+    if amount is None:
+        return ""
+    if amount == amount.to_integral_value():
+        return f"{amount:.0f}"
+    return f"{amount.quantize(Decimal('0.01'), ROUND_HALF_UP):.2f}"
