@@ -71,3 +71,25 @@ def test_the_pages_work_on_generated_data(client):
                 f"/s/{school.slug}/pupils/{pupil.pk}/timeline/",
                 f"/s/{school.slug}/money/provision-map/", f"/s/{school.slug}/meetings/"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_an_insert_that_fails_is_raised_and_nothing_of_the_batch_is_kept():
+    """On PostgreSQL the inserts run on a second thread: its error still reaches the
+    generator, and the transaction it was in is rolled back."""
+    from django.db import DatabaseError, connection
+
+    from apps.demo.bulk import Table, Writer
+    from apps.schools.models import Trust
+
+    failure = DatabaseError
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        failure = psycopg.errors.UniqueViolation
+    with pytest.raises(failure), transaction.atomic(), Writer() as writer:
+        trusts = Table(Trust, writer)
+        first = trusts.add(name="Kept only if the batch is")
+        trusts.add(id=first, name="The same id again")
+        trusts.flush()
+        writer.wait()
+    assert not Trust.objects.filter(name="Kept only if the batch is").exists()

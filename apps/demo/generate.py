@@ -37,7 +37,7 @@ from apps.reviews.models import OutcomeRating, ProvisionImpact, Review
 from apps.schools.models import Membership, School, Trust
 from apps.schools.roles import Role
 
-from .bulk import Table, as_aware, reset_sequences
+from .bulk import Table, Writer, as_aware, reset_sequences
 from .registers import date_of_birth_for, make_upn, school_year_start
 
 MODELS = [User, Trust, School, Membership, ProvisionType, CostSettings, SenBudget, Pupil,
@@ -71,9 +71,9 @@ class Counts:
 
 
 class Generator:
-    def __init__(self, *, seed: int, years: int, today: datetime.date):
-        self.seed, self.years, self.today = seed, years, today
-        self.t = {model: Table(model) for model in MODELS}
+    def __init__(self, *, seed: int, years: int, today: datetime.date, writer: Writer):
+        self.seed, self.years, self.today, self.writer = seed, years, today, writer
+        self.t = {model: Table(model, writer) for model in MODELS}
         self.password = make_password(None)  # generated people cannot sign in
         first_year = school_year_start(today) - years + 1
         self.cycle_dates = []  # (opened_on, review_date) for every term that has begun
@@ -126,6 +126,7 @@ class Generator:
     def flush(self) -> None:
         for table in self.t.values():
             table.flush()
+        self.writer.wait()
 
     def pupil(self, rng, school, people, kinds, *, on_sen_support: bool, upn) -> None:
         t = self.t
