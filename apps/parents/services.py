@@ -50,7 +50,7 @@ def snapshot_content(cycle: Cycle, parent_help: str) -> dict:
     """What the parents are shown: in plain words, strengths first."""
     pupil = cycle.plan.pupil
     school = pupil.school
-    entry = next(e for e in pupil_timeline(pupil).cycles if e.cycle.pk == cycle.pk)
+    entry = pupil_timeline(pupil, only=cycle).cycles[0]
     return {
         "pupil": {"first_name": pupil.first_name, "full_name": pupil.full_name,
                   "year_group": pupil.get_year_group_display()},

@@ -57,12 +57,17 @@ class Timeline:
         return self.cycles[-1] if self.cycles else None
 
 
-def pupil_timeline(pupil) -> Timeline:
+def pupil_timeline(pupil, *, only=None) -> Timeline:
+    """Every cycle of the pupil's plan; ``only``: just that cycle (sharing a plan needs
+    one cycle, and a pupil may have years of them)."""
     plan = SupportPlan.objects.filter(pupil=pupil).first()
     if plan is None:
         return Timeline(plan=None, cycles=[])
+    chosen = Cycle.objects.filter(plan=plan)
+    if only is not None:
+        chosen = chosen.filter(pk=only.pk)
     cycles = list(
-        Cycle.objects.filter(plan=plan)
+        chosen
         .order_by("number")
         .prefetch_related(
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("moved_by")),
@@ -80,7 +85,7 @@ def pupil_timeline(pupil) -> Timeline:
     )
     links: dict[int, list[int]] = {}
     for outcome_id, provision_id in OutcomeProvision.objects.filter(
-        outcome__cycle__plan=plan
+        outcome__cycle__in=[cycle.pk for cycle in cycles]
     ).values_list("outcome_id", "provision_id"):
         links.setdefault(outcome_id, []).append(provision_id)
     entries = []
