@@ -199,3 +199,36 @@ def test_timeline_and_lists_cost_the_same_queries_at_two_sizes(school_a, api_as)
     for other in school_a.pupils[1:]:
         planned_cycle(school_a, other, outcomes=3)
     assert measure() == small
+
+
+def test_the_session_list_pages_on_in_date_order_and_a_new_record_moves_nothing(
+        school_a, api_as):
+    """Sessions grow for years: the list pages on from a cursor, not an offset and a
+    count, so a session recorded while someone pages through repeats and skips nothing."""
+    from apps.plans import services as plans
+    from apps.schools.tenancy import school_scope
+
+    from .plans_helpers import D, planned_cycle
+
+    _, provision = planned_cycle(school_a)
+    days = [D(2025, 10, day) for day in (6, 7, 8, 9, 10)]
+    with school_scope(school_a.school):
+        for day in reversed(days):
+            plans.session_record(provision=provision, actor=school_a.ta, date=day)
+    journey = Journey(api_as(school_a.senco), school_a)
+
+    first = journey.get("sessions/", limit=2)
+    assert "count" not in first
+    assert [s["date"] for s in first["results"]] == ["2025-10-06", "2025-10-07"]
+    with school_scope(school_a.school):  # recorded late, for a day already read
+        plans.session_record(provision=provision, actor=school_a.ta, date=D(2025, 10, 3))
+    rest, url = [], first["next"]
+    while url:
+        page = ok(journey.api.get(url))
+        rest += [s["date"] for s in page["results"]]
+        url = page["next"]
+    assert rest == ["2025-10-08", "2025-10-09", "2025-10-10"]
+
+    refused = journey.api.get(f"{journey.base}/sessions/", {"cursor": "not-a-cursor"})
+    assert refused.status_code == 404
+    assert refused.json()["errors"][0]["detail"] == "Invalid cursor"

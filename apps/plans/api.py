@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from apps.schools.api import SchoolScopedViewSet, call_service, if_match
+from apps.schools.pagination import ByPosition
 from apps.schools.roles import Action, role_may
 
 from . import selectors, services
@@ -259,6 +260,7 @@ class DeliveredSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     model = DeliveredSession
     serializer_class = DeliveredSessionSerializer
     filterset_class = SessionFilter
+    pagination_class = ByPosition
     write_action = Action.RECORD_SESSIONS
 
     def visible_queryset(self):
