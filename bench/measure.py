@@ -50,6 +50,14 @@ def signed_in_senco(school) -> Client:
     return client
 
 
+def current_cycles(school, count: int) -> list:
+    """The school's latest cycles in Do: the plans shared, and (the first) the pupil whose
+    timeline is measured."""
+    with school_scope(school):
+        return list(Cycle.objects.filter(stage="do").select_related("plan")
+                    .order_by("-number", "pk")[:count])
+
+
 def pages(school, pupil_id) -> dict[str, str]:
     s, api = f"/s/{school.slug}", f"/api/v1/schools/{school.slug}"
     return {
@@ -153,9 +161,7 @@ def main():
     repeats, pdfs, seed = (int(os.environ.get(k, d)) for k, d in
                            [("BENCH_REPEATS", 30), ("BENCH_PDFS", 20), ("BENCH_SEED", 1)])
     school = School.objects.get(slug=f"bench-{seed}-000")
-    with school_scope(school):
-        current = list(Cycle.objects.filter(stage="do").select_related("plan")
-                       .order_by("-number", "pk")[:max(pdfs, 1)])
+    current = current_cycles(school, max(pdfs, 1))
     client = signed_in_senco(school)
     result = {"requests": measure_requests(client, pages(school, current[0].plan.pupil_id),
                                            repeats)}

@@ -5,7 +5,8 @@
     DATABASE_URL=postgres://graduated@127.0.0.1:5432/graduated_bench_large \\
         .venv/bin/python bench/where.py "/s/{school}/pupils/" [--explain 2] [--top 25]
 
-``{school}`` is the first generated school's slug. The figures are for finding a cause;
+``{school}`` is the first generated school's slug, ``{pupil}`` the pupil whose timeline
+the benchmark measures. The figures are for finding a cause;
 the benchmark (bench/run.py) is what reports them.
 """
 
@@ -34,12 +35,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from apps.schools.models import School  # noqa: E402
 from apps.schools.tenancy import school_scope  # noqa: E402
-from bench.measure import signed_in_senco  # noqa: E402
+from bench.measure import current_cycles, signed_in_senco  # noqa: E402
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("url", help='a path; "{school}" is replaced by the school slug')
+    parser.add_argument("url", help='a path; "{school}" and "{pupil}" are replaced by the '
+                                    "school's slug and the measured pupil's id")
     parser.add_argument("--seed", type=int, default=int(os.environ.get("BENCH_SEED", 1)))
     parser.add_argument("--explain", type=int, default=1, help="how many slow queries")
     parser.add_argument("--top", type=int, default=25, help="functions to list")
@@ -48,7 +50,8 @@ def main():
     args = parser.parse_args()
 
     school = School.objects.get(slug=f"bench-{args.seed}-000")
-    url = args.url.format(school=school.slug)
+    url = args.url.format(school=school.slug,
+                          pupil=current_cycles(school, 1)[0].plan.pupil_id)
     client = signed_in_senco(school)
     for _ in range(2):
         assert client.get(url).status_code == 200, url

@@ -137,9 +137,9 @@ def evidence_bundle(pupil: Pupil, today: datetime.date | None = None) -> dict:
     for entry in timeline.cycles:
         c = entry.cycle
         assessments += [{"date": a.date, "source": a.source, "measure": a.measure,
-                         "score": a.score, "cycle": c.number} for a in c.assessments.all()]
+                         "score": a.score, "cycle": c.number} for a in entry.assessments]
         advice += [{"source": a.get_source_display(), "date": a.date, "author": a.author,
-                    "summary": a.summary} for a in c.advice.all()]
+                    "summary": a.summary} for a in entry.specialist_advice]
         if c.pupil_views or c.parent_views:
             views.append({"cycle": c.number, "pupil": c.pupil_views, "parents": c.parent_views})
         if entry.review and (entry.review.pupil_views or entry.review.parent_views):

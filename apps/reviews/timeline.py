@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from apps.plans.models import (
+    AssessmentResult,
     Cycle,
+    EvidenceFile,
     Outcome,
     OutcomeProvision,
     Provision,
+    SpecialistAdvice,
     StageChange,
     SupportPlan,
 )
@@ -44,7 +47,10 @@ class CycleEntry:
     provisions: list[ProvisionEntry]
     review: Review | None
     dose: Dose
-    advice: list[Advice] = field(default_factory=list)
+    advice: list[Advice] = field(default_factory=list)  # on the plan's quality
+    assessments: list[AssessmentResult] = field(default_factory=list)
+    specialist_advice: list[SpecialistAdvice] = field(default_factory=list)
+    files: list[EvidenceFile] = field(default_factory=list)
 
 
 @dataclass
@@ -66,21 +72,27 @@ def pupil_timeline(pupil, *, only=None) -> Timeline:
     chosen = Cycle.objects.filter(plan=plan)
     if only is not None:
         chosen = chosen.filter(pk=only.pk)
+    # Prefetched into lists (to_attr): read straight off, where each .all() on a
+    # prefetched manager built a queryset, a few hundred on a pupil with years of cycles.
     cycles = list(
         chosen
         .order_by("number")
         .prefetch_related(
-            Prefetch("stage_changes", queryset=StageChange.objects.select_related("moved_by")),
-            "assessments",
-            "advice",
-            "files",
+            Prefetch("stage_changes", queryset=StageChange.objects.select_related("moved_by"),
+                     to_attr="stage_list"),
+            Prefetch("assessments", queryset=AssessmentResult.objects.all(),
+                     to_attr="assessment_list"),
+            Prefetch("advice", queryset=SpecialistAdvice.objects.all(), to_attr="advice_list"),
+            Prefetch("files", queryset=EvidenceFile.objects.all(), to_attr="file_list"),
             Prefetch("outcomes", queryset=Outcome.objects.select_related(
                 "owner", "carried_from__cycle").prefetch_related(
-                Prefetch("ratings", queryset=OutcomeRating.objects.all()))),
+                Prefetch("ratings", queryset=OutcomeRating.objects.all(),
+                         to_attr="rating_list")), to_attr="outcome_list"),
             Prefetch("provisions", queryset=with_dose(
                 Provision.objects.select_related("provision_type", "delivered_by")
-            ).prefetch_related("impacts")),
-            Prefetch("reviews", queryset=Review.objects.all()),
+            ).prefetch_related(Prefetch("impacts", queryset=ProvisionImpact.objects.all(),
+                                        to_attr="impact_list")), to_attr="provision_list"),
+            Prefetch("reviews", queryset=Review.objects.all(), to_attr="review_list"),
         )
     )
     links: dict[int, list[int]] = {}
@@ -88,26 +100,29 @@ def pupil_timeline(pupil, *, only=None) -> Timeline:
         outcome__cycle__in=[cycle.pk for cycle in cycles]
     ).values_list("outcome_id", "provision_id"):
         links.setdefault(outcome_id, []).append(provision_id)
+    pairs = {(o, p) for o, ps in links.items() for p in ps}
     entries = []
     for cycle in cycles:
-        outcomes = [
-            OutcomeEntry(o, next(iter(o.ratings.all()), None), links.get(o.pk, []))
-            for o in cycle.outcomes.all()
-        ]
+        outcomes = [OutcomeEntry(o, _first(o.rating_list), links.get(o.pk, []))
+                    for o in cycle.outcome_list]
         until = cycle.closed_on  # a closed cycle's dose is counted to when it closed
-        provisions = [
-            ProvisionEntry(p, dose(p, until), next(iter(p.impacts.all()), None))
-            for p in cycle.provisions.all()
-        ]
-        pairs = {(o, p) for o, ps in links.items() for p in ps}
+        provisions = [ProvisionEntry(p, dose(p, until), _first(p.impact_list))
+                      for p in cycle.provision_list]
         entries.append(CycleEntry(
             cycle=cycle,
-            stages=list(cycle.stage_changes.all()),
+            stages=cycle.stage_list,
             outcomes=outcomes,
             provisions=provisions,
-            review=next(iter(cycle.reviews.all()), None),
+            review=_first(cycle.review_list),
             dose=total_dose(p.dose for p in provisions),
             advice=plan_quality([o.outcome for o in outcomes],
                                 [p.provision for p in provisions], pairs),
+            assessments=cycle.assessment_list,
+            specialist_advice=cycle.advice_list,
+            files=cycle.file_list,
         ))
     return Timeline(plan=plan, cycles=entries)
+
+
+def _first(rows: list):
+    return rows[0] if rows else None

@@ -39,12 +39,12 @@ def timeline_json(pupil, timeline: Timeline) -> dict:
                     "parent_views": entry.cycle.parent_views,
                     "assessments": [{"date": _date(a.date), "source": a.source,
                                      "measure": a.measure, "score": a.score}
-                                    for a in entry.cycle.assessments.all()],
+                                    for a in entry.assessments],
                     "specialist_advice": [{"source": a.get_source_display(),
                                            "date": _date(a.date), "author": a.author,
                                            "summary": a.summary}
-                                          for a in entry.cycle.advice.all()],
-                    "files": [{"id": f.pk, "title": f.title} for f in entry.cycle.files.all()],
+                                          for a in entry.specialist_advice],
+                    "files": [{"id": f.pk, "title": f.title} for f in entry.files],
                 },
                 "outcomes": [
                     {"id": o.outcome.pk, "description": o.outcome.description,
