@@ -1,9 +1,11 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.accounts.models import User
 from apps.schools.api import SchoolScopedViewSet, as_api_error
 from apps.schools.roles import Action, role_may
 
@@ -37,7 +39,10 @@ class PupilViewSet(
     }
 
     def visible_queryset(self):
-        return selectors.register(self.membership).prefetch_related("staff", "parents")
+        # The serializer shows staff and parents as ids: only the ids are read.
+        ids_only = User.objects.only("id")
+        return selectors.register(self.membership).prefetch_related(
+            Prefetch("staff", queryset=ids_only), Prefetch("parents", queryset=ids_only))
 
     def get_serializer(self, *args, **kwargs):
         """Add this year's spend for the pupils being shown, for roles that see money."""
