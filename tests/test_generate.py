@@ -93,3 +93,30 @@ def test_an_insert_that_fails_is_raised_and_nothing_of_the_batch_is_kept():
         trusts.flush()
         writer.wait()
     assert not Trust.objects.filter(name="Kept only if the batch is").exists()
+
+
+def test_the_meetings_list_pages_with_those_at_risk_first(client):
+    """A large caseload: 50 pupils a page, missed and at-risk pupils before those on
+    track, and every pupil on exactly one page."""
+    import re
+
+    from django.contrib.auth import get_user_model
+
+    from .two_factor import prove_second_step
+
+    generate(seed=8, schools=1, sen_pupils=55, other_pupils=0, years=1)
+    senco = get_user_model().objects.get(email="senco@bench-8-000.example")
+    client.force_login(senco)
+    prove_second_step(client, senco)
+    url = "/s/bench-8-000/meetings/"
+    pages = [client.get(url).content.decode(), client.get(url, {"page": 2}).content.decode()]
+    assert "Page 1 of 2" in pages[0] and 'rel="next"' in pages[0]
+    rows = [re.findall(r'<tr class="govuk-table__row"><th scope="row".*?</tr>', page,
+                       re.S) for page in pages]
+    assert [len(page) for page in rows] == [50, 5]
+    states = ["on track" if "On track" in row else "needs action"
+              for page in rows for row in page]
+    assert states == sorted(states, key=lambda s: s == "on track")
+    assert set(states) == {"on track", "needs action"}
+    pupils = [re.search(r"/pupils/(\d+)/", row).group(1) for page in rows for row in page]
+    assert len(set(pupils)) == 55

@@ -4,6 +4,7 @@ A parent reaches only their own children, and of them only what was shared: ever
 object comes through ``pupils_visible_to`` (a parent's own children) or a 404."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -67,6 +68,7 @@ class MeetingsAtRiskView(SchoolView, TemplateView):
 
     action = Action.VIEW_PLANS
     template_name = "parents/meetings.html"
+    page_size = 50  # missed and at risk first, so the first page is the one to act on
 
     def get_context_data(self, **kwargs):
         pupils = list(on_sen_support(pupils_visible_to(self.membership)).order_by(
@@ -76,7 +78,8 @@ class MeetingsAtRiskView(SchoolView, TemplateView):
         order = {MeetingState.MISSED: 0, MeetingState.AT_RISK: 1, MeetingState.ON_TRACK: 2}
         rows.sort(key=lambda row: order[row[1].state])
         return super().get_context_data(**kwargs) | {
-            "rows": rows, "at_risk": sum(1 for _, m in rows if m.state != "on_track")}
+            "page": Paginator(rows, self.page_size).get_page(self.request.GET.get("page")),
+            "query": "", "at_risk": sum(1 for _, m in rows if m.state != "on_track")}
 
 
 # The parent portal -------------------------------------------------------------------
