@@ -125,9 +125,13 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
                 "move": Action.MANAGE_PLANS}
 
     def visible_queryset(self):
+        # In pupils' name order, so the school is named on the joined plans and pupils too:
+        # row-level security gives the planner no school to use there, and without it
+        # PostgreSQL read every school's plans to sort this school's cycles.
         return selectors.with_overdue(
             selectors.visible(Cycle, self.membership).select_related("plan")
-        ).order_by("plan__pupil__last_name", "plan_id", "number")
+            .filter(plan__school=self.school, plan__pupil__school=self.school)
+        ).order_by("plan__pupil__last_name", "plan__pupil__first_name", "plan_id", "number")
 
     def get_serializer_class(self):
         return CycleDetailSerializer if self.detail else CycleSerializer
