@@ -46,7 +46,7 @@ def register(membership: Membership) -> QuerySet[Pupil]:
 
     return (
         with_sen_status(pupils_visible_to(membership))
-        .annotate(review_overdue=pupil_has_overdue_review())
+        .annotate(review_overdue=pupil_has_overdue_review(membership.school))
         .order_by("last_name", "first_name", "pk")
     )
 
