@@ -78,7 +78,7 @@ def main():
 
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
-    print(f"\nBy {args.sort} over {args.repeats} requests:\n", out.getvalue()[-8000:])
+    print(f"\nBy {args.sort} over {args.repeats} requests:\n", out.getvalue())
 
     slowest = sorted(queries, key=lambda q: -float(q["time"]))[:args.explain]
     for query in slowest:
