@@ -1,7 +1,9 @@
 """The benchmark, in one run at two scales (``make bench``): for each scale a fresh
 PostgreSQL database, migrated and filled by ``generate_data``, then (after VACUUM ANALYZE)
-``bench/measure.py`` against it with a real Celery worker on Redis. Writes the results
-(JSON) and prints them as tables beside the budget.
+``bench/measure.py`` against it: the requests in passes that alternate between the scales
+(so the machine's slow spells fall on both, not on whichever was measured then), then the
+PDFs with a real Celery worker on Redis. Writes the results (JSON) and prints them as
+tables beside the budget.
 
     .venv/bin/python bench/run.py [--scale small=1x30x4 --scale large=50x300x4]
                                   [--out bench/results.json]
@@ -15,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -65,15 +68,23 @@ def run(args, env, **kwargs) -> subprocess.CompletedProcess:
                           capture_output=True, **kwargs)
 
 
-def scale(name: str, schools: int, pupils: int, years: int, seed: int) -> dict:
-    url = database_url(name)
-    fresh_database(url)
-    env = os.environ | {
-        "DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-key"),
+PASSES = 3  # request passes per scale, alternating; BENCH_REPEATS rounds in each
+
+
+def environment(name: str, seed: int) -> dict:
+    return os.environ | {
+        "DATABASE_URL": database_url(name),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-key"),
         "DEBUG": "0", "ALLOW_HTTP": "1", "ALLOWED_HOSTS": "testserver",
         "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
         "CELERY_TASK_ALWAYS_EAGER": "0", "VAR_DIR": str(ROOT / "var" / f"bench-{name}"),
         "BENCH_SEED": str(seed)}
+
+
+def build(name: str, schools: int, pupils: int, years: int, seed: int) -> dict:
+    """A fresh database for the scale, generated and settled; the generator's figures."""
+    url, env = database_url(name), environment(name, seed)
+    fresh_database(url)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
     started = time.perf_counter()
     generated = run([PYTHON, "manage.py", "generate_data", "--schools", str(schools),
@@ -81,12 +92,41 @@ def scale(name: str, schools: int, pupils: int, years: int, seed: int) -> dict:
                     env)
     generator_seconds = time.perf_counter() - started
     settle(url)
-    measured = run([PYTHON, "bench/measure.py"], env)
-    result = json.loads(measured.stdout.strip().splitlines()[-1])
-    result["scale"] = {"schools": schools, "sen_pupils": pupils, "years": years, "seed": seed}
-    result["generator"] = {"seconds": round(generator_seconds, 1),
-                           "summary": generated.stdout.strip().splitlines()[-1]}
-    return result
+    return {"scale": {"schools": schools, "sen_pupils": pupils, "years": years, "seed": seed},
+            "generator": {"seconds": round(generator_seconds, 1),
+                          "summary": generated.stdout.strip().splitlines()[-1]}}
+
+
+def measure(name: str, seed: int, what: str) -> dict:
+    measured = run([PYTHON, "bench/measure.py", what], environment(name, seed))
+    return json.loads(measured.stdout.strip().splitlines()[-1])
+
+
+def summary(figures: dict) -> dict:
+    """p50 and p95 of a page's times, pooled over the passes."""
+    taken = sorted(figures["times_ms"])
+    return {"url": figures["url"], "queries": figures["queries"], "samples": len(taken),
+            "p50_ms": round(statistics.median(taken), 2),
+            "p95_ms": round(taken[min(len(taken) - 1, int(len(taken) * 0.95))], 2)}
+
+
+def measure_all(scales: dict, seed: int) -> dict:
+    """Requests in alternating passes, pooled per page; then PDFs and the worker."""
+    pooled: dict[str, dict] = {name: {} for name in scales}
+    peak: dict[str, float] = dict.fromkeys(scales, 0.0)
+    for _ in range(PASSES):
+        for name in scales:
+            taken = measure(name, seed, "requests")
+            peak[name] = max(peak[name], taken["web_peak_mib"])
+            for page, figures in taken["requests"].items():
+                into = pooled[name].setdefault(page, figures | {"times_ms": []})
+                into["times_ms"] += figures["times_ms"]
+    results = {}
+    for name, built in scales.items():
+        results[name] = built | {
+            "requests": {page: summary(f) for page, f in pooled[name].items()},
+            "web_peak_mib": peak[name]} | measure(name, seed, "pdf")
+    return results
 
 
 def verdicts(results: dict) -> list[tuple[str, str, bool]]:
@@ -148,16 +188,20 @@ def main():
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args()
-    results = {}
+    scales = {}
     for spec in options.scale or DEFAULT_SCALES:
         name, _, size = spec.partition("=")
         schools, pupils, years = (int(n) for n in size.split("x"))
-        print(f"{name}: generating {schools} x {pupils} x {years} and measuring...",
-              flush=True)
+        print(f"{name}: generating {schools} x {pupils} x {years}...", flush=True)
         try:
-            results[name] = scale(name, schools, pupils, years, options.seed)
+            scales[name] = build(name, schools, pupils, years, options.seed)
         except subprocess.CalledProcessError as failed:
             sys.exit(f"{' '.join(failed.cmd)} failed:\n{failed.stdout}\n{failed.stderr}")
+    print(f"measuring {', '.join(scales)} in {PASSES} alternating passes...", flush=True)
+    try:
+        results = measure_all(scales, options.seed)
+    except subprocess.CalledProcessError as failed:
+        sys.exit(f"{' '.join(failed.cmd)} failed:\n{failed.stdout}\n{failed.stderr}")
     document = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                             "platform": platform.platform()},
                 "measured_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "results": results}
