@@ -116,3 +116,16 @@ def test_money_on_pages_reads_as_floatformat_would_in_english(value):
         assert pounds(Decimal(value), 0) == floatformat(Decimal(value), "0g")
         assert hours(Decimal(value)) == floatformat(Decimal(value), "-2")
     assert pounds(None) == hours("not a number") == ""
+
+
+def test_an_exact_sum_is_the_sum_of_its_fractions_and_rounds_the_same():
+    from apps.money.costing import ExactSum
+
+    amounts = [Fraction(6000, 39) * n / 7 for n in range(1, 40)] + [
+        Fraction(1, 3), Fraction(-5, 6), Fraction(1, 200), Fraction(0)]
+    total = ExactSum()
+    for amount in amounts:
+        total.add(amount)
+    assert total.value() == sum(amounts, Fraction(0))
+    assert to_pence(total.value()) == to_pence(sum(amounts, Fraction(0)))
+    assert ExactSum().value() == 0

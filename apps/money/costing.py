@@ -14,7 +14,6 @@ delivered sessions only: minutes ÷ 60 × the rate on the day ÷ group size.
 """
 
 import datetime
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -31,7 +30,27 @@ def to_pence(amount) -> Decimal:
     exact = Fraction(amount)
     if exact < 0:
         return -to_pence(-exact)
-    return Decimal(math.floor(exact * 100 + Fraction(1, 2))).scaleb(-2).quantize(PENNY)
+    # floor(n/d × 100 + 1/2), in whole numbers: floor((200n + d) / 2d)
+    pence = (200 * exact.numerator + exact.denominator) // (2 * exact.denominator)
+    return Decimal(pence).scaleb(-2).quantize(PENNY)
+
+
+class ExactSum:
+    """A running total of fractions, exact, kept as numerators by denominator: adding is an
+    addition of whole numbers, where adding Fractions reduces by a gcd every time (the
+    provision map adds thousands). ``value()`` is the total as a Fraction."""
+
+    __slots__ = ("_numerators",)
+
+    def __init__(self):
+        self._numerators: dict[int, int] = {}
+
+    def add(self, amount: Fraction) -> None:
+        denominator = amount.denominator
+        self._numerators[denominator] = self._numerators.get(denominator, 0) + amount.numerator
+
+    def value(self) -> Fraction:
+        return sum((Fraction(n, d) for d, n in self._numerators.items()), Fraction(0))
 
 
 @dataclass(frozen=True)
@@ -115,8 +134,9 @@ class Timetable:
         """Staff hours a week spent on this pupil (shared across the group)."""
         if self.sessions_per_week is None:
             return Fraction(0)
-        return (Fraction(self.sessions_per_week) * self.minutes_per_session / 60
-                / (self.group_size or 1))
+        sessions = Fraction(self.sessions_per_week)
+        return Fraction(sessions.numerator * self.minutes_per_session,
+                        sessions.denominator * 60 * (self.group_size or 1))
 
 
 def planned_cost(timetable: Timetable, within: Period, year: Period, weeks_per_year: int,

@@ -18,7 +18,7 @@ from fractions import Fraction
 from apps.plans.models import Provision
 from apps.pupils.rules import NeedArea, YearGroup
 
-from .costing import Period, Timetable, planned_cost, to_pence
+from .costing import ExactSum, Period, Timetable, planned_cost, to_pence
 from .models import SenBudget
 from .selectors import YearRules, delivered_costs
 
@@ -29,9 +29,9 @@ class Line:
 
     label: str
     pupils: set = field(default_factory=set)
-    weekly_hours: Fraction = Fraction(0)
-    planned: Fraction = Fraction(0)
-    delivered: Fraction = Fraction(0)
+    weekly_hours: ExactSum = field(default_factory=ExactSum)
+    planned: ExactSum = field(default_factory=ExactSum)
+    delivered: ExactSum = field(default_factory=ExactSum)
     group_size: int = 1
 
     @property
@@ -44,15 +44,15 @@ class Line:
 
     @property
     def hours(self) -> Decimal:
-        return to_pence(self.weekly_hours)
+        return to_pence(self.weekly_hours.value())
 
     @property
     def cost(self) -> Decimal:
-        return to_pence(self.planned)
+        return to_pence(self.planned.value())
 
     @property
     def delivered_cost(self) -> Decimal:
-        return to_pence(self.delivered)
+        return to_pence(self.delivered.value())
 
 
 @dataclass
@@ -150,9 +150,9 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
 
 def _add(line: Line, pupil_id, weekly_hours: Fraction, cost: Fraction, delivered: Fraction):
     line.pupils.add(pupil_id)
-    line.weekly_hours += weekly_hours
-    line.planned += cost
-    line.delivered += delivered
+    line.weekly_hours.add(weekly_hours)
+    line.planned.add(cost)
+    line.delivered.add(delivered)
 
 
 def _detail_row(row, table: Timetable, name, need_area, years, weekly_hours: Fraction,
