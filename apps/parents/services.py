@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
+from apps.plans.selectors import dose, with_dose
 from apps.pupils.models import Pupil
-from apps.reviews.timeline import pupil_timeline
 from backend.pdf import render_pdf
 from backend.validation import row_errors
 
@@ -47,10 +47,14 @@ def meeting_save(*, pupil: Pupil, actor, instance=None, **fields) -> ParentMeeti
 
 
 def snapshot_content(cycle: Cycle, parent_help: str) -> dict:
-    """What the parents are shown: in plain words, strengths first."""
+    """What the parents are shown: in plain words, strengths first. Read straight from the
+    cycle (its outcomes, and its provision with the dose so far): the PDF's time should be
+    WeasyPrint's."""
     pupil = cycle.plan.pupil
     school = pupil.school
-    entry = pupil_timeline(pupil, only=cycle).cycles[0]
+    outcomes = list(cycle.outcomes.all())
+    provisions = [(p, dose(p, cycle.closed_on)) for p in with_dose(
+        cycle.provisions.select_related("provision_type", "delivered_by"))]
     return {
         "pupil": {"first_name": pupil.first_name, "full_name": pupil.full_name,
                   "year_group": pupil.get_year_group_display()},
@@ -59,25 +63,24 @@ def snapshot_content(cycle: Cycle, parent_help: str) -> dict:
                   "review_date": cycle.review_date.isoformat() if cycle.review_date else None},
         "strengths": cycle.strengths, "needs": cycle.needs,
         "pupil_views": cycle.pupil_views, "parent_views": cycle.parent_views,
-        "outcomes": [{"description": o.outcome.description,
-                      "how_we_will_know": o.outcome.success_criteria}
-                     for o in entry.outcomes],
+        "outcomes": [{"description": o.description, "how_we_will_know": o.success_criteria}
+                     for o in outcomes],
         "provision": [{
-            "what": str(p.provision.provision_type),
-            "details": p.provision.details or p.provision.provision_type.description,
-            "who": (str(p.provision.delivered_by) if p.provision.delivered_by
-                    else p.provision.get_staff_type_display()),
-            "how_often": (f"{p.provision.sessions_per_week:g} time"
-                          f"{'s' if p.provision.sessions_per_week != 1 else ''} a week for "
-                          f"{p.provision.minutes_per_session} minutes"
-                          + (f", in a group of {p.provision.group_size}"
-                             if p.provision.group_size and p.provision.group_size > 1
-                             else ", one to one")) if p.provision.is_timetabled
+            "what": str(p.provision_type),
+            "details": p.details or p.provision_type.description,
+            "who": (str(p.delivered_by) if p.delivered_by
+                    else p.get_staff_type_display()),
+            "how_often": (f"{p.sessions_per_week:g} time"
+                          f"{'s' if p.sessions_per_week != 1 else ''} a week for "
+                          f"{p.minutes_per_session} minutes"
+                          + (f", in a group of {p.group_size}"
+                             if p.group_size and p.group_size > 1
+                             else ", one to one")) if p.is_timetabled
             else "Arranged by the school",
-            "from": p.provision.start_date.isoformat(), "to": p.provision.end_date.isoformat(),
-            "planned_sessions": int(p.dose.planned_sessions),
-            "delivered_sessions": p.dose.delivered_sessions,
-        } for p in entry.provisions],
+            "from": p.start_date.isoformat(), "to": p.end_date.isoformat(),
+            "planned_sessions": int(so_far.planned_sessions),
+            "delivered_sessions": so_far.delivered_sessions,
+        } for p, so_far in provisions],
         "parent_help": parent_help.strip(),
         "sendiass": {"name": school.sendiass_name, "phone": school.sendiass_phone,
                      "email": school.sendiass_email, "website": school.sendiass_website},

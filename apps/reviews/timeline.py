@@ -63,19 +63,14 @@ class Timeline:
         return self.cycles[-1] if self.cycles else None
 
 
-def pupil_timeline(pupil, *, only=None) -> Timeline:
-    """Every cycle of the pupil's plan; ``only``: just that cycle (sharing a plan needs
-    one cycle, and a pupil may have years of them)."""
+def pupil_timeline(pupil) -> Timeline:
     plan = SupportPlan.objects.filter(pupil=pupil).first()
     if plan is None:
         return Timeline(plan=None, cycles=[])
-    chosen = Cycle.objects.filter(plan=plan)
-    if only is not None:
-        chosen = chosen.filter(pk=only.pk)
     # Prefetched into lists (to_attr): read straight off, where each .all() on a
     # prefetched manager built a queryset, a few hundred on a pupil with years of cycles.
     cycles = list(
-        chosen
+        Cycle.objects.filter(plan=plan)
         .order_by("number")
         .prefetch_related(
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("moved_by"),
