@@ -156,11 +156,87 @@ class TestDo:
                                      date=D(2025, 9, day))
             plans.session_record(provision=provision, actor=school_a.ta, date=D(2025, 9, 15),
                                  status="absent")
-            annotated = selectors.with_dose(Provision.objects.filter(pk=provision.pk)).get()
-        dose = selectors.dose(annotated, until=D(2025, 9, 21))  # two weeks
+            recorded = Provision.objects.get(pk=provision.pk)
+        dose = selectors.dose(recorded, until=D(2025, 9, 21))  # two weeks
         assert (dose.planned_sessions, dose.planned_minutes) == (6, 180)
         assert (dose.delivered_sessions, dose.delivered_minutes) == (3, 90)
         assert dose.absent_sessions == 1 and dose.percent_of_planned_minutes == 50
+
+
+class TestTheProvisionsTally:
+    """Each provision keeps a tally of its sessions, so that pages do not add up a pupil's
+    whole history; it must always equal what its sessions say."""
+
+    @staticmethod
+    def tally(provision):
+        return {name: getattr(Provision.objects.get(pk=provision.pk), name)
+                for name in Provision.TALLY}
+
+    @staticmethod
+    def counted(provision):
+        sessions = DeliveredSession.objects.filter(provision=provision)
+        return {"delivered_sessions": sessions.filter(status="delivered").count(),
+                "delivered_minutes": sum(sessions.filter(status="delivered")
+                                         .values_list("minutes", flat=True)),
+                "absent_sessions": sessions.filter(status="absent").count(),
+                "cancelled_sessions": sessions.filter(status="cancelled").count()}
+
+    def test_each_session_recorded_is_counted(self, school_a):
+        _, provision = planned_cycle(school_a)
+        with school_scope(school_a.school):
+            assert set(self.tally(provision).values()) == {0}
+            plans.session_record(provision=provision, actor=school_a.ta, date=D(2025, 9, 9))
+            plans.session_record(provision=provision, actor=school_a.ta, date=D(2025, 9, 10),
+                                 minutes=45)
+            plans.session_record(provision=provision, actor=school_a.ta, date=D(2025, 9, 11),
+                                 status="absent")
+            plans.session_record(provision=provision, actor=school_a.ta, date=D(2025, 9, 12),
+                                 status="cancelled", reason="Staff training")
+            assert self.tally(provision) == self.counted(provision) == {
+                "delivered_sessions": 2, "delivered_minutes": 75, "absent_sessions": 1,
+                "cancelled_sessions": 1}
+
+    def test_a_group_session_counts_for_each_pupil_there_or_absent(self, school_a):
+        kind = ProvisionTypeFactory(school=school_a.school, name="Lego therapy")
+        provisions = [planned_cycle(school_a, pupil, kind=kind)[1]
+                      for pupil in school_a.pupils[:2]]
+        with school_scope(school_a.school):
+            plans.group_session_record(
+                provision_type=kind, actor=school_a.ta, date=D(2025, 10, 1), minutes=40,
+                attendance={school_a.pupils[0]: "delivered", school_a.pupils[1]: "absent"})
+            there, absent = (self.tally(p) for p in provisions)
+            assert there == self.counted(provisions[0])
+            assert (there["delivered_sessions"], there["delivered_minutes"]) == (1, 40)
+            assert absent == self.counted(provisions[1])
+            assert (absent["absent_sessions"], absent["delivered_minutes"]) == (1, 0)
+
+    def test_a_refused_session_counts_nothing(self, school_a):
+        _, provision = planned_cycle(school_a)
+        with school_scope(school_a.school):
+            with pytest.raises(ValidationError):
+                plans.session_record(provision=provision, actor=school_a.ta,
+                                     date=D(2099, 1, 1))
+            assert set(self.tally(provision).values()) == {0}
+
+    def test_editing_the_provision_keeps_sessions_recorded_since_it_was_read(self, school_a):
+        cycle, provision = planned_cycle(school_a)
+        with school_scope(school_a.school):
+            read_before = Provision.objects.get(pk=provision.pk)
+            plans.session_record(provision=provision, actor=school_a.ta, date=D(2025, 9, 9))
+            plans.provision_save(cycle=cycle, actor=school_a.senco, instance=read_before,
+                                 details="In the library")
+            assert self.tally(provision)["delivered_sessions"] == 1
+            assert Provision.objects.get(pk=provision.pk).details == "In the library"
+
+    def test_recounting_mends_sessions_loaded_in_bulk(self, school_a):
+        _, provision = planned_cycle(school_a)
+        with school_scope(school_a.school):
+            DeliveredSession.objects.bulk_create(
+                DeliveredSession(school=school_a.school, provision=provision,
+                                 date=D(2025, 9, day), minutes=20) for day in (9, 10))
+            assert self.tally(provision)["delivered_minutes"] == 0
+            plans.recount_sessions(Provision.objects.filter(pk=provision.pk))
+            assert self.tally(provision) == self.counted(provision)
 
 
 class TestReviewAndClose:

@@ -65,7 +65,7 @@ def test_spend_over_the_threshold_is_a_signal(school_a):
 
 
 def test_much_provision_for_little_progress_is_a_signal(school_a):
-    from apps.plans.models import DeliveredSession
+    from apps.plans.models import DeliveredSession, Provision
 
     cycle, provision = planned_cycle(school_a, stage="review")
     with school_scope(school_a.school):
@@ -73,6 +73,7 @@ def test_much_provision_for_little_progress_is_a_signal(school_a):
             DeliveredSession(school=school_a.school, provision=provision,
                              date=D(2025, 9, 9) + datetime.timedelta(days=n), minutes=60)
             for n in range(41))
+        plans.recount_sessions(Provision.objects.filter(pk=provision.pk))
     review_and_close(school_a, cycle, rating="partly", next_step="continue")
     dose = {s.code: s for s in readiness(school_a).signals}["dose"]
     assert dose.reason == "41 hours of additional support delivered, with 0 of 1 outcomes " \

@@ -48,6 +48,18 @@ def test_every_generated_row_passes_the_models_own_rules():
                 row.full_clean(validate_unique=False)
 
 
+def test_every_generated_provision_has_the_tally_of_its_sessions():
+    from apps.plans.models import Provision
+    from apps.plans.services import recount_sessions
+
+    generate()
+    with dangerously_all_schools():
+        tallies = list(Provision.objects.order_by("pk").values_list(*Provision.TALLY))
+        assert any(delivered for delivered, *_ in tallies)
+        recount_sessions(Provision.objects.all())
+        assert list(Provision.objects.order_by("pk").values_list(*Provision.TALLY)) == tallies
+
+
 def test_a_second_run_with_the_same_seed_is_refused():
     generate()
     with pytest.raises(Exception, match="use another --seed"):

@@ -194,13 +194,20 @@ class Generator:
         provisions = []
         for kind_index in rng.sample(range(len(kinds)), 2):
             _, _, staff, size, per_week, minutes = LIBRARY[kind_index]
+            sessions = self.sessions(rng, opened, until, int(per_week))
+            delivered = sum(1 for _, missed in sessions if not missed)
             provision = t[Provision].add(
                 school_id=school, cycle_id=cycle, provision_type_id=kinds[kind_index],
                 staff_type=staff, delivered_by_id=ta if staff == "ta" else teacher,
                 sessions_per_week=per_week, minutes_per_session=minutes, group_size=size,
-                start_date=opened, end_date=review_date)
+                start_date=opened, end_date=review_date,
+                delivered_sessions=delivered, delivered_minutes=delivered * minutes,
+                absent_sessions=len(sessions) - delivered)
             provisions.append(provision)
-            self.sessions(rng, school, provision, opened, until, int(per_week), minutes, ta)
+            table = t[DeliveredSession]
+            for day, missed in sessions:
+                table.add(school_id=school, provision_id=provision, date=day, minutes=minutes,
+                          status="absent" if missed else "delivered", recorded_by_id=ta)
         outcomes = []
         for index in range(3):
             outcome = t[Outcome].add(
@@ -223,21 +230,20 @@ class Generator:
                                        provision_id=provision,
                                        impact=rng.choice(["strong", "some", "little"]))
 
-    def sessions(self, rng, school, provision, start, until, per_week, minutes, ta) -> None:
-        """Sessions on fixed weekdays, week by week; one in ten missed."""
+    @staticmethod
+    def sessions(rng, start, until, per_week) -> list[tuple[datetime.date, bool]]:
+        """Sessions on fixed weekdays, week by week: each day, and whether the pupil
+        missed it (one in ten)."""
         weekdays = sorted(rng.sample(range(WORKDAYS), min(per_week, WORKDAYS)))
         monday = start - datetime.timedelta(days=start.weekday())
-        table = self.t[DeliveredSession]
+        days = []
         while monday <= until:
             for weekday in weekdays:
                 day = monday + datetime.timedelta(days=weekday)
                 if start <= day <= until:
-                    missed = rng.random() < 0.1
-                    table.add(school_id=school, provision_id=provision, date=day,
-                              minutes=minutes,
-                              status="absent" if missed else "delivered",
-                              recorded_by_id=ta)
+                    days.append((day, rng.random() < 0.1))
             monday += datetime.timedelta(weeks=1)
+        return days
 
     def finish(self) -> Counts:
         self.flush()

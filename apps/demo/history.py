@@ -199,6 +199,7 @@ def _deliver(cycle, *, staff, rng, until):
                     recorded_by=staff))
             day += datetime.timedelta(days=1)
     DeliveredSession.objects.bulk_create(rows)
+    plans.recount_sessions(cycle.provisions.all())
 
 
 def _date_stages(cycle):

@@ -9,8 +9,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.money.selectors import PupilSpend, spend_by_pupil
-from apps.plans.models import Cycle, DeliveredSession, SpecialistAdvice
-from apps.plans.rules import SessionStatus, Stage
+from apps.plans.models import Cycle, Provision, SpecialistAdvice
+from apps.plans.rules import Stage
 from apps.reviews.models import OutcomeRating
 from apps.reviews.rules import UNACHIEVED, Rating
 
@@ -82,10 +82,10 @@ def readiness_by_pupil(pupils: QuerySet, school, today: datetime.date | None = N
             found[pk].signals.append(Signal("spend", reason + ".",
                                             (Record("spend", pk, "Cost of support"),)))
 
-    hours = dict(DeliveredSession.objects.filter(
-        provision__cycle__plan__pupil__in=ids, status=SessionStatus.DELIVERED)
-        .values("provision__cycle__plan__pupil").annotate(m=Sum("minutes"))
-        .values_list("provision__cycle__plan__pupil", "m"))
+    # From each provision's tally: a pupil's years of sessions are not added up again.
+    hours = dict(Provision.objects.filter(cycle__plan__pupil__in=ids, delivered_minutes__gt=0)
+                 .values("cycle__plan__pupil").annotate(m=Sum("delivered_minutes"))
+                 .values_list("cycle__plan__pupil", "m"))
     ratings = {r["outcome__cycle__plan__pupil"]: r for r in OutcomeRating.objects.filter(
         outcome__cycle__plan__pupil__in=ids).values("outcome__cycle__plan__pupil").annotate(
         n=Count("pk"), achieved=Count("pk", filter=Q(rating__in=[Rating.ACHIEVED,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
-from apps.plans.selectors import dose, with_dose
+from apps.plans.selectors import dose
 from apps.pupils.models import Pupil
 from backend.pdf import render_pdf
 from backend.validation import row_errors
@@ -53,8 +53,8 @@ def snapshot_content(cycle: Cycle, parent_help: str) -> dict:
     pupil = cycle.plan.pupil
     school = pupil.school
     outcomes = list(cycle.outcomes.all())
-    provisions = [(p, dose(p, cycle.closed_on)) for p in with_dose(
-        cycle.provisions.select_related("provision_type", "delivered_by"))]
+    provisions = [(p, dose(p, cycle.closed_on))
+                  for p in cycle.provisions.select_related("provision_type", "delivered_by")]
     return {
         "pupil": {"first_name": pupil.first_name, "full_name": pupil.full_name,
                   "year_group": pupil.get_year_group_display()},

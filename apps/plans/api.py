@@ -217,9 +217,6 @@ class ProvisionViewSet(CycleItemViewSet):
     serializer_class = ProvisionSerializer
     save = staticmethod(services.provision_save)
 
-    def visible_queryset(self):
-        return selectors.with_dose(super().visible_queryset())
-
 
 class EvidenceFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           mixins.CreateModelMixin, mixins.DestroyModelMixin, PlansViewSet):

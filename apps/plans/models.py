@@ -221,6 +221,17 @@ class Provision(SchoolOwned):
     carried_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The tally of its sessions ("dose delivered"), counted again from the sessions by
+    # services.recount_sessions in the transaction that records them, so that pages read a
+    # pupil's whole history of support from its provisions instead of adding up every
+    # session (the register's readiness signals, timelines, the plan PDF).
+    delivered_sessions = models.PositiveIntegerField(default=0, editable=False)
+    delivered_minutes = models.PositiveIntegerField(default=0, editable=False)
+    absent_sessions = models.PositiveIntegerField(default=0, editable=False)
+    cancelled_sessions = models.PositiveIntegerField(default=0, editable=False)
+
+    TALLY = ("delivered_sessions", "delivered_minutes", "absent_sessions",
+             "cancelled_sessions")
 
     class Meta:
         ordering = ["start_date", "pk"]
@@ -238,6 +249,14 @@ class Provision(SchoolOwned):
 
     def __str__(self):
         return str(self.provision_type)
+
+    def save(self, *args, **kwargs):
+        # An edit never writes the tally back: the copy in memory may have been read
+        # before a session was recorded. Only recount_sessions sets it.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name not in self.TALLY]
+        super().save(*args, **kwargs)
 
     @property
     def is_timetabled(self) -> bool:

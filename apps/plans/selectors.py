@@ -67,18 +67,6 @@ def current_cycle(pupil) -> Cycle | None:
     return with_overdue(Cycle.objects.filter(plan__pupil=pupil)).order_by("-number").first()
 
 
-def with_dose(provisions: QuerySet[Provision]) -> QuerySet[Provision]:
-    """Annotate what was actually delivered, in one query with the provisions."""
-    delivered = Q(sessions__status=SessionStatus.DELIVERED)
-    return provisions.annotate(
-        delivered_sessions=Count("sessions", filter=delivered),
-        delivered_minutes=Sum("sessions__minutes", filter=delivered, default=0),
-        absent_sessions=Count("sessions", filter=Q(sessions__status=SessionStatus.ABSENT)),
-        cancelled_sessions=Count("sessions",
-                                 filter=Q(sessions__status=SessionStatus.CANCELLED)),
-    )
-
-
 @dataclass(frozen=True)
 class Dose:
     """Planned against delivered, for one provision up to a date (default today)."""
@@ -109,7 +97,7 @@ def planned_sessions(provision: Provision, until: datetime.date) -> Decimal:
 
 
 def dose(provision: Provision, until: datetime.date | None = None) -> Dose:
-    """Needs a provision annotated by ``with_dose``."""
+    """Planned from the timetable; delivered from the provision's tally of sessions."""
     until = until or timezone.localdate()
     sessions = planned_sessions(provision, until)
     return Dose(

@@ -157,9 +157,7 @@ class ProvisionSerializer(serializers.ModelSerializer):
             fields["cycle"].read_only = True
         return fields
 
-    def get_dose(self, provision) -> dict | None:
-        if not hasattr(provision, "delivered_sessions"):
-            return None
+    def get_dose(self, provision) -> dict:
         d = selectors.dose(provision, provision.cycle.closed_on)
         return {"planned_sessions": int(d.planned_sessions),
                 "planned_minutes": int(d.planned_minutes),

@@ -12,7 +12,8 @@ import os
 import filetype
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.pupils.models import Pupil
@@ -417,11 +418,14 @@ def session_record(*, provision: Provision, actor, date, minutes=None,
     _check_session(provision, date=date, minutes=minutes, status=status, reason=reason,
                    errors=errors)
     _raise(errors)
-    return DeliveredSession.objects.create(
+    locked = _lock_tallies([provision.pk])
+    session = DeliveredSession.objects.create(
         school=provision.school, provision=provision, date=date, minutes=minutes,
         status=status, reason=(reason or "").strip(), note=(note or "").strip(),
         recorded_by=actor,
     )
+    recount_sessions(locked)
+    return session
 
 
 @transaction.atomic
@@ -459,6 +463,7 @@ def group_session_record(*, provision_type: ProvisionType, actor, date, minutes:
         school=provision_type.school, provision_type=provision_type, date=date,
         minutes=minutes, note=(note or "").strip(), recorded_by=actor,
     )
+    locked = _lock_tallies([provisions[pupil.pk].pk for pupil in attendance])
     DeliveredSession.objects.bulk_create(
         DeliveredSession(
             school=group.school, provision=provisions[pupil.pk], group_session=group,
@@ -466,7 +471,33 @@ def group_session_record(*, provision_type: ProvisionType, actor, date, minutes:
         )
         for pupil, status in attendance.items()
     )
+    recount_sessions(locked)
     return group
+
+
+def _lock_tallies(provision_ids) -> QuerySet[Provision]:
+    """Lock the provisions (in id order, so two recordings never wait on each other)
+    before their sessions change: a recording made at the same moment then waits, and
+    its recount sees this one's session."""
+    provisions = Provision.objects.filter(pk__in=provision_ids)
+    list(provisions.select_for_update().order_by("pk").values_list("pk", flat=True))
+    return provisions
+
+
+def recount_sessions(provisions: QuerySet[Provision]) -> int:
+    """Set each provision's tally (``Provision.TALLY``) from its sessions, in one UPDATE.
+    Counted again rather than incremented, so the tally cannot drift from the sessions."""
+    def tally(status, total):
+        of_status = (DeliveredSession.objects.filter(provision=OuterRef("pk"), status=status)
+                     .order_by().values("provision").annotate(n=total).values("n"))
+        return Coalesce(Subquery(of_status), 0)
+
+    return provisions.update(
+        delivered_sessions=tally(SessionStatus.DELIVERED, Count("pk")),
+        delivered_minutes=tally(SessionStatus.DELIVERED, Sum("minutes")),
+        absent_sessions=tally(SessionStatus.ABSENT, Count("pk")),
+        cancelled_sessions=tally(SessionStatus.CANCELLED, Count("pk")),
+    )
 
 
 # Carrying a cycle forward (used when a review opens the next cycle) -----------------------

@@ -20,7 +20,7 @@ from apps.plans.models import (
     StageChange,
     SupportPlan,
 )
-from apps.plans.selectors import Advice, Dose, dose, plan_quality, total_dose, with_dose
+from apps.plans.selectors import Advice, Dose, dose, plan_quality, total_dose
 
 from .models import OutcomeRating, ProvisionImpact, Review
 
@@ -83,9 +83,8 @@ def pupil_timeline(pupil) -> Timeline:
                 "owner", "carried_from__cycle").prefetch_related(
                 Prefetch("ratings", queryset=OutcomeRating.objects.all(),
                          to_attr="rating_list")), to_attr="outcome_list"),
-            Prefetch("provisions", queryset=with_dose(
-                Provision.objects.select_related("provision_type", "delivered_by")
-            ).prefetch_related(Prefetch("impacts", queryset=ProvisionImpact.objects.all(),
+            Prefetch("provisions", queryset=Provision.objects.select_related(
+                "provision_type", "delivered_by").prefetch_related(Prefetch("impacts", queryset=ProvisionImpact.objects.all(),
                                         to_attr="impact_list")), to_attr="provision_list"),
             Prefetch("reviews", queryset=Review.objects.all(), to_attr="review_list"),
         )
