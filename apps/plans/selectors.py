@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from apps.pupils.selectors import pupils_visible_to
@@ -14,7 +14,7 @@ from apps.schools.models import Membership
 from apps.schools.roles import WHOLE_REGISTER
 
 from .models import Cycle, DeliveredSession, Provision
-from .rules import VAGUE_PHRASES, SessionStatus, Stage
+from .rules import VAGUE_PHRASES, Stage
 
 # How each cycle-owned model reaches its pupil: the path through which visibility flows.
 PUPIL_PATH = {

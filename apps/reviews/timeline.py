@@ -84,8 +84,9 @@ def pupil_timeline(pupil) -> Timeline:
                 Prefetch("ratings", queryset=OutcomeRating.objects.all(),
                          to_attr="rating_list")), to_attr="outcome_list"),
             Prefetch("provisions", queryset=Provision.objects.select_related(
-                "provision_type", "delivered_by").prefetch_related(Prefetch("impacts", queryset=ProvisionImpact.objects.all(),
-                                        to_attr="impact_list")), to_attr="provision_list"),
+                "provision_type", "delivered_by").prefetch_related(
+                Prefetch("impacts", queryset=ProvisionImpact.objects.all(),
+                         to_attr="impact_list")), to_attr="provision_list"),
             Prefetch("reviews", queryset=Review.objects.all(), to_attr="review_list"),
         )
     )
