@@ -242,6 +242,24 @@ class TestTheParentsApi:
         assert {row["pupil"] for row in states} == {school_a.pupils[0].pk,
                                                    school_a.pupils[1].pk}  # on SEN support
 
+    def test_meeting_states_filter_by_state_and_refuse_an_unknown_one(self, school_a, api_as):
+        late = school_a.pupils[1]
+        with school_scope(school_a.school):
+            # One meeting planned on the last day of the year: the other two cannot fit.
+            services.meeting_save(pupil=late, actor=school_a.senco, held=False,
+                                  date=school_year(TODAY).end, kind="informal")
+        api = api_as(school_a.senco)
+        base = f"/api/v1/schools/{school_a.school.slug}/meetings/states/"
+        everyone = api.get(base).json()
+        assert {row["pupil"]: row["state"] for row in everyone}[late.pk] == "at_risk"
+        for state in ("on_track", "at_risk"):
+            assert api.get(base, {"state": state}).json() == [
+                row for row in everyone if row["state"] == state]
+        refused = api.get(base, {"state": "late"})
+        assert refused.status_code == 400
+        assert refused.json()["errors"][0]["attr"] == "state"
+        assert "on_track, at_risk, missed" in refused.json()["errors"][0]["detail"]
+
     def test_parents_read_only_their_childs_shared_plans(self, school_a, school_b, api_as):
         for world in (school_a, school_b):
             cycle, _ = planned_cycle(world)

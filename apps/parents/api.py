@@ -3,9 +3,10 @@ and the family endpoints, through which a parent sees only what was shared about
 own children."""
 
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apps.plans.models import Cycle
@@ -18,6 +19,7 @@ from apps.schools.roles import Action
 
 from . import services
 from .models import ParentContribution, ParentMeeting, PlanSnapshot
+from .rules import MeetingState
 from .selectors import meetings_by_pupil, on_sen_support
 
 
@@ -85,15 +87,18 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         serializer.instance = call_service(services.meeting_save, pupil=data.pop("pupil"),
                                            actor=self.request.user, **data)
 
-    @extend_schema(responses=MeetingStateSerializer(many=True))
+    @extend_schema(responses=MeetingStateSerializer(many=True), parameters=[
+        OpenApiParameter("state", enum=MeetingState.values, description="Only this state.")])
     @action(detail=False, methods=["get"], pagination_class=None)
     def states(self, request, *args, **kwargs):
         """Per pupil on SEN support this school year: held, planned, and on track / at risk
         / missed (Code 6.65). Filter with ``state``."""
+        wanted = request.query_params.get("state")
+        if wanted and wanted not in MeetingState.values:
+            raise ValidationError({"state": [f"Choose one of {', '.join(MeetingState.values)}."]})
         pupils = list(on_sen_support(pupils_visible_to(self.membership)).order_by(
             "last_name", "first_name"))
         meetings = meetings_by_pupil(Pupil.objects.filter(pk__in=[p.pk for p in pupils]))
-        wanted = request.query_params.get("state")
         rows = [{"pupil": p.pk, "name": p.full_name, "held": meetings[p.pk].held,
                  "planned": meetings[p.pk].planned, "state": meetings[p.pk].state}
                 for p in pupils if not wanted or meetings[p.pk].state == wanted]
