@@ -4,6 +4,7 @@ own children."""
 
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -70,6 +71,7 @@ def pdf_response(snapshot):
                         filename=f"plan-{snapshot.pk}.pdf", content_type="application/pdf")
 
 
+@extend_validation_errors(["invalid"], field_name="state", actions=["states"], methods=["get"])
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.CreateModelMixin, SchoolScopedViewSet):
     """Meetings with parents, held or planned. Planned ones invite the parents."""
