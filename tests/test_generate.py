@@ -107,6 +107,40 @@ def test_an_insert_that_fails_is_raised_and_nothing_of_the_batch_is_kept():
     assert not Trust.objects.filter(name="Kept only if the batch is").exists()
 
 
+def foreign_keys() -> list:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
+                       "condeferrable, condeferred, convalidated FROM pg_constraint "
+                       "WHERE contype = 'f' ORDER BY 1, 2")
+        return cursor.fetchall()
+
+
+def test_foreign_keys_are_all_back_after_a_load_and_a_broken_one_fails_it():
+    """On PostgreSQL the generator drops the foreign keys of the tables it fills and creates
+    them again at the end, in its transaction: each is then checked once, for the table."""
+    from django.db import connection
+
+    from apps.demo.bulk import Table, Writer, foreign_keys_checked_at_end
+    from apps.schools.models import School, Trust
+
+    if connection.vendor != "postgresql":
+        pytest.skip("foreign keys are dropped and created again on PostgreSQL only")
+    before = foreign_keys()
+    generate()
+    assert foreign_keys() == before
+    with pytest.raises(Exception, match="foreign key"), transaction.atomic(), \
+            foreign_keys_checked_at_end([Trust, School]), Writer() as writer:
+        schools = Table(School, writer)
+        schools.add(name="Of no trust", slug="of-no-trust", urn="999999", la_code="801",
+                    la_name="Benchmark LA", phase="primary", trust_id=10 ** 9)
+        schools.flush()
+        writer.wait()
+    assert foreign_keys() == before
+    assert not School.objects.filter(slug="of-no-trust").exists()
+
+
 def test_the_meetings_list_pages_with_those_at_risk_first(client):
     """A large caseload: 50 pupils a page, missed and at-risk pupils before those on
     track, and every pupil on exactly one page."""

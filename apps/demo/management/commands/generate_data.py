@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.demo.bulk import Writer
-from apps.demo.generate import Generator
+from apps.demo.bulk import Writer, foreign_keys_checked_at_end
+from apps.demo.generate import MODELS, Generator
 from apps.schools.models import School
 from apps.schools.tenancy import dangerously_all_schools
 
@@ -34,7 +34,8 @@ class Command(BaseCommand):
         if School.objects.filter(slug__startswith=f"bench-{seed}-").exists():
             raise CommandError(f"Data for seed {seed} is here already: use another --seed.")
         started = time.perf_counter()
-        with disable_auditlog(), dangerously_all_schools(), Writer() as writer:
+        with disable_auditlog(), dangerously_all_schools(), \
+                foreign_keys_checked_at_end(MODELS), Writer() as writer:
             generator = Generator(seed=seed, years=years, today=timezone.localdate(),
                                   writer=writer)
             for number in range(schools):
