@@ -28,6 +28,9 @@ class Review(SchoolOwned):
         constraints = [
             models.UniqueConstraint(fields=["school", "cycle"], name="one_review_per_cycle")
         ]
+        # This school year's reviews (meetings with parents counted by date), found by
+        # date rather than through every cycle of every pupil.
+        indexes = [models.Index(fields=["school", "held_on"], name="review_school_held_on")]
 
     def __str__(self):
         return f"Review of {self.cycle} on {self.held_on}"
