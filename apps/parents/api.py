@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
 from apps.plans.selectors import visible
-from apps.pupils.models import Pupil
 from apps.pupils.selectors import pupils_visible_to
 from apps.schools.api import SchoolScopedViewSet, VisibleField, call_service
 from apps.schools.roles import Action
@@ -98,12 +97,14 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         wanted = request.query_params.get("state")
         if wanted and wanted not in MeetingState.values:
             raise ValidationError({"state": [f"Choose one of {', '.join(MeetingState.values)}."]})
-        pupils = list(on_sen_support(pupils_visible_to(self.membership)).order_by(
-            "last_name", "first_name"))
-        meetings = meetings_by_pupil(Pupil.objects.filter(pk__in=[p.pk for p in pupils]))
+        pupils = on_sen_support(pupils_visible_to(self.membership))
+        meetings = meetings_by_pupil(pupils)
+        if wanted:
+            pupils = pupils.filter(pk__in=[pk for pk, m in meetings.items() if m.state == wanted])
         rows = [{"pupil": p.pk, "name": p.full_name, "held": meetings[p.pk].held,
                  "planned": meetings[p.pk].planned, "state": meetings[p.pk].state}
-                for p in pupils if not wanted or meetings[p.pk].state == wanted]
+                for p in pupils.order_by("last_name", "first_name", "pk").only(
+                    "first_name", "last_name") if p.pk in meetings]
         return Response(MeetingStateSerializer(rows, many=True).data)
 
 

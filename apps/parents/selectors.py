@@ -9,8 +9,8 @@ from django.utils import timezone
 from apps.money.costing import Period, budget_year
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
+from apps.pupils.models import SenProvisionRecord
 from apps.pupils.rules import SenStatus
-from apps.pupils.selectors import with_sen_status
 from apps.reviews.models import Review
 
 from .models import ParentMeeting
@@ -58,21 +58,25 @@ def meeting_state(*, held: int, planned: int, last_planned, today, year: Period,
 
 
 def on_sen_support(pupils: QuerySet) -> QuerySet:
-    return with_sen_status(pupils).filter(
-        sen_status__in=[SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN])
+    """Pupils whose open SEN record (one at most) is SEN support or an EHC plan: a
+    semi-join, cheap enough to repeat as a subquery in the queries that count meetings."""
+    return pupils.filter(pk__in=SenProvisionRecord.objects.filter(
+        ended_on__isnull=True, status__in=[SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN],
+    ).values("pupil"))
 
 
 def meetings_by_pupil(pupils: QuerySet, today: datetime.date | None = None
                       ) -> dict[int, Meetings]:
-    """Held and planned meetings this school year for each pupil (three queries).
+    """Held and planned meetings this school year for each pupil (four queries).
 
     Counted: meetings recorded with parents where SEN was discussed, and review meetings
     of cycles that parents attended; planned: future meetings and the agreed review dates
-    of open cycles not yet reviewed."""
+    of open cycles not yet reviewed. ``pupils`` goes into each query as a subquery: a
+    list of a whole school's ids, bound into every query, cost more than the counting."""
     today = today or timezone.localdate()
     year = school_year(today)
-    ids = list(pupils.values_list("pk", flat=True))
-    meetings = dict.fromkeys(ids)
+    ids = pupils.values("pk")
+    meetings = dict.fromkeys(ids.values_list("pk", flat=True))
     rows = (ParentMeeting.objects.filter(pupil__in=ids, date__range=(year.start, year.end))
             .values("pupil").annotate(
                 n_held=Count("pk", filter=Q(held=True)),

@@ -71,15 +71,20 @@ class MeetingsAtRiskView(SchoolView, TemplateView):
     page_size = 50  # missed and at risk first, so the first page is the one to act on
 
     def get_context_data(self, **kwargs):
-        pupils = list(on_sen_support(pupils_visible_to(self.membership)).order_by(
-            "last_name", "first_name"))
-        meetings = meetings_by_pupil(Pupil.objects.filter(pk__in=[p.pk for p in pupils]))
-        rows = [(p, meetings[p.pk]) for p in pupils]
+        pupils = on_sen_support(pupils_visible_to(self.membership))
+        meetings = meetings_by_pupil(pupils)
         order = {MeetingState.MISSED: 0, MeetingState.AT_RISK: 1, MeetingState.ON_TRACK: 2}
-        rows.sort(key=lambda row: order[row[1].state])
+        # The caseload is sorted as ids (by name, then by state); only the page's pupils are
+        # loaded. (A pupil who came onto SEN support between the two reads waits a reload.)
+        by_name = pupils.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)
+        ids = sorted((pk for pk in by_name if pk in meetings),
+                     key=lambda pk: order[meetings[pk].state])
+        page = Paginator(ids, self.page_size).get_page(self.request.GET.get("page"))
+        shown = Pupil.objects.in_bulk(page.object_list)
+        page.object_list = [(shown[pk], meetings[pk]) for pk in page.object_list]
         return super().get_context_data(**kwargs) | {
-            "page": Paginator(rows, self.page_size).get_page(self.request.GET.get("page")),
-            "query": "", "at_risk": sum(1 for _, m in rows if m.state != "on_track")}
+            "page": page, "query": "",
+            "at_risk": sum(1 for m in meetings.values() if m.state != MeetingState.ON_TRACK)}
 
 
 # The parent portal -------------------------------------------------------------------
