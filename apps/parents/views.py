@@ -74,8 +74,9 @@ class MeetingsAtRiskView(SchoolView, TemplateView):
         pupils = on_sen_support(pupils_visible_to(self.membership))
         meetings = meetings_by_pupil(pupils)
         order = {MeetingState.MISSED: 0, MeetingState.AT_RISK: 1, MeetingState.ON_TRACK: 2}
-        # The caseload is sorted as ids (by name, then by state); only the page's pupils are
-        # loaded. (A pupil who came onto SEN support between the two reads waits a reload.)
+        # The caseload is sorted as ids (missed, at risk, on track; by name within each) and
+        # only the page's pupils are loaded. (A pupil who came onto SEN support between the
+        # two reads appears on the next load.)
         by_name = pupils.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)
         ids = sorted((pk for pk in by_name if pk in meetings),
                      key=lambda pk: order[meetings[pk].state])
