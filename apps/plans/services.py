@@ -476,9 +476,9 @@ def group_session_record(*, provision_type: ProvisionType, actor, date, minutes:
 
 
 def _lock_tallies(provision_ids) -> QuerySet[Provision]:
-    """Lock the provisions (in id order, so two recordings never wait on each other)
-    before their sessions change: a recording made at the same moment then waits, and
-    its recount sees this one's session."""
+    """Lock the provisions before their sessions change: a recording made at the same
+    moment waits, and its recount then sees this one's session. Locked in id order, so
+    two group sessions sharing pupils cannot deadlock."""
     provisions = Provision.objects.filter(pk__in=provision_ids)
     list(provisions.select_for_update().order_by("pk").values_list("pk", flat=True))
     return provisions
