@@ -80,6 +80,22 @@ def test_much_provision_for_little_progress_is_a_signal(school_a):
         "achieved."
 
 
+@pytest.mark.parametrize("stage, rated, unachieved, unsuccessful", [
+    ("closed", 3, 2, True),     # most not achieved
+    ("closed", 4, 2, False),    # half is not most
+    ("closed", 0, 0, False),    # nothing rated
+    ("review", 3, 3, False),    # not completed yet
+])
+def test_an_unsuccessful_cycle_is_a_completed_one_with_most_outcomes_not_achieved(
+        stage, rated, unachieved, unsuccessful):
+    from apps.escalation.selectors import CycleRatings
+
+    cycle = CycleRatings(id=1, pupil=1, number=1, stage=stage, rated=rated,
+                         unachieved=unachieved)
+    assert cycle.unsuccessful is unsuccessful
+    assert cycle.achieved == rated - unachieved
+
+
 def test_signals_come_with_reasons_and_records(school_a):
     two_unsuccessful_cycles(school_a)
     with school_scope(school_a.school):

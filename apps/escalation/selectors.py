@@ -5,14 +5,14 @@ number of queries for any number of pupils."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.money.selectors import PupilSpend, spend_by_pupil
-from apps.plans.models import Cycle, Provision, SpecialistAdvice
+from apps.plans.models import Provision, SpecialistAdvice
 from apps.plans.rules import Stage
 from apps.reviews.models import OutcomeRating
-from apps.reviews.rules import UNACHIEVED, Rating
+from apps.reviews.rules import UNACHIEVED
 
 from . import rules
 from .models import EhcRequest, ParentAsk
@@ -51,16 +51,18 @@ def readiness_by_pupil(pupils: QuerySet, school, today: datetime.date | None = N
     ids = list(pupils.values_list("pk", flat=True))
     found = {pk: Readiness() for pk in ids}
 
-    unsuccessful: dict[int, list[tuple[int, int]]] = {}
-    for pk, pupil, number in unsuccessful_cycles(ids).values_list("pk", "plan__pupil", "number"):
-        unsuccessful.setdefault(pupil, []).append((pk, number))
+    rated = ratings_by_cycle(ids)
+    unsuccessful: dict[int, list[CycleRatings]] = {}
+    for cycle in rated:
+        if cycle.unsuccessful:
+            unsuccessful.setdefault(cycle.pupil, []).append(cycle)
     for pk, cycles in unsuccessful.items():
         if len(cycles) >= rules.UNSUCCESSFUL_CYCLES:
-            numbers = ", ".join(str(number) for _, number in cycles)
+            numbers = ", ".join(str(cycle.number) for cycle in cycles)
             found[pk].signals.append(Signal(
                 "cycles", f"{len(cycles)} completed cycles with most outcomes not achieved "
                           f"(cycle{'s' if len(cycles) > 1 else ''} {numbers}).",
-                tuple(Record("cycle", cycle, f"Cycle {number}") for cycle, number in cycles)))
+                tuple(Record("cycle", cycle.id, f"Cycle {cycle.number}") for cycle in cycles)))
 
     for pk, advice in _latest(SpecialistAdvice.objects.filter(cycle__plan__pupil__in=ids)
                               .select_related("cycle__plan").order_by("date"),
@@ -86,17 +88,18 @@ def readiness_by_pupil(pupils: QuerySet, school, today: datetime.date | None = N
     hours = dict(Provision.objects.filter(cycle__plan__pupil__in=ids, delivered_minutes__gt=0)
                  .values("cycle__plan__pupil").annotate(m=Sum("delivered_minutes"))
                  .values_list("cycle__plan__pupil", "m"))
-    ratings = {r["outcome__cycle__plan__pupil"]: r for r in OutcomeRating.objects.filter(
-        outcome__cycle__plan__pupil__in=ids).values("outcome__cycle__plan__pupil").annotate(
-        n=Count("pk"), achieved=Count("pk", filter=Q(rating__in=[Rating.ACHIEVED,
-                                                                 Rating.EXCEEDED])))}
+    outcomes: dict[int, list[int]] = {}  # pupil: [rated, achieved] over every cycle
+    for cycle in rated:
+        counts = outcomes.setdefault(cycle.pupil, [0, 0])
+        counts[0] += cycle.rated
+        counts[1] += cycle.achieved
     for pk, minutes in hours.items():
-        rated = ratings.get(pk)
-        if (minutes / 60 >= rules.MUCH_PROVISION_HOURS and rated and rated["n"]
-                and rated["achieved"] / rated["n"] < rules.LITTLE_PROGRESS_SHARE):
+        n, achieved = outcomes.get(pk, (0, 0))
+        if (minutes / 60 >= rules.MUCH_PROVISION_HOURS and n
+                and achieved / n < rules.LITTLE_PROGRESS_SHARE):
             found[pk].signals.append(Signal(
                 "dose", f"{minutes / 60:.0f} hours of additional support delivered, with "
-                        f"{rated['achieved']} of {rated['n']} outcomes achieved.", ()))
+                        f"{achieved} of {n} outcomes achieved.", ()))
 
     asks = _latest(ParentAsk.objects.filter(pupil__in=ids).order_by("asked_on"),
                    lambda a: a.pupil_id)
@@ -113,16 +116,41 @@ def readiness_by_pupil(pupils: QuerySet, school, today: datetime.date | None = N
     return found
 
 
-def unsuccessful_cycles(pupil_ids) -> QuerySet[Cycle]:
-    """Closed cycles of these pupils in which most rated outcomes were not achieved,
-    oldest first: counted and compared in the database, one row per such cycle."""
-    return (Cycle.objects.filter(plan__pupil__in=pupil_ids, stage=Stage.CLOSED)
-            .alias(rated=Count("outcomes__ratings"),
-                   unachieved=Count("outcomes__ratings",
-                                    filter=Q(outcomes__ratings__rating__in=UNACHIEVED)))
-            .alias(twice_unachieved=F("unachieved") * 2)
-            .filter(rated__gt=0, twice_unachieved__gt=F("rated"))
-            .order_by("number", "pk"))
+@dataclass(frozen=True)
+class CycleRatings:
+    """How the outcomes of one of a pupil's cycles were rated at its review."""
+
+    id: int
+    pupil: int
+    number: int
+    stage: str
+    rated: int
+    unachieved: int  # rated not achieved or partly achieved
+
+    @property
+    def achieved(self) -> int:
+        return self.rated - self.unachieved
+
+    @property
+    def unsuccessful(self) -> bool:
+        """A completed cycle in which most rated outcomes were not achieved (Code 6.63:
+        the school has taken relevant action and the child has not made expected
+        progress)."""
+        return (self.stage == Stage.CLOSED and self.rated > 0
+                and self.unachieved * 2 > self.rated)
+
+
+def ratings_by_cycle(pupil_ids) -> list[CycleRatings]:
+    """Every cycle of these pupils with a rated outcome, and its counts, oldest first:
+    counted in the database, one grouped query for any number of pupils and years."""
+    return [CycleRatings(*row) for row in (
+        OutcomeRating.objects.filter(outcome__cycle__plan__pupil__in=pupil_ids)
+        .values("outcome__cycle", "outcome__cycle__plan__pupil", "outcome__cycle__number",
+                "outcome__cycle__stage")
+        .annotate(rated=Count("pk"), unachieved=Count("pk", filter=Q(rating__in=UNACHIEVED)))
+        .values_list("outcome__cycle", "outcome__cycle__plan__pupil", "outcome__cycle__number",
+                     "outcome__cycle__stage", "rated", "unachieved")
+        .order_by("outcome__cycle__number", "outcome__cycle"))]
 
 
 def _latest(queryset, pupil_of) -> dict:
