@@ -14,6 +14,7 @@ delivered sessions only: minutes ÷ 60 × the rate on the day ÷ group size.
 """
 
 import datetime
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -50,7 +51,9 @@ class ExactSum:
         self._numerators[denominator] = self._numerators.get(denominator, 0) + amount.numerator
 
     def value(self) -> Fraction:
-        return sum((Fraction(n, d) for d, n in self._numerators.items()), Fraction(0))
+        """Over the least common denominator: one reduction, not one per denominator."""
+        common = math.lcm(*self._numerators) if self._numerators else 1
+        return Fraction(sum(n * (common // d) for d, n in self._numerators.items()), common)
 
 
 @dataclass(frozen=True)

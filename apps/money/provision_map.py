@@ -92,9 +92,9 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
     (the downloads have them; the page shows the four views and the totals only)."""
     year = rules_.period
     to_date = Period(year.start, min(today, year.end))
+    in_year = Provision.objects.filter(start_date__lte=year.end, end_date__gte=year.start)
     rows = list(
-        Provision.objects.filter(start_date__lte=year.end, end_date__gte=year.start)
-        .values("id", "staff_type", "sessions_per_week", "minutes_per_session", "group_size",
+        in_year.values("id", "staff_type", "sessions_per_week", "minutes_per_session", "group_size",
                 "fixed_cost", "start_date", "end_date", "provision_type__name",
                 "provision_type__need_area", "provision_type__usual_group_size",
                 "cycle__plan__pupil_id", "cycle__plan__pupil__first_name",
@@ -108,18 +108,22 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
                              row["start_date"], row["end_date"])
         for row in rows
     }
-    delivered = defaultdict(Fraction, delivered_costs(tables, to_date, rules_.rates))
+    delivered = defaultdict(Fraction, delivered_costs(in_year, tables, to_date, rules_.rates))
     views = {name: {} for name in ("provision", "pupil", "need", "year")}
     total = Line("All provision")
     detail = []
     areas, years = dict(NeedArea.choices), dict(YearGroup.choices)
+    # Provisions share timetables (an intervention, its sessions, its dates): each one's
+    # hours and planned cost are worked out once.
+    planned: dict[Timetable, tuple[Fraction, Fraction]] = {}
     for row in rows:
         table = tables[row["id"]]
         pupil_id = row["cycle__plan__pupil_id"]
         name = f'{row["cycle__plan__pupil__last_name"]}, {row["cycle__plan__pupil__first_name"]}'
-        figures = (table.weekly_hours(),
-                   planned_cost(table, year, year, rules_.weeks_per_year, rules_.rates),
-                   delivered[row["id"]])
+        if table not in planned:
+            planned[table] = (table.weekly_hours(), planned_cost(
+                table, year, year, rules_.weeks_per_year, rules_.rates))
+        figures = (*planned[table], delivered[row["id"]])
         keys = {
             "provision": row["provision_type__name"], "pupil": (name, pupil_id),
             "need": areas.get(row["provision_type__need_area"], "Other"),

@@ -110,15 +110,16 @@ def state_of(projected: Fraction, rules_: YearRules) -> str:
     return rules.SpendState.UNDER
 
 
-def delivered_costs(tables: dict[int, Timetable], period: Period,
-                    rates: RateTimeline) -> dict[int, Fraction]:
+def delivered_costs(provisions: QuerySet[Provision], tables: dict[int, Timetable],
+                    period: Period, rates: RateTimeline) -> dict[int, Fraction]:
     """What delivered sessions in ``period`` cost, per provision: one query, grouped by
-    provision and by each stretch of time with one set of rates."""
+    provision and by each stretch of time with one set of rates. ``provisions`` is the
+    query ``tables`` was read from (a subquery here, rather than hundreds of ids bound)."""
     segments = list(rates.segments(period)) if period.days else []
     if not segments or not tables:
         return {}
     rows = (
-        DeliveredSession.objects.filter(provision_id__in=list(tables),
+        DeliveredSession.objects.filter(provision__in=provisions.values("pk"),
                                         status=SessionStatus.DELIVERED,
                                         date__range=(period.start, period.end))
         .annotate(segment=Case(*[When(date__range=(p.start, p.end), then=Value(i))
@@ -126,12 +127,19 @@ def delivered_costs(tables: dict[int, Timetable], period: Period,
                                output_field=IntegerField()))
         .values("provision_id", "segment").annotate(minutes=Sum("minutes"))
     )
+    rates_of: dict[tuple[int, str], Fraction] = {}
     costs: dict[int, Fraction] = {}
     for row in rows:
         table = tables[row["provision_id"]]
-        rate = segments[row["segment"]][1].for_staff(table.staff_type)
-        costs[row["provision_id"]] = costs.get(row["provision_id"], Fraction(0)) + (
-            Fraction(row["minutes"], 60) * rate / (table.group_size or 1))
+        key = (row["segment"], table.staff_type)
+        rate = rates_of.get(key)
+        if rate is None:
+            rate = rates_of[key] = segments[row["segment"]][1].for_staff(table.staff_type)
+        # minutes ÷ 60 × rate ÷ group size, as one fraction
+        cost = Fraction(row["minutes"] * rate.numerator,
+                        60 * rate.denominator * (table.group_size or 1))
+        pk = row["provision_id"]
+        costs[pk] = costs[pk] + cost if pk in costs else cost
     return costs
 
 
@@ -149,10 +157,10 @@ def spend_by_pupil(pupils: QuerySet, school, today: datetime.date | None = None,
     year = rules_.period
     to_date = Period(year.start, min(today, year.end))
     ahead = Period(max(today + ONE_DAY, year.start), year.end)
+    in_year = (Provision.objects.filter(cycle__plan__pupil__in=pupils, start_date__lte=year.end)
+               .exclude(end_date__lt=year.start, cycle__stage=Stage.CLOSED))
     provisions = list(
-        Provision.objects.filter(cycle__plan__pupil__in=pupils, start_date__lte=year.end)
-        .exclude(end_date__lt=year.start, cycle__stage=Stage.CLOSED)
-        .values("id", "cycle__plan__pupil_id", "cycle__stage", "staff_type",
+        in_year.values("id", "cycle__plan__pupil_id", "cycle__stage", "staff_type",
                 "sessions_per_week", "minutes_per_session", "group_size", "fixed_cost",
                 "start_date", "end_date")
     )
@@ -179,7 +187,7 @@ def spend_by_pupil(pupils: QuerySet, school, today: datetime.date | None = None,
             committed[pupil] = committed.get(pupil, 0) + planned_cost(
                 going_on, ahead, year, rules_.weeks_per_year, rules_.rates)
     for provision_id, cost in delivered_costs(
-        {pk: table for pk, (_, table) in tables.items()}, to_date, rules_.rates
+        in_year, {pk: table for pk, (_, table) in tables.items()}, to_date, rules_.rates
     ).items():
         pupil = tables[provision_id][0]
         spent[pupil] = spent.get(pupil, 0) + cost
