@@ -180,3 +180,39 @@ def test_the_meetings_list_pages_with_those_at_risk_first(client):
     assert states[:3] == ["needs action"] * 3 and set(states[3:]) == {"on track"}
     pupils = [int(re.search(r"/pupils/(\d+)/", row).group(1)) for page in rows for row in page]
     assert len(set(pupils)) == 55 and set(pupils[:3]) == {pupil.pk for pupil in last}
+
+
+def test_the_provision_map_lists_pupils_fifty_a_page_and_totals_the_school(client):
+    """A large school's map: the totals are the whole school's on every page, the table
+    by pupil shows 50 a page, by name, and every pupil is on exactly one page."""
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from .two_factor import prove_second_step
+
+    generate(seed=9, schools=1, sen_pupils=55, other_pupils=0, years=1)
+    senco = get_user_model().objects.get(email="senco@bench-9-000.example")
+    client.force_login(senco)
+    prove_second_step(client, senco)
+    url = "/s/bench-9-000/money/provision-map/"
+    pages = [client.get(url).content.decode(), client.get(url, {"page": 2}).content.decode()]
+
+    def by_pupil(page):
+        table = page.split('By pupil</caption>')[1].split("</table>")[0]
+        return re.findall(r'<th scope="row" class="govuk-table__header">(.*?)</th>', table)
+
+    def totals(page):
+        return re.search(r'<dl class="govuk-summary-list">.*?</dl>', page, re.S).group(0)
+
+    names = [by_pupil(page) for page in pages]
+    counted = int(re.search(r"for (\d+) pupils", pages[0]).group(1))
+    assert [len(n) for n in names] == [50, counted - 50] and counted > 50
+    assert names[0] + names[1] == sorted(names[0] + names[1])
+    assert len(set(names[0] + names[1])) == counted
+    assert totals(pages[0]) == totals(pages[1])
+    assert "Pupils 1 to 50 of" in pages[0] and "Page 1 of 2" in pages[0]
+    today = timezone.localdate().isoformat()
+    chosen = client.get(url, {"year": today}).content.decode()
+    assert f"?year={today}&amp;page=2" in chosen

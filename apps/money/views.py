@@ -3,6 +3,7 @@ exports, and top-up requests from draft to decision, with the request PDF."""
 
 import datetime
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -144,10 +145,17 @@ class ProvisionMapView(SchoolView, TemplateView):
             f'{map_.year.start:%Y}.{extension}"')
         return response
 
+    pupils_per_page = 50  # the page lists pupils 50 at a time; the downloads list them all
+
     def get_context_data(self, **kwargs):
+        map_ = provision_map(self.school, chosen_year(self.request, self.school),
+                             timezone.localdate(), with_detail=False)
+        pupils = Paginator(map_.by_pupil, self.pupils_per_page).get_page(
+            self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
         return super().get_context_data(**kwargs) | {
-            "map": provision_map(self.school, chosen_year(self.request, self.school),
-                                 timezone.localdate(), with_detail=False)}
+            "map": map_, "pupils": pupils, "query": query.urlencode()}
 
 
 class TopUpDraftView(PupilPage, FormPage):
