@@ -137,3 +137,42 @@ def test_the_provision_library(school_a, as_user):
                                        "usual_sessions_per_week": "5", "usual_minutes": 10})
     assert "already has an intervention with this name" in again.content.decode()
     assert as_user(school_a.teacher).get(url + "new/").status_code == 403
+
+
+def test_the_timeline_page_reads_the_history_it_shows_and_no_more(school_a, as_user):
+    """The page's summary has the same cycles, ratings, provision, doses, impacts and
+    reviews as the full timeline, in fewer queries (no stage changes, evidence or links)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.plans import services as plans
+    from apps.reviews.timeline import pupil_timeline
+
+    from .plans_helpers import D, planned_cycle, review_and_close
+
+    cycle, provision = planned_cycle(school_a, stage="review")
+    with school_scope(school_a.school):
+        plans.session_record(provision=provision, actor=school_a.senco, date=D(2025, 9, 9))
+    review_and_close(school_a, cycle, rating="partly",
+                     impacts=[{"provision": provision, "impact": "some"}])
+
+    def shown(timeline):
+        return [(e.cycle.pk, e.cycle.stage, [(o.outcome.pk, o.rating and o.rating.rating)
+                                             for o in e.outcomes],
+                 [(p.provision.pk, str(p.provision.provision_type), p.dose,
+                   p.impact and p.impact.impact) for p in e.provisions],
+                 e.review and e.review.pk, e.dose) for e in timeline.cycles]
+
+    with school_scope(school_a.school):
+        with CaptureQueriesContext(connection) as full_queries:
+            full = pupil_timeline(school_a.pupil)
+        with CaptureQueriesContext(connection) as summary_queries:
+            summary = pupil_timeline(school_a.pupil, summary=True)
+    assert shown(summary) == shown(full) and len(summary.cycles) == 2
+    assert summary.cycles[0].dose.delivered_sessions == 1
+    assert summary.cycles[0].review and summary.cycles[0].outcomes[0].rating
+    assert len(summary_queries) < len(full_queries)
+    assert full.cycles[0].stages and not summary.cycles[0].stages
+    page = as_user(school_a.senco).get(
+        f"/s/{school_a.school.slug}/pupils/{school_a.pupil.pk}/timeline/").content.decode()
+    assert "Partly achieved" in page and "Impact: some impact" in page

@@ -42,11 +42,11 @@ class ProvisionEntry:
 @dataclass
 class CycleEntry:
     cycle: Cycle
-    stages: list[StageChange]
     outcomes: list[OutcomeEntry]
     provisions: list[ProvisionEntry]
     review: Review | None
     dose: Dose
+    stages: list[StageChange] = field(default_factory=list)
     advice: list[Advice] = field(default_factory=list)  # on the plan's quality
     assessments: list[AssessmentResult] = field(default_factory=list)
     specialist_advice: list[SpecialistAdvice] = field(default_factory=list)
@@ -63,38 +63,51 @@ class Timeline:
         return self.cycles[-1] if self.cycles else None
 
 
-def pupil_timeline(pupil) -> Timeline:
+def pupil_timeline(pupil, *, summary: bool = False) -> Timeline:
+    """``summary``: only what the timeline page shows (each cycle's outcomes and ratings,
+    provision with its dose and impact, the review), leaving out the stage changes,
+    assessments, advice, files, links and plan-quality advice that the cycle page, the API
+    and the evidence bundle read."""
     plan = SupportPlan.objects.filter(pupil=pupil).first()
     if plan is None:
         return Timeline(plan=None, cycles=[])
     # Prefetched into lists (to_attr): read straight off, where each .all() on a
     # prefetched manager built a queryset, a few hundred on a pupil with years of cycles.
-    cycles = list(
-        Cycle.objects.filter(plan=plan)
-        .order_by("number")
-        .prefetch_related(
+    ratings = Prefetch("ratings", queryset=OutcomeRating.objects.all(), to_attr="rating_list")
+    impacts = Prefetch("impacts", queryset=ProvisionImpact.objects.all(),
+                       to_attr="impact_list")
+    outcomes, provisions = Outcome.objects.all(), Provision.objects.select_related(
+        "provision_type")
+    evidence = []
+    if not summary:
+        outcomes = outcomes.select_related("owner", "carried_from__cycle")
+        provisions = provisions.select_related("delivered_by")
+        evidence = [
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("moved_by"),
                      to_attr="stage_list"),
             Prefetch("assessments", queryset=AssessmentResult.objects.all(),
                      to_attr="assessment_list"),
             Prefetch("advice", queryset=SpecialistAdvice.objects.all(), to_attr="advice_list"),
             Prefetch("files", queryset=EvidenceFile.objects.all(), to_attr="file_list"),
-            Prefetch("outcomes", queryset=Outcome.objects.select_related(
-                "owner", "carried_from__cycle").prefetch_related(
-                Prefetch("ratings", queryset=OutcomeRating.objects.all(),
-                         to_attr="rating_list")), to_attr="outcome_list"),
-            Prefetch("provisions", queryset=Provision.objects.select_related(
-                "provision_type", "delivered_by").prefetch_related(
-                Prefetch("impacts", queryset=ProvisionImpact.objects.all(),
-                         to_attr="impact_list")), to_attr="provision_list"),
+        ]
+    cycles = list(
+        Cycle.objects.filter(plan=plan)
+        .order_by("number")
+        .prefetch_related(
+            *evidence,
+            Prefetch("outcomes", queryset=outcomes.prefetch_related(ratings),
+                     to_attr="outcome_list"),
+            Prefetch("provisions", queryset=provisions.prefetch_related(impacts),
+                     to_attr="provision_list"),
             Prefetch("reviews", queryset=Review.objects.all(), to_attr="review_list"),
         )
     )
     links: dict[int, list[int]] = {}
-    for outcome_id, provision_id in OutcomeProvision.objects.filter(
-        outcome__cycle__in=[cycle.pk for cycle in cycles]
-    ).values_list("outcome_id", "provision_id"):
-        links.setdefault(outcome_id, []).append(provision_id)
+    if not summary:
+        for outcome_id, provision_id in OutcomeProvision.objects.filter(
+            outcome__cycle__in=[cycle.pk for cycle in cycles]
+        ).values_list("outcome_id", "provision_id"):
+            links.setdefault(outcome_id, []).append(provision_id)
     pairs = {(o, p) for o, ps in links.items() for p in ps}
     entries = []
     for cycle in cycles:
@@ -103,19 +116,21 @@ def pupil_timeline(pupil) -> Timeline:
         until = cycle.closed_on  # a closed cycle's dose is counted to when it closed
         provisions = [ProvisionEntry(p, dose(p, until), _first(p.impact_list))
                       for p in cycle.provision_list]
-        entries.append(CycleEntry(
+        entry = CycleEntry(
             cycle=cycle,
-            stages=cycle.stage_list,
             outcomes=outcomes,
             provisions=provisions,
             review=_first(cycle.review_list),
             dose=total_dose(p.dose for p in provisions),
-            advice=plan_quality([o.outcome for o in outcomes],
-                                [p.provision for p in provisions], pairs),
-            assessments=cycle.assessment_list,
-            specialist_advice=cycle.advice_list,
-            files=cycle.file_list,
-        ))
+        )
+        if not summary:
+            entry.stages = cycle.stage_list
+            entry.advice = plan_quality([o.outcome for o in outcomes],
+                                        [p.provision for p in provisions], pairs)
+            entry.assessments = cycle.assessment_list
+            entry.specialist_advice = cycle.advice_list
+            entry.files = cycle.file_list
+        entries.append(entry)
     return Timeline(plan=plan, cycles=entries)
 
 

@@ -119,6 +119,7 @@ class TimelineView(PupilPage, SchoolView, TemplateView):
     template_name = "plans/timeline.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"timeline": pupil_timeline(self.pupil)}
+        return super().get_context_data(**kwargs) | {
+            "timeline": pupil_timeline(self.pupil, summary=True)}
 
 
