@@ -94,12 +94,12 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
     to_date = Period(year.start, min(today, year.end))
     in_year = Provision.objects.filter(start_date__lte=year.end, end_date__gte=year.start)
     rows = list(
-        in_year.values("id", "staff_type", "sessions_per_week", "minutes_per_session", "group_size",
-                "fixed_cost", "start_date", "end_date", "provision_type__name",
-                "provision_type__need_area", "provision_type__usual_group_size",
-                "cycle__plan__pupil_id", "cycle__plan__pupil__first_name",
-                "cycle__plan__pupil__last_name", "cycle__plan__pupil__upn",
-                "cycle__plan__pupil__year_group")
+        in_year.values("id", "staff_type", "sessions_per_week", "minutes_per_session",
+                       "group_size", "fixed_cost", "start_date", "end_date",
+                       "provision_type__name", "provision_type__need_area",
+                       "provision_type__usual_group_size", "cycle__plan__pupil_id",
+                       "cycle__plan__pupil__first_name", "cycle__plan__pupil__last_name",
+                       "cycle__plan__pupil__upn", "cycle__plan__pupil__year_group")
         .order_by("provision_type__name", "cycle__plan__pupil__last_name", "start_date")
     )
     tables = {

@@ -161,8 +161,8 @@ def spend_by_pupil(pupils: QuerySet, school, today: datetime.date | None = None,
                .exclude(end_date__lt=year.start, cycle__stage=Stage.CLOSED))
     provisions = list(
         in_year.values("id", "cycle__plan__pupil_id", "cycle__stage", "staff_type",
-                "sessions_per_week", "minutes_per_session", "group_size", "fixed_cost",
-                "start_date", "end_date")
+                       "sessions_per_week", "minutes_per_session", "group_size",
+                       "fixed_cost", "start_date", "end_date")
     )
     spent: dict[int, Fraction] = {}
     committed: dict[int, Fraction] = {}

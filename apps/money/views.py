@@ -119,6 +119,7 @@ class ProvisionMapView(SchoolView, TemplateView):
 
     action = Action.VIEW_MONEY
     template_name = "money/provision_map.html"
+    pupils_per_page = 50  # the page lists pupils 50 at a time; the downloads list them all
     downloads = {
         "csv": ("text/csv; charset=utf-8", "csv", lambda m, s: exports.as_csv(m)),
         "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -144,8 +145,6 @@ class ProvisionMapView(SchoolView, TemplateView):
             f'attachment; filename="provision-map-{self.school.slug}-'
             f'{map_.year.start:%Y}.{extension}"')
         return response
-
-    pupils_per_page = 50  # the page lists pupils 50 at a time; the downloads list them all
 
     def get_context_data(self, **kwargs):
         map_ = provision_map(self.school, chosen_year(self.request, self.school),

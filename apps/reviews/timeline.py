@@ -76,12 +76,12 @@ def pupil_timeline(pupil, *, summary: bool = False) -> Timeline:
     ratings = Prefetch("ratings", queryset=OutcomeRating.objects.all(), to_attr="rating_list")
     impacts = Prefetch("impacts", queryset=ProvisionImpact.objects.all(),
                        to_attr="impact_list")
-    outcomes, provisions = Outcome.objects.all(), Provision.objects.select_related(
-        "provision_type")
+    outcome_rows = Outcome.objects.all()
+    provision_rows = Provision.objects.select_related("provision_type")
     evidence = []
     if not summary:
-        outcomes = outcomes.select_related("owner", "carried_from__cycle")
-        provisions = provisions.select_related("delivered_by")
+        outcome_rows = outcome_rows.select_related("owner", "carried_from__cycle")
+        provision_rows = provision_rows.select_related("delivered_by")
         evidence = [
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("moved_by"),
                      to_attr="stage_list"),
@@ -95,9 +95,9 @@ def pupil_timeline(pupil, *, summary: bool = False) -> Timeline:
         .order_by("number")
         .prefetch_related(
             *evidence,
-            Prefetch("outcomes", queryset=outcomes.prefetch_related(ratings),
+            Prefetch("outcomes", queryset=outcome_rows.prefetch_related(ratings),
                      to_attr="outcome_list"),
-            Prefetch("provisions", queryset=provisions.prefetch_related(impacts),
+            Prefetch("provisions", queryset=provision_rows.prefetch_related(impacts),
                      to_attr="provision_list"),
             Prefetch("reviews", queryset=Review.objects.all(), to_attr="review_list"),
         )
