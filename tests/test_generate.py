@@ -141,6 +141,37 @@ def test_foreign_keys_are_all_back_after_a_load_and_a_broken_one_fails_it():
     assert not School.objects.filter(slug="of-no-trust").exists()
 
 
+
+def indexes() -> list:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), "
+                       "indisvalid, indisready FROM pg_index "
+                       "WHERE indrelid::regclass::text NOT LIKE 'pg_%' ORDER BY 1")
+        return cursor.fetchall()
+
+
+def test_indexes_are_all_back_after_a_load_and_an_error_keeps_them():
+    """On PostgreSQL the generator drops the indexes that back no constraint and builds
+    them again over the loaded tables, in its transaction."""
+    from django.db import connection
+
+    from apps.demo.bulk import indexes_built_at_end
+    from apps.plans.models import DeliveredSession
+
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are dropped and built again on PostgreSQL only")
+    before = indexes()
+    assert any("session_school_date" in name for name, *_ in before)
+    generate()
+    assert indexes() == before
+    with pytest.raises(RuntimeError, match="stopped"), transaction.atomic(), \
+            indexes_built_at_end([DeliveredSession]):
+        assert not any("session_school_date" in name for name, *_ in indexes())
+        raise RuntimeError("stopped half way")
+    assert indexes() == before
+
 def test_the_meetings_list_pages_with_those_at_risk_first(client):
     """A large caseload: 50 pupils a page, missed and at-risk pupils before those on
     track, and every pupil on exactly one page."""

@@ -97,6 +97,34 @@ def foreign_keys_checked_at_end(models):
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
 
 
+@contextmanager
+def indexes_built_at_end(models):
+    """PostgreSQL's advice for loading much data ("Populating a Database": "Remove
+    Indexes"): an index built once over the loaded table is quicker than one kept up to
+    date row by row. The indexes that back no constraint (primary keys and unique
+    constraints stay, and keep checking every row) are dropped and created again from
+    their own definitions, in the caller's transaction: no one else sees a table without
+    them, and an error leaves them as they were."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("Drop indexes only inside a transaction.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = ANY(%s::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint "
+            "WHERE conindid = indexrelid) ORDER BY indrelid, indexrelid",
+            [[connection.ops.quote_name(m._meta.db_table) for m in models]])
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
 def _execute_bound(raw_connection, sql: str, params) -> None:
     """Bound on the server, in binary (``%b``): Django's cursor binds on the client, turning
     every array into text, which took as long as the inserts themselves."""
