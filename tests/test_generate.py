@@ -107,14 +107,19 @@ def test_an_insert_that_fails_is_raised_and_nothing_of_the_batch_is_kept():
     assert not Trust.objects.filter(name="Kept only if the batch is").exists()
 
 
-def foreign_keys() -> list:
+def catalog(sql: str) -> list:
+    """Rows from PostgreSQL's catalog, to compare before and after a load."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
-                       "condeferrable, condeferred, convalidated FROM pg_constraint "
-                       "WHERE contype = 'f' ORDER BY 1, 2")
+        cursor.execute(sql)
         return cursor.fetchall()
+
+
+def foreign_keys() -> list:
+    return catalog("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
+                   "condeferrable, condeferred, convalidated FROM pg_constraint "
+                   "WHERE contype = 'f' ORDER BY 1, 2")
 
 
 def test_foreign_keys_are_all_back_after_a_load_and_a_broken_one_fails_it():
@@ -143,13 +148,9 @@ def test_foreign_keys_are_all_back_after_a_load_and_a_broken_one_fails_it():
 
 
 def indexes() -> list:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), "
-                       "indisvalid, indisready FROM pg_index "
-                       "WHERE indrelid::regclass::text NOT LIKE 'pg_%' ORDER BY 1")
-        return cursor.fetchall()
+    return catalog("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), "
+                   "indisvalid, indisready FROM pg_index "
+                   "WHERE indrelid::regclass::text NOT LIKE 'pg_%' ORDER BY 1")
 
 
 def test_indexes_are_all_back_after_a_load_and_an_error_keeps_them():
