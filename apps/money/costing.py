@@ -160,8 +160,14 @@ def planned_cost(timetable: Timetable, within: Period, year: Period, weeks_per_y
     return total
 
 
+def minutes_cost(minutes: int, rate: Fraction, group_size: int | None) -> Fraction:
+    """Delivered minutes for one pupil: minutes ÷ 60 × the hourly rate ÷ group size, built
+    as one fraction."""
+    return Fraction(minutes * rate.numerator, 60 * rate.denominator * (group_size or 1))
+
+
 def session_cost(timetable: Timetable, minutes: int, day: datetime.date,
                  rates: RateTimeline) -> Fraction:
     """Cost to the school of one delivered session for this pupil."""
-    rate = rates.on(day).for_staff(timetable.staff_type)
-    return Fraction(minutes, 60) * rate / (timetable.group_size or 1)
+    return minutes_cost(minutes, rates.on(day).for_staff(timetable.staff_type),
+                        timetable.group_size)

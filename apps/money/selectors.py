@@ -20,6 +20,7 @@ from .costing import (
     RateTimeline,
     Timetable,
     budget_year,
+    minutes_cost,
     planned_cost,
     to_pence,
 )
@@ -135,11 +136,8 @@ def delivered_costs(provisions: QuerySet[Provision], tables: dict[int, Timetable
         rate = rates_of.get(key)
         if rate is None:
             rate = rates_of[key] = segments[row["segment"]][1].for_staff(table.staff_type)
-        # minutes ÷ 60 × rate ÷ group size, as one fraction
-        cost = Fraction(row["minutes"] * rate.numerator,
-                        60 * rate.denominator * (table.group_size or 1))
         pk = row["provision_id"]
-        costs[pk] = costs[pk] + cost if pk in costs else cost
+        costs[pk] = costs.get(pk, 0) + minutes_cost(row["minutes"], rate, table.group_size)
     return costs
 
 
