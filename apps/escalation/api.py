@@ -127,8 +127,7 @@ class ReadinessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return pupils_visible_to(self.membership).order_by("last_name", "first_name", "pk")
 
     def rows(self, pupils):
-        readiness = readiness_by_pupil(Pupil.objects.filter(pk__in=[p.pk for p in pupils]),
-                                       self.school)
+        readiness = readiness_by_pupil([p.pk for p in pupils], self.school)
         return [{"pupil": p.pk, "name": p.full_name,
                  "recommendation": readiness[p.pk].recommendation,
                  "signals": [{"code": s.code, "reason": s.reason,

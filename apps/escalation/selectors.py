@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.money.selectors import PupilSpend, spend_by_pupil
 from apps.plans.models import Provision, SpecialistAdvice
 from apps.plans.rules import Stage
+from apps.pupils.selectors import ids_of
 from apps.reviews.models import OutcomeRating
 from apps.reviews.rules import UNACHIEVED
 
@@ -43,12 +44,13 @@ class Readiness:
         return rules.recommendation([signal.code for signal in self.signals])
 
 
-def readiness_by_pupil(pupils: QuerySet, school, today: datetime.date | None = None,
+def readiness_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date | None = None,
                        spend: dict[int, PupilSpend] | None = None) -> dict[int, Readiness]:
-    """``spend``: the pupils' ``spend_by_pupil`` for today, where the caller has it
-    already (the register shows both)."""
+    """``pupils``: a queryset, or the ids of a page already read. ``spend``: the pupils'
+    ``spend_by_pupil`` for today, where the caller has it already (the register shows
+    both)."""
     today = today or timezone.localdate()
-    ids = list(pupils.values_list("pk", flat=True))
+    ids = ids_of(pupils)
     found = {pk: Readiness() for pk in ids}
 
     rated = ratings_by_cycle(ids)
@@ -73,7 +75,7 @@ def readiness_by_pupil(pupils: QuerySet, school, today: datetime.date | None = N
             (Record("cycle", advice.cycle_id, f"Cycle {advice.cycle.number}"),)))
 
     if spend is None:
-        spend = spend_by_pupil(pupils, school, today)
+        spend = spend_by_pupil(ids, school, today)
     for pk in ids:
         s = spend[pk]
         if s.state == "over" or s.top_up_income > 0:

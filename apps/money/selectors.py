@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.plans.models import DeliveredSession, Provision
 from apps.plans.rules import SessionStatus, Stage
+from apps.pupils.selectors import ids_of
 
 from . import rules
 from .costing import (
@@ -141,10 +142,10 @@ def delivered_costs(provisions: QuerySet[Provision], tables: dict[int, Timetable
     return costs
 
 
-def spend_by_pupil(pupils: QuerySet, school, today: datetime.date | None = None,
+def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date | None = None,
                    rules_: YearRules | None = None) -> dict[int, PupilSpend]:
     """Spent to date, committed to the year's end, projected, and the state, for every
-    pupil in ``pupils`` (four queries whatever their number).
+    pupil in ``pupils``, a queryset or a page's ids (four queries whatever their number).
 
     Spent: delivered sessions and fixed costs so far this year. Committed: the provision
     of each open cycle from tomorrow to the end of the budget year, at its planned
@@ -195,7 +196,7 @@ def spend_by_pupil(pupils: QuerySet, school, today: datetime.date | None = None,
         .values("pupil").annotate(total=Sum("approved_amount")).values_list("pupil", "total")
     )
     result = {}
-    for pupil in pupils.values_list("pk", flat=True):
+    for pupil in ids_of(pupils):
         done, coming = spent.get(pupil, Fraction(0)), committed.get(pupil, Fraction(0))
         result[pupil] = PupilSpend(
             spent=to_pence(done), committed=to_pence(coming), projected=to_pence(done + coming),

@@ -57,8 +57,7 @@ class PupilViewSet(
             from apps.money.selectors import spend_by_pupil
 
             pupils = instance if isinstance(instance, list) else [instance]
-            serializer_context["spend"] = spend_by_pupil(
-                Pupil.objects.filter(pk__in=[p.pk for p in pupils]), self.school)
+            serializer_context["spend"] = spend_by_pupil([p.pk for p in pupils], self.school)
         kwargs["context"] = serializer_context
         return self.get_serializer_class()(*args, **kwargs)
 

@@ -9,6 +9,14 @@ from apps.schools.roles import ASSIGNED_PUPILS, OWN_CHILDREN, WHOLE_REGISTER, Ro
 from .models import Pupil, SenProvisionRecord
 
 
+def ids_of(pupils: "QuerySet[Pupil] | list[int]") -> list[int]:
+    """The ids of ``pupils``: a queryset is read (one query); a page already read passes
+    its ids, which saves that query."""
+    if isinstance(pupils, QuerySet):
+        return list(pupils.values_list("pk", flat=True))
+    return list(pupils)
+
+
 def open_sen_record(pupil: Pupil) -> SenProvisionRecord | None:
     return SenProvisionRecord.objects.filter(pupil=pupil, ended_on__isnull=True).first()
 

@@ -28,11 +28,11 @@ class RegisterView(SchoolView, TemplateView):
         page = Paginator(pupils, self.page_size).get_page(self.request.GET.get("page"))
         from apps.audit.trail import record_access
 
+        on_page = [pupil.pk for pupil in page]
         record_access(self.school, path=self.request.get_full_path(),
-                      school_id=self.school.pk, pupils=[p.pk for p in page])
+                      school_id=self.school.pk, pupils=on_page)
         sees_plans = role_may(self.membership.role, Action.VIEW_PLANS)
         sees_money = role_may(self.membership.role, Action.VIEW_MONEY)
-        on_page = Pupil.objects.filter(pk__in=[p.pk for p in page])
         if sees_money or sees_plans:
             # Cost is shown to those who see money, and is one of the readiness signals.
             from apps.money.selectors import spend_by_pupil
