@@ -17,37 +17,12 @@ use ``dangerously_all_schools()``, named so that every use stands out in review.
 
 from contextlib import contextmanager
 
-from django.db import connection, transaction
 from django_scopes import scope, scopes_disabled
+
+from backend.db import local_setting
 
 SCHOOL_SETTING = "app.school_id"
 ALL_SCHOOLS_SETTING = "app.all_schools"
-
-
-def _set_local(name: str, value: str) -> str:
-    """Set a transaction-local PostgreSQL setting, returning its previous value."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting(%s, true), set_config(%s, %s, true)", [name, name, value]
-        )
-        previous = cursor.fetchone()[0]
-    return previous or ""
-
-
-@contextmanager
-def _database_setting(name: str, value: str):
-    """Hold a PostgreSQL transaction-local setting for the block, then put back the old one.
-
-    On an error the surrounding savepoint is rolled back, and PostgreSQL undoes the setting
-    with it; on success it is restored explicitly, so nested scopes unwind correctly.
-    """
-    with transaction.atomic():
-        if connection.vendor != "postgresql":
-            yield
-            return
-        previous = _set_local(name, value)
-        yield
-        _set_local(name, previous)
 
 
 @contextmanager
@@ -55,7 +30,7 @@ def school_scope(school):
     """Run the block as ``school``: only its rows can be read or written."""
     if school is None or getattr(school, "pk", None) is None:
         raise ValueError("school_scope needs a saved School; refusing to run unscoped.")
-    with _database_setting(SCHOOL_SETTING, str(school.pk)), scope(school=school):
+    with local_setting(SCHOOL_SETTING, str(school.pk)), scope(school=school):
         yield
 
 
@@ -63,5 +38,5 @@ def school_scope(school):
 def dangerously_all_schools():
     """Lift both walls for the block: for demo data, data generators and fan-out tasks
     that deliberately span schools. Never use it on a path that serves a request."""
-    with _database_setting(ALL_SCHOOLS_SETTING, "on"), scopes_disabled():
+    with local_setting(ALL_SCHOOLS_SETTING, "on"), scopes_disabled():
         yield
