@@ -135,6 +135,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters travel apart from the SQL, so psycopg can prepare a statement once it has
+    # run PREPARE_THRESHOLD times on a connection: PostgreSQL then plans it once for the
+    # connection's life instead of on every request (a page's queries repeat request after
+    # request). It pays on persistent connections (CONN_MAX_AGE). Behind a pooler in
+    # transaction mode without prepared-statement support, set PREPARED_STATEMENTS=0.
+    # Row-level security is unaffected: the policies read app.school_id when a statement
+    # runs, not when it is planned. Queries whose best plan depends on their dates ask
+    # for a plan of their own each time (backend/db.py, planned_for_their_dates).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=envint("PREPARE_THRESHOLD", 5)
+        if envbool("PREPARED_STATEMENTS", True) else None,
+    )
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -69,3 +69,17 @@ def test_debug_is_only_on_when_asked(tmp_path):
     assert result.stdout.split() == ["True"]
     result = django_settings({"DEBUG": "maybe", "VAR_DIR": str(tmp_path)}, "s.DEBUG")
     assert result.returncode != 0 and "DEBUG must be a yes/no value" in result.stderr
+
+
+def test_on_postgresql_statements_are_bound_on_the_server_and_prepared_unless_told_not(
+        tmp_path):
+    env = {"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path),
+           "DATABASE_URL": "postgres://app@db.internal:5432/sen"}
+    options = "sorted(s.DATABASES['default'].get('OPTIONS', {}).items())"
+    result = django_settings(env, options)
+    assert result.stdout.strip() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    result = django_settings(env | {"PREPARED_STATEMENTS": "0"}, options)
+    assert result.stdout.strip() == (
+        "[('prepare_threshold', None), ('server_side_binding', True)]")
+    result = django_settings({"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path)}, options)
+    assert result.stdout.strip() == "[]"  # SQLite has neither

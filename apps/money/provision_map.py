@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from apps.plans.models import Provision
 from apps.pupils.rules import NeedArea, YearGroup
+from backend.db import planned_for_their_dates
 
 from .costing import ExactSum, Period, Timetable, planned_cost, to_pence
 from .models import SenBudget
@@ -108,7 +109,9 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
                              row["start_date"], row["end_date"])
         for row in rows
     }
-    delivered = defaultdict(Fraction, delivered_costs(in_year, tables, to_date, rules_.rates))
+    with planned_for_their_dates():  # the whole school's sessions of this year to date
+        delivered = defaultdict(Fraction,
+                                delivered_costs(in_year, tables, to_date, rules_.rates))
     views = {name: {} for name in ("provision", "pupil", "need", "year")}
     total = Line("All provision")
     detail = []
