@@ -16,20 +16,25 @@ def _set_local(name: str, value: str) -> str:
 
 
 @contextmanager
-def local_setting(name: str, value: str):
+def local_setting(name: str, value: str, *, savepoint: bool = True):
     """Hold a PostgreSQL transaction-local setting for the block, then put back the old one.
 
     On an error the surrounding savepoint is rolled back, and PostgreSQL undoes the setting
-    with it; on success it is restored explicitly, so nested blocks unwind correctly.
-    Elsewhere than on PostgreSQL, the block just runs in a transaction.
+    with it; on success it is restored explicitly, so nested blocks unwind correctly. A
+    block that opened the transaction itself has nothing to restore: the setting ends with
+    the transaction, at the block's end. Elsewhere than on PostgreSQL, the block just runs
+    in a transaction. ``savepoint=False`` saves two round trips inside a transaction, for
+    a setting that may outlast an error (the transaction is then rolled back anyway).
     """
-    with transaction.atomic():
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(savepoint=savepoint):
         if connection.vendor != "postgresql":
             yield
             return
         previous = _set_local(name, value)
         yield
-        _set_local(name, previous)
+        if not outermost:
+            _set_local(name, previous)
 
 
 @contextmanager
@@ -43,5 +48,5 @@ def planned_for_their_dates():
     the school to count this year's reviews (4.6 ms against 1.1) and read this year's
     sessions through the wrong index (14 ms against 9). Wrap such queries in this.
     """
-    with local_setting("plan_cache_mode", "force_custom_plan"):
+    with local_setting("plan_cache_mode", "force_custom_plan", savepoint=False):
         yield
