@@ -21,12 +21,13 @@ def local_setting(name: str, value: str, *, savepoint: bool = True):
 
     On an error the surrounding savepoint is rolled back, and PostgreSQL undoes the setting
     with it; on success it is restored explicitly, so nested blocks unwind correctly. A
-    block that opened the transaction itself has nothing to restore: the setting ends with
-    the transaction, at the block's end. Elsewhere than on PostgreSQL, the block just runs
-    in a transaction. ``savepoint=False`` saves two round trips inside a transaction, for
-    a setting that may outlast an error (the transaction is then rolled back anyway).
+    block that opened the transaction itself (in autocommit mode) has nothing to restore:
+    the setting ends with the transaction, at the block's end. Elsewhere than on
+    PostgreSQL, the block just runs in a transaction. ``savepoint=False`` saves two round
+    trips inside a transaction, for a setting that may outlast an error (the transaction
+    is then rolled back anyway).
     """
-    outermost = not connection.in_atomic_block
+    outermost = not connection.in_atomic_block and connection.get_autocommit()
     with transaction.atomic(savepoint=savepoint):
         if connection.vendor != "postgresql":
             yield
