@@ -3,7 +3,6 @@ exports, and top-up requests from draft to decision, with the request PDF."""
 
 import datetime
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -149,12 +148,9 @@ class ProvisionMapView(SchoolView, TemplateView):
     def get_context_data(self, **kwargs):
         map_ = provision_map(self.school, chosen_year(self.request, self.school),
                              timezone.localdate(), with_detail=False)
-        pupils = Paginator(map_.by_pupil, self.pupils_per_page).get_page(
-            self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        pupils, query = self.page_of(map_.by_pupil, self.pupils_per_page)
         return super().get_context_data(**kwargs) | {
-            "map": map_, "pupils": pupils, "query": query.urlencode()}
+            "map": map_, "pupils": pupils, "query": query}
 
 
 class TopUpDraftView(PupilPage, FormPage):

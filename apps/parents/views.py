@@ -4,7 +4,6 @@ A parent reaches only their own children, and of them only what was shared: ever
 object comes through ``pupils_visible_to`` (a parent's own children) or a 404."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -80,11 +79,11 @@ class MeetingsAtRiskView(SchoolView, TemplateView):
         by_name = pupils.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)
         ids = sorted((pk for pk in by_name if pk in meetings),
                      key=lambda pk: order[meetings[pk].state])
-        page = Paginator(ids, self.page_size).get_page(self.request.GET.get("page"))
+        page, query = self.page_of(ids, self.page_size)
         shown = Pupil.objects.in_bulk(page.object_list)
         page.object_list = [(shown[pk], meetings[pk]) for pk in page.object_list]
         return super().get_context_data(**kwargs) | {
-            "page": page, "query": "",
+            "page": page, "query": query,
             "at_risk": sum(1 for m in meetings.values() if m.state != MeetingState.ON_TRACK)}
 
 

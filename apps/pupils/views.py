@@ -1,6 +1,5 @@
 """Register pages. Thin: parse, call a selector or service, render."""
 
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.views.generic import RedirectView, TemplateView
 
@@ -25,7 +24,7 @@ class RegisterView(SchoolView, TemplateView):
         register = selectors.register(self.membership)
         filterset = RegisterFilter(self.request.GET, queryset=register, request=self.request)
         pupils = filterset.qs if filterset.is_valid() else register.none()
-        page = Paginator(pupils, self.page_size).get_page(self.request.GET.get("page"))
+        page, query = self.page_of(pupils, self.page_size)
         from apps.audit.trail import record_access
 
         on_page = [pupil.pk for pupil in page]
@@ -47,12 +46,10 @@ class RegisterView(SchoolView, TemplateView):
         if sees_money:
             for pupil in page:
                 pupil.spend = spend[pupil.pk]
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter=filterset,
             page=page,
-            query=query.urlencode(),
+            query=query,
             may_add=role_may(self.membership.role, Action.ADD_PUPIL),
             sees_money=sees_money,
             sees_plans=sees_plans,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.generic import FormView
@@ -60,6 +61,14 @@ class SchoolView(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         context.update(school=self.school, membership=self.membership)
         return context
+
+    def page_of(self, items, per_page: int):
+        """The page of ``items`` asked for (``?page=``), and the rest of the query string
+        for its links (templates/includes/pagination.html keeps the filters)."""
+        page = Paginator(items, per_page).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return page, query.urlencode()
 
 
 class ServiceFormView(SchoolView, FormView):
