@@ -141,3 +141,24 @@ def test_editing_a_pupil_keeps_what_was_not_changed(as_user, school_a):
         pupil.refresh_from_db()
         assert pupil.class_name == "4C"
         assert list(pupil.parents.all()) == [school_a.parent]
+
+
+@pytest.mark.parametrize(("kind", "value", "shown"), [
+    ("sen_status", "K", '<strong class="govuk-tag govuk-tag--blue">SEN support</strong>'),
+    ("sen_status", "E", '<strong class="govuk-tag govuk-tag--purple">EHC plan</strong>'),
+    ("sen_status", "N", '<strong class="govuk-tag govuk-tag--grey">No SEN</strong>'),
+    ("stage", "review", '<strong class="govuk-tag govuk-tag--purple">Review</strong>'),
+    ("stage", "assess", '<strong class="govuk-tag govuk-tag--yellow">Assess</strong>'),
+    ("spend", "over", '<strong class="govuk-tag govuk-tag--red">Over</strong>'),
+    ("spend", "", ""),
+    ("meeting", "at_risk", '<strong class="govuk-tag govuk-tag--orange">At risk</strong>'),
+    ("meeting", "on_track", '<strong class="govuk-tag govuk-tag--green">On track</strong>'),
+    ("recommendation", "consider",
+     '<strong class="govuk-tag govuk-tag--yellow">Consider</strong>'),
+    ("recommendation", "none", '<strong class="govuk-tag govuk-tag--grey">None</strong>'),
+])
+def test_a_state_reads_the_same_on_every_page(kind, value, shown):
+    from django.template import Context, Template
+
+    page = Template('{% load status_tags %}{% status_tag kind value %}')
+    assert page.render(Context({"kind": kind, "value": value})) == shown
