@@ -80,6 +80,56 @@ def test_much_provision_for_little_progress_is_a_signal(school_a):
         "achieved."
 
 
+def test_a_closed_cycle_keeps_the_counts_of_its_ratings(school_a):
+    from django.db import IntegrityError, transaction
+
+    from apps.plans.models import Cycle
+    from apps.reviews import services as reviews
+
+    cycle, _ = planned_cycle(school_a, stage="review", outcomes=3)
+    with school_scope(school_a.school):
+        first, second, third = cycle.outcomes.order_by("pk")
+        reviews.review_save(
+            cycle=cycle, actor=school_a.senco, held_on=D(2025, 12, 8), attendees="SENCO",
+            next_step="continue",
+            ratings=[{"outcome": first, "rating": "not_achieved"},
+                     {"outcome": second, "rating": "partly"},
+                     {"outcome": third, "rating": "exceeded"}])
+        cycle.refresh_from_db()
+        assert (cycle.rated_outcomes, cycle.unachieved_outcomes) == (None, None)  # still open
+        reviews.cycle_close(cycle=cycle, actor=school_a.senco)
+        cycle.refresh_from_db()
+        assert (cycle.stage, cycle.rated_outcomes, cycle.unachieved_outcomes) == ("closed", 3, 2)
+        # The database keeps closed cycles and their counts together.
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Cycle.objects.filter(pk=cycle.pk).update(rated_outcomes=None)
+        following = Cycle.objects.get(plan=cycle.plan, number=2)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Cycle.objects.filter(pk=following.pk).update(stage="closed")
+
+
+def test_the_ratings_of_a_cycle_still_at_review_count_towards_the_dose(school_a):
+    from apps.plans.models import DeliveredSession, Provision
+    from apps.reviews import services as reviews
+
+    cycle, provision = planned_cycle(school_a, stage="review", outcomes=2)
+    with school_scope(school_a.school):
+        DeliveredSession.objects.bulk_create(
+            DeliveredSession(school=school_a.school, provision=provision,
+                             date=D(2025, 9, 9) + datetime.timedelta(days=n), minutes=60)
+            for n in range(41))
+        plans.recount_sessions(Provision.objects.filter(pk=provision.pk))
+        first, second = cycle.outcomes.order_by("pk")
+        reviews.review_save(cycle=cycle, actor=school_a.senco, held_on=D(2025, 12, 8),
+                            attendees="SENCO",
+                            ratings=[{"outcome": first, "rating": "partly"},
+                                     {"outcome": second, "rating": "not_achieved"}])
+    signals = {s.code: s for s in readiness(school_a).signals}
+    assert signals["dose"].reason == "41 hours of additional support delivered, with 0 of " \
+        "2 outcomes achieved."
+    assert "cycles" not in signals  # a cycle not yet closed is not an unsuccessful one
+
+
 @pytest.mark.parametrize("stage, rated, unachieved, unsuccessful", [
     ("closed", 3, 2, True),     # most not achieved
     ("closed", 4, 2, False),    # half is not most
@@ -88,9 +138,9 @@ def test_much_provision_for_little_progress_is_a_signal(school_a):
 ])
 def test_an_unsuccessful_cycle_is_a_completed_one_with_most_outcomes_not_achieved(
         stage, rated, unachieved, unsuccessful):
-    from apps.escalation.selectors import CycleRatings
+    from apps.escalation.selectors import CycleSummary
 
-    cycle = CycleRatings(id=1, pupil=1, number=1, stage=stage, rated=rated,
+    cycle = CycleSummary(id=1, pupil=1, number=1, stage=stage, rated=rated, delivered_minutes=0,
                          unachieved=unachieved)
     assert cycle.unsuccessful is unsuccessful
     assert cycle.achieved == rated - unachieved

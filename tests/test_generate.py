@@ -60,6 +60,25 @@ def test_every_generated_provision_has_the_tally_of_its_sessions():
         assert list(Provision.objects.order_by("pk").values_list(*Provision.TALLY)) == tallies
 
 
+def test_every_generated_closed_cycle_keeps_the_counts_of_its_ratings():
+    from django.db.models import Count, Q
+
+    from apps.plans.models import Cycle
+    from apps.reviews.rules import UNACHIEVED
+
+    generate()
+    with dangerously_all_schools():
+        closed = Cycle.objects.filter(stage="closed").order_by("pk")
+        kept = list(closed.values_list("pk", "rated_outcomes", "unachieved_outcomes"))
+        counted = list(closed.annotate(
+            rated=Count("outcomes__ratings"),
+            unachieved=Count("outcomes__ratings",
+                             filter=Q(outcomes__ratings__rating__in=UNACHIEVED)))
+            .values_list("pk", "rated", "unachieved"))
+        assert kept and any(unachieved for _, _, unachieved in kept)
+        assert kept == counted
+
+
 def test_a_second_run_with_the_same_seed_is_refused():
     generate()
     with pytest.raises(Exception, match="use another --seed"):

@@ -34,6 +34,7 @@ from apps.plans.models import (
 )
 from apps.pupils.models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
 from apps.reviews.models import OutcomeRating, ProvisionImpact, Review
+from apps.reviews.rules import UNACHIEVED
 from apps.schools.models import Membership, School, Trust
 from apps.schools.roles import Role
 
@@ -174,17 +175,23 @@ class Generator:
                     status="submitted",
                     projected_cost=Decimal("7400.00"), threshold=Decimal("6000.00"),
                     amount_requested=Decimal("1400.00"), reason="Needs above the threshold",
+                    evidence={"spend": {"projected": "7400.00", "threshold": "6000.00"}},
                     submitted_on=datetime.date(year, 11, 1), created_by_id=people["senco"])
 
     def cycle(self, rng, school, people, kinds, plan, number, opened, review_date, *, closed,
               teacher, ta) -> None:
         t = self.t
         stage = "closed" if closed else "do"
+        # A closed cycle's three outcomes were rated at its review, and it keeps the counts.
+        ratings = [rng.choice(["not_achieved", "partly", "achieved", "exceeded"])
+                   for _ in range(3)] if closed else []
+        unachieved = sum(rating in UNACHIEVED for rating in ratings)
         cycle = t[Cycle].add(
             school_id=school, plan_id=plan, number=number, stage=stage, opened_on=opened,
             review_date=review_date, closed_on=review_date if closed else None,
             needs="Needs recorded at Assess.", strengths="Strengths recorded at Assess.",
-            changed_by_id=people["senco"])
+            changed_by_id=people["senco"], rated_outcomes=len(ratings) if closed else None,
+            unachieved_outcomes=unachieved if closed else None)
         stages = ["assess", "plan", "do"] + (["review", "closed"] if closed else [])
         for offset, name in enumerate(stages):
             t[StageChange].add(school_id=school, cycle_id=cycle, stage=name,
@@ -221,10 +228,9 @@ class Generator:
             review = t[Review].add(school_id=school, cycle_id=cycle, held_on=review_date,
                                    attendees="SENCO, class teacher, parent",
                                    parents_attended=True, next_step="continue")
-            for outcome in outcomes:
+            for outcome, rating in zip(outcomes, ratings, strict=True):
                 t[OutcomeRating].add(school_id=school, review_id=review, outcome_id=outcome,
-                                     rating=rng.choice(["not_achieved", "partly", "achieved",
-                                                        "exceeded"]))
+                                     rating=rating)
             for provision in provisions:
                 t[ProvisionImpact].add(school_id=school, review_id=review,
                                        provision_id=provision,

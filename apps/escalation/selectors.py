@@ -5,11 +5,12 @@ number of queries for any number of pupils."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.money.selectors import PupilSpend, spend_by_pupil
-from apps.plans.models import Provision, SpecialistAdvice
+from apps.plans.models import Cycle, Provision, SpecialistAdvice
 from apps.plans.rules import Stage
 from apps.pupils.selectors import ids_of
 from apps.reviews.models import OutcomeRating
@@ -53,18 +54,18 @@ def readiness_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.d
     ids = ids_of(pupils)
     found = {pk: Readiness() for pk in ids}
 
-    rated = ratings_by_cycle(ids)
-    unsuccessful: dict[int, list[CycleRatings]] = {}
-    for cycle in rated:
+    cycles = cycle_summaries(ids)
+    unsuccessful: dict[int, list[CycleSummary]] = {}
+    for cycle in cycles:
         if cycle.unsuccessful:
             unsuccessful.setdefault(cycle.pupil, []).append(cycle)
-    for pk, cycles in unsuccessful.items():
-        if len(cycles) >= rules.UNSUCCESSFUL_CYCLES:
-            numbers = ", ".join(str(cycle.number) for cycle in cycles)
+    for pk, failed in unsuccessful.items():
+        if len(failed) >= rules.UNSUCCESSFUL_CYCLES:
+            numbers = ", ".join(str(cycle.number) for cycle in failed)
             found[pk].signals.append(Signal(
-                "cycles", f"{len(cycles)} completed cycles with most outcomes not achieved "
-                          f"(cycle{'s' if len(cycles) > 1 else ''} {numbers}).",
-                tuple(Record("cycle", cycle.id, f"Cycle {cycle.number}") for cycle in cycles)))
+                "cycles", f"{len(failed)} completed cycles with most outcomes not achieved "
+                          f"(cycle{'s' if len(failed) > 1 else ''} {numbers}).",
+                tuple(Record("cycle", cycle.id, f"Cycle {cycle.number}") for cycle in failed)))
 
     for pk, advice in _latest(SpecialistAdvice.objects.filter(cycle__plan__pupil__in=ids)
                               .select_related("cycle__plan").order_by("date"),
@@ -86,12 +87,10 @@ def readiness_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.d
             found[pk].signals.append(Signal("spend", reason + ".",
                                             (Record("spend", pk, "Cost of support"),)))
 
-    # From each provision's tally: a pupil's years of sessions are not added up again.
-    hours = dict(Provision.objects.filter(cycle__plan__pupil__in=ids, delivered_minutes__gt=0)
-                 .values("cycle__plan__pupil").annotate(m=Sum("delivered_minutes"))
-                 .values_list("cycle__plan__pupil", "m"))
+    hours: dict[int, int] = {}  # pupil: delivered minutes over every cycle
     outcomes: dict[int, list[int]] = {}  # pupil: [rated, achieved] over every cycle
-    for cycle in rated:
+    for cycle in cycles:
+        hours[cycle.pupil] = hours.get(cycle.pupil, 0) + cycle.delivered_minutes
         counts = outcomes.setdefault(cycle.pupil, [0, 0])
         counts[0] += cycle.rated
         counts[1] += cycle.achieved
@@ -119,8 +118,9 @@ def readiness_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.d
 
 
 @dataclass(frozen=True)
-class CycleRatings:
-    """How the outcomes of one of a pupil's cycles were rated at its review."""
+class CycleSummary:
+    """What one of a pupil's cycles adds to the evidence: how its outcomes were rated at
+    its review, and how much of its provision was delivered."""
 
     id: int
     pupil: int
@@ -128,6 +128,7 @@ class CycleRatings:
     stage: str
     rated: int
     unachieved: int  # rated not achieved or partly achieved
+    delivered_minutes: int
 
     @property
     def achieved(self) -> int:
@@ -142,17 +143,29 @@ class CycleRatings:
                 and self.unachieved * 2 > self.rated)
 
 
-def ratings_by_cycle(pupil_ids) -> list[CycleRatings]:
-    """Every cycle of these pupils with a rated outcome, and its counts, oldest first:
-    counted in the database, one grouped query for any number of pupils and years."""
-    return [CycleRatings(*row) for row in (
-        OutcomeRating.objects.filter(outcome__cycle__plan__pupil__in=pupil_ids)
-        .values("outcome__cycle", "outcome__cycle__plan__pupil", "outcome__cycle__number",
-                "outcome__cycle__stage")
-        .annotate(rated=Count("pk"), unachieved=Count("pk", filter=Q(rating__in=UNACHIEVED)))
-        .values_list("outcome__cycle", "outcome__cycle__plan__pupil", "outcome__cycle__number",
-                     "outcome__cycle__stage", "rated", "unachieved")
-        .order_by("outcome__cycle__number", "outcome__cycle"))]
+def cycle_summaries(pupil_ids) -> list[CycleSummary]:
+    """Every cycle of these pupils, oldest first, in one query for any number of pupils
+    and years. A closed cycle's rating counts were kept when it closed; only a cycle still
+    open (at Review, rated so far) has its ratings counted here. Delivered minutes come
+    from each provision's tally, not from its sessions."""
+
+    def ratings(**only):
+        return Coalesce(Subquery(
+            OutcomeRating.objects.filter(outcome__cycle=OuterRef("pk"), **only).order_by()
+            .values("outcome__cycle").annotate(n=Count("pk")).values("n")), 0)
+
+    closed = Q(stage=Stage.CLOSED)
+    return [CycleSummary(*row) for row in (
+        Cycle.objects.filter(plan__pupil__in=pupil_ids)
+        .annotate(
+            rated=Case(When(closed, then=F("rated_outcomes")), default=ratings()),
+            unachieved=Case(When(closed, then=F("unachieved_outcomes")),
+                            default=ratings(rating__in=UNACHIEVED)),
+            minutes=Coalesce(Subquery(
+                Provision.objects.filter(cycle=OuterRef("pk")).order_by().values("cycle")
+                .annotate(m=Sum("delivered_minutes")).values("m")), 0))
+        .values_list("pk", "plan__pupil", "number", "stage", "rated", "unachieved", "minutes")
+        .order_by("number", "pk"))]
 
 
 def _latest(queryset, pupil_of) -> dict:

@@ -105,6 +105,12 @@ class Cycle(SchoolOwned):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+",
                                    editable=False)
+    # Kept when the cycle closes, from its review's ratings (reviews.services.cycle_close),
+    # and only then: a closed cycle's record cannot change, so readiness (Code 6.63) reads
+    # these instead of counting the ratings of every past cycle on every page.
+    rated_outcomes = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    unachieved_outcomes = models.PositiveSmallIntegerField(
+        "outcomes not achieved or partly achieved", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["plan", "number"]
@@ -119,6 +125,13 @@ class Cycle(SchoolOwned):
             models.CheckConstraint(
                 condition=Q(review_date__isnull=True) | Q(review_date__gt=F("opened_on")),
                 name="review_after_cycle_opens",
+            ),
+            models.CheckConstraint(
+                condition=(Q(stage="closed", rated_outcomes__isnull=False,
+                             unachieved_outcomes__isnull=False)
+                           | (~Q(stage="closed") & Q(rated_outcomes__isnull=True,
+                                                     unachieved_outcomes__isnull=True))),
+                name="closed_cycle_keeps_its_ratings",
             ),
         ]
         indexes = [models.Index(fields=["school", "stage", "review_date"])]

@@ -179,11 +179,13 @@ def cycle_move(*, cycle: Cycle, actor, to: str) -> Cycle:
 
 
 def enter_stage(*, cycle: Cycle, actor, stage: str) -> None:
+    """Move the cycle on. Closing writes the rating counts the caller has set on the cycle
+    (reviews.services.cycle_close); the database refuses a closed cycle without them."""
     cycle.stage = stage
     fields = ["stage", "updated_at"]
     if stage == Stage.CLOSED:
         cycle.closed_on = timezone.localdate()
-        fields.append("closed_on")
+        fields += ["closed_on", "rated_outcomes", "unachieved_outcomes"]
     cycle.save(update_fields=fields)
     StageChange.objects.create(school=cycle.school, cycle=cycle, stage=stage, moved_by=actor)
 

@@ -8,6 +8,7 @@ SEN support on the register.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.plans.models import Cycle
@@ -126,6 +127,9 @@ def cycle_close(*, cycle: Cycle, actor) -> Cycle | None:
     missing = missing_to_close(cycle, review)
     if missing:
         raise ValidationError({"stage": missing})
+    counts = OutcomeRating.objects.filter(outcome__cycle=cycle).aggregate(
+        rated=Count("pk"), unachieved=Count("pk", filter=Q(rating__in=UNACHIEVED)))
+    cycle.rated_outcomes, cycle.unachieved_outcomes = counts["rated"], counts["unachieved"]
     enter_stage(cycle=cycle, actor=actor, stage=Stage.CLOSED)
     pupil = cycle.plan.pupil
     if review.next_step == NextStep.STEP_DOWN:
