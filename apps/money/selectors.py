@@ -166,6 +166,9 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
     spent: dict[int, Fraction] = {}
     committed: dict[int, Fraction] = {}
     tables = {}
+    # Pupils' provisions share timetables (an intervention, its sessions, its dates): what
+    # each one commits is worked out once.
+    commits: dict[Timetable, Fraction] = {}
     for row in provisions:
         pupil = row["cycle__plan__pupil_id"]
         table = Timetable(row["staff_type"], row["sessions_per_week"],
@@ -183,8 +186,11 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
             going_on = Timetable(table.staff_type, table.sessions_per_week,
                                  table.minutes_per_session, table.group_size, None,
                                  table.start, year.end)
-            committed[pupil] = committed.get(pupil, 0) + planned_cost(
-                going_on, ahead, year, rules_.weeks_per_year, rules_.rates)
+            cost = commits.get(going_on)
+            if cost is None:
+                cost = commits[going_on] = planned_cost(going_on, ahead, year,
+                                                        rules_.weeks_per_year, rules_.rates)
+            committed[pupil] = committed.get(pupil, 0) + cost
     for provision_id, cost in delivered_costs(
         in_year, {pk: table for pk, (_, table) in tables.items()}, to_date, rules_.rates
     ).items():
