@@ -228,3 +228,28 @@ def test_the_register_costs_the_same_queries_for_3_or_30_pupils(
                               primary_need="SLCN")
     assert count_queries(lambda: client.get(f"/s/{slug}/pupils/")) == page_before
     assert count_queries(lambda: api.get(f"/api/v1/schools/{slug}/pupils/")) == api_before
+
+
+def test_the_api_lists_each_pupils_staff_and_parents_in_name_order(school_a, api_as):
+    from apps.accounts.models import User
+
+    from .factories import ParentLinkFactory, StaffAssignmentFactory, UserFactory
+
+    taught, other, _ = school_a.pupils
+    teacher, assistant = school_a.people["teacher"], school_a.people["ta"]
+    User.objects.filter(pk=teacher.pk).update(last_name="Zeal")
+    User.objects.filter(pk=assistant.pk).update(last_name="Ames")
+    second_parent = UserFactory(last_name="Aaronson")
+    ParentLinkFactory(pupil=taught, parent=second_parent)
+    StaffAssignmentFactory(pupil=other, user=teacher)
+
+    rows = {row["id"]: row for row in api_as(school_a.senco).get(
+        f"/api/v1/schools/{school_a.school.slug}/pupils/").json()["results"]}
+    assert rows[taught.pk]["staff"] == [assistant.pk, teacher.pk]
+    assert rows[taught.pk]["parents"] == [second_parent.pk, school_a.people["parent"].pk]
+    assert rows[other.pk]["staff"] == [teacher.pk] and rows[other.pk]["parents"] == []
+    # One pupil, as retrieved, reads the same from its own links.
+    one = api_as(school_a.senco).get(
+        f"/api/v1/schools/{school_a.school.slug}/pupils/{taught.pk}/").json()
+    assert (one["staff"], one["parents"]) == (rows[taught.pk]["staff"],
+                                              rows[taught.pk]["parents"])

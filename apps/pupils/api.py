@@ -1,11 +1,9 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.accounts.models import User
 from apps.schools.api import SchoolScopedViewSet, as_api_error
 from apps.schools.roles import Action, role_may
 
@@ -39,20 +37,20 @@ class PupilViewSet(
     }
 
     def visible_queryset(self):
-        # The serializer shows staff and parents as ids: only the ids are read.
-        ids_only = User.objects.only("id")
-        return selectors.register(self.membership).prefetch_related(
-            Prefetch("staff", queryset=ids_only), Prefetch("parents", queryset=ids_only))
+        return selectors.register(self.membership)
 
     def get_serializer(self, *args, **kwargs):
-        """Add this year's spend for the pupils being shown, for roles that see money."""
+        """Add the staff and parents of a page of pupils, and this year's spend for the
+        pupils being shown, for roles that see money."""
         instance = args[0] if args else None
         serializer_context = self.get_serializer_context()
         if isinstance(instance, list):  # a page of the register was read
             from apps.audit.trail import record_access
 
+            on_page = [p.pk for p in instance]
             record_access(self.school, path=self.request.get_full_path(),
-                          school_id=self.school.pk, pupils=[p.pk for p in instance])
+                          school_id=self.school.pk, pupils=on_page)
+            serializer_context["people"] = selectors.people_by_pupil(on_page)
         if instance is not None and role_may(self.membership.role, Action.VIEW_MONEY):
             from apps.money.selectors import spend_by_pupil
 

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
 
 from apps.schools.api import as_api_error
 
@@ -31,8 +32,25 @@ class SchoolPeopleField(serializers.PrimaryKeyRelatedField):
         self.people = people
         super().__init__(**kwargs)
 
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        return SchoolPeopleList(child_relation=cls(*args, **kwargs), **{
+            key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS})
+
     def get_queryset(self):
         return self.people(self.context["school"]).distinct()
+
+
+class SchoolPeopleList(serializers.ManyRelatedField):
+    """Shows the ids the view has already read for a page of pupils
+    (``context["people"]``, from ``selectors.people_by_pupil``), where it has; otherwise
+    the pupil's own relation."""
+
+    def get_attribute(self, instance):
+        known = self.context.get("people", {}).get(self.field_name)
+        if known is None:
+            return super().get_attribute(instance)
+        return [PKOnlyObject(pk) for pk in known.get(instance.pk, ())]
 
 
 class PupilSerializer(serializers.ModelSerializer):
