@@ -36,6 +36,8 @@ def test_a_wrong_password_shows_the_error_summary(client, school_a):
 
 
 def test_someone_in_two_schools_chooses_one(as_user, school_a, school_b):
+    one_school = as_user(school_a.senco).get(f"/s/{school_a.school.slug}/pupils/")
+    assert "Change school" not in one_school.content.decode()
     Membership.objects.create(user=school_a.senco, school=school_b.school, role="head")
     page = as_user(school_a.senco).get("/").content.decode()
     assert "Choose a school" in page

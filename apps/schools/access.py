@@ -1,5 +1,6 @@
 """The one door from a school in a URL to a school the user may act in."""
 
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 
 from .models import Membership
@@ -13,8 +14,13 @@ def access_school(user, slug: str) -> Membership:
     """
     if not user.is_authenticated:
         raise Http404("No such school.")
+    # How many schools the user belongs to (pages offer a switch when more than one), read
+    # with the membership rather than asked again on every page.
+    held = (Membership.objects.filter(user=OuterRef("user")).order_by().values("user")
+            .annotate(n=Count("pk")).values("n"))
     membership = (
         Membership.objects.select_related("school", "school__trust")
+        .annotate(school_count=Subquery(held))
         .filter(user=user, school__slug=slug)
         .first()
     )

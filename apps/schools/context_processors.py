@@ -2,10 +2,9 @@ from .roles import PERMISSIONS, Action
 
 
 def current_school(request):
-    """The school and role of the page being shown, and the user's other schools."""
+    """The school and role of the page being shown, and how many schools the user belongs
+    to (read with the membership: access.access_school)."""
     membership = getattr(request, "membership", None)
-    context = {"membership": membership, "school": getattr(membership, "school", None),
-               "money_roles": PERMISSIONS[Action.VIEW_MONEY]}
-    if request.user.is_authenticated:
-        context["school_count"] = request.user.memberships.count() if membership else None
-    return context
+    return {"membership": membership, "school": getattr(membership, "school", None),
+            "school_count": getattr(membership, "school_count", None),
+            "money_roles": PERMISSIONS[Action.VIEW_MONEY]}
