@@ -64,16 +64,21 @@ def test_spend_over_the_threshold_is_a_signal(school_a):
         found.signals[0].reason
 
 
-def test_much_provision_for_little_progress_is_a_signal(school_a):
+def forty_one_hours(world, provision):
+    """An hour a day of the provision delivered on 41 days, and its tally counted."""
     from apps.plans.models import DeliveredSession, Provision
 
-    cycle, provision = planned_cycle(school_a, stage="review")
-    with school_scope(school_a.school):
+    with school_scope(world.school):
         DeliveredSession.objects.bulk_create(
-            DeliveredSession(school=school_a.school, provision=provision,
+            DeliveredSession(school=world.school, provision=provision,
                              date=D(2025, 9, 9) + datetime.timedelta(days=n), minutes=60)
             for n in range(41))
         plans.recount_sessions(Provision.objects.filter(pk=provision.pk))
+
+
+def test_much_provision_for_little_progress_is_a_signal(school_a):
+    cycle, provision = planned_cycle(school_a, stage="review")
+    forty_one_hours(school_a, provision)
     review_and_close(school_a, cycle, rating="partly", next_step="continue")
     dose = {s.code: s for s in readiness(school_a).signals}["dose"]
     assert dose.reason == "41 hours of additional support delivered, with 0 of 1 outcomes " \
@@ -109,16 +114,11 @@ def test_a_closed_cycle_keeps_the_counts_of_its_ratings(school_a):
 
 
 def test_the_ratings_of_a_cycle_still_at_review_count_towards_the_dose(school_a):
-    from apps.plans.models import DeliveredSession, Provision
     from apps.reviews import services as reviews
 
     cycle, provision = planned_cycle(school_a, stage="review", outcomes=2)
+    forty_one_hours(school_a, provision)
     with school_scope(school_a.school):
-        DeliveredSession.objects.bulk_create(
-            DeliveredSession(school=school_a.school, provision=provision,
-                             date=D(2025, 9, 9) + datetime.timedelta(days=n), minutes=60)
-            for n in range(41))
-        plans.recount_sessions(Provision.objects.filter(pk=provision.pk))
         first, second = cycle.outcomes.order_by("pk")
         reviews.review_save(cycle=cycle, actor=school_a.senco, held_on=D(2025, 12, 8),
                             attendees="SENCO",
