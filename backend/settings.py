@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.schools.context_processors.current_school",
             ],
+            "libraries": {"status_tags": "backend.status_tags"},
         },
     },
 ]
