@@ -8,7 +8,6 @@ SEN support on the register.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.plans.models import Cycle
@@ -127,9 +126,9 @@ def cycle_close(*, cycle: Cycle, actor) -> Cycle | None:
     missing = missing_to_close(cycle, review)
     if missing:
         raise ValidationError({"stage": missing})
-    counts = OutcomeRating.objects.filter(outcome__cycle=cycle).aggregate(
-        rated=Count("pk"), unachieved=Count("pk", filter=Q(rating__in=UNACHIEVED)))
-    cycle.rated_outcomes, cycle.unachieved_outcomes = counts["rated"], counts["unachieved"]
+    ratings = list(OutcomeRating.objects.filter(outcome__cycle=cycle).select_related("outcome"))
+    unachieved = [rating.outcome for rating in ratings if rating.rating in UNACHIEVED]
+    cycle.rated_outcomes, cycle.unachieved_outcomes = len(ratings), len(unachieved)
     enter_stage(cycle=cycle, actor=actor, stage=Stage.CLOSED)
     pupil = cycle.plan.pupil
     if review.next_step == NextStep.STEP_DOWN:
@@ -137,8 +136,6 @@ def cycle_close(*, cycle: Cycle, actor) -> Cycle | None:
                           on=review.step_down_on, reason=review.next_step_reason.strip())
         return None
     if review.next_step in OPENS_NEXT_CYCLE:
-        unachieved = [r.outcome for r in OutcomeRating.objects.filter(
-            outcome__cycle=cycle, rating__in=UNACHIEVED).select_related("outcome")]
         return cycle_carry_forward(previous=cycle, actor=actor, opened_on=review.held_on,
                                    outcomes=unachieved,
                                    carry_provision=review.next_step in CARRIES_PROVISION)
