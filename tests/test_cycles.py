@@ -210,6 +210,24 @@ class TestTheProvisionsTally:
             assert absent == self.counted(provisions[1])
             assert (absent["absent_sessions"], absent["delivered_minutes"]) == (1, 0)
 
+    def test_the_cycle_adds_up_the_minutes_of_all_its_provisions(self, school_a):
+        kind = ProvisionTypeFactory(school=school_a.school, name="Lego therapy")
+        cycle, talk_boost = planned_cycle(school_a)
+        other_cycle, _ = planned_cycle(school_a, school_a.pupils[1], kind=kind)
+        with school_scope(school_a.school):
+            lego = plans.provision_save(cycle=cycle, actor=school_a.senco, provision_type=kind,
+                                        start_date=cycle.opened_on, end_date=cycle.review_date)
+            plans.session_record(provision=talk_boost, actor=school_a.ta, date=D(2025, 9, 9))
+            plans.session_record(provision=talk_boost, actor=school_a.ta, date=D(2025, 9, 10),
+                                 status="absent")
+            plans.group_session_record(
+                provision_type=kind, actor=school_a.ta, date=D(2025, 10, 1), minutes=40,
+                attendance={school_a.pupils[0]: "delivered", school_a.pupils[1]: "delivered"})
+            minutes = dict(Cycle.objects.filter(pk__in=[cycle.pk, other_cycle.pk])
+                           .values_list("pk", "delivered_minutes"))
+            assert self.tally(lego)["delivered_minutes"] == 40
+        assert minutes == {cycle.pk: talk_boost.minutes_per_session + 40, other_cycle.pk: 40}
+
     def test_a_refused_session_counts_nothing(self, school_a):
         _, provision = planned_cycle(school_a)
         with school_scope(school_a.school):

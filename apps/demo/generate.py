@@ -32,6 +32,7 @@ from apps.plans.models import (
     StageChange,
     SupportPlan,
 )
+from apps.plans.rules import STAGE_ORDER
 from apps.pupils.models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
 from apps.reviews.models import OutcomeRating, ProvisionImpact, Review
 from apps.reviews.rules import UNACHIEVED
@@ -157,11 +158,15 @@ class Generator:
         plan = t[SupportPlan].add(school_id=school, pupil_id=pupil, cycle_weeks=CYCLE_WEEKS)
         for number, (opened, review_date) in enumerate(dates, start=1):
             current = number == len(dates)
+            at_review = False
             if current and rng.random() < 0.1:  # overdue: the review date has passed
                 review_date = min(review_date, self.today - datetime.timedelta(days=3))
                 review_date = max(review_date, opened + datetime.timedelta(days=1))
+            elif current:  # some are at Review: the meeting held, not every outcome rated
+                at_review = rng.random() < 0.15
             self.cycle(rng, school, people, kinds, plan, number, opened, review_date,
-                       closed=not current, teacher=people[teacher], ta=people[ta])
+                       closed=not current, at_review=at_review, teacher=people[teacher],
+                       ta=people[ta])
         for year in range(school_year_start(dates[0][0]), school_year_start(self.today) + 1):
             for month, kind in [(10, "parents_evening"), (2, "review"), (6, "informal")]:
                 day = datetime.date(year + (month < 9), month, rng.randint(1, 28))
@@ -179,30 +184,36 @@ class Generator:
                     submitted_on=datetime.date(year, 11, 1), created_by_id=people["senco"])
 
     def cycle(self, rng, school, people, kinds, plan, number, opened, review_date, *, closed,
-              teacher, ta) -> None:
+              at_review, teacher, ta) -> None:
         t = self.t
-        stage = "closed" if closed else "do"
-        # A closed cycle's three outcomes were rated at its review, and it keeps the counts.
+        stage = "closed" if closed else "review" if at_review else "do"
+        # A closed cycle's three outcomes were rated at its review, and it keeps the counts;
+        # one at Review has two rated so far.
         ratings = [rng.choice(["not_achieved", "partly", "achieved", "exceeded"])
-                   for _ in range(3)] if closed else []
+                   for _ in range(3 if closed else 2 if at_review else 0)]
         unachieved = sum(rating in UNACHIEVED for rating in ratings)
+        # Its provisions' sessions are drawn first: the cycle keeps their minutes.
+        until = min(review_date, self.today)
+        drawn = []  # (kind, its sessions, how many were delivered)
+        for kind_index in rng.sample(range(len(kinds)), 2):
+            sessions = self.sessions(rng, opened, until, int(LIBRARY[kind_index][4]))
+            drawn.append((kind_index, sessions, sum(1 for _, missed in sessions if not missed)))
         cycle = t[Cycle].add(
             school_id=school, plan_id=plan, number=number, stage=stage, opened_on=opened,
             review_date=review_date, closed_on=review_date if closed else None,
             needs="Needs recorded at Assess.", strengths="Strengths recorded at Assess.",
             changed_by_id=people["senco"], rated_outcomes=len(ratings) if closed else None,
-            unachieved_outcomes=unachieved if closed else None)
-        stages = ["assess", "plan", "do"] + (["review", "closed"] if closed else [])
+            unachieved_outcomes=unachieved if closed else None,
+            delivered_minutes=sum(delivered * LIBRARY[kind_index][5]
+                                  for kind_index, _, delivered in drawn))
+        stages = STAGE_ORDER[:STAGE_ORDER.index(stage) + 1]
         for offset, name in enumerate(stages):
             t[StageChange].add(school_id=school, cycle_id=cycle, stage=name,
                                began_at=as_aware(opened + datetime.timedelta(days=offset * 3)),
                                moved_by_id=people["senco"])
-        until = min(review_date, self.today)
         provisions = []
-        for kind_index in rng.sample(range(len(kinds)), 2):
+        for kind_index, sessions, delivered in drawn:
             _, _, staff, size, per_week, minutes = LIBRARY[kind_index]
-            sessions = self.sessions(rng, opened, until, int(per_week))
-            delivered = sum(1 for _, missed in sessions if not missed)
             provision = t[Provision].add(
                 school_id=school, cycle_id=cycle, provision_type_id=kinds[kind_index],
                 staff_type=staff, delivered_by_id=ta if staff == "ta" else teacher,
@@ -224,11 +235,14 @@ class Generator:
             t[OutcomeProvision].add(school_id=school, outcome_id=outcome,
                                     provision_id=provisions[index % 2])
             outcomes.append(outcome)
-        if closed:
-            review = t[Review].add(school_id=school, cycle_id=cycle, held_on=review_date,
+        if closed or at_review:
+            yesterday = self.today - datetime.timedelta(days=1)
+            held_on = review_date if closed else max(opened, yesterday)
+            review = t[Review].add(school_id=school, cycle_id=cycle, held_on=held_on,
                                    attendees="SENCO, class teacher, parent",
-                                   parents_attended=True, next_step="continue")
-            for outcome, rating in zip(outcomes, ratings, strict=True):
+                                   parents_attended=True,
+                                   next_step="continue" if closed else "")
+            for outcome, rating in zip(outcomes, ratings, strict=False):  # rated so far
                 t[OutcomeRating].add(school_id=school, review_id=review, outcome_id=outcome,
                                      rating=rating)
             for provision in provisions:

@@ -5,12 +5,11 @@ number of queries for any number of pupils."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from apps.money.selectors import PupilSpend, spend_by_pupil
-from apps.plans.models import Cycle, Provision, SpecialistAdvice
+from apps.plans.models import Cycle, SpecialistAdvice
 from apps.plans.rules import Stage
 from apps.pupils.selectors import ids_of
 from apps.reviews.models import OutcomeRating
@@ -144,28 +143,27 @@ class CycleSummary:
 
 
 def cycle_summaries(pupil_ids) -> list[CycleSummary]:
-    """Every cycle of these pupils, oldest first, in one query for any number of pupils
-    and years. A closed cycle's rating counts were kept when it closed; only a cycle still
-    open (at Review, rated so far) has its ratings counted here. Delivered minutes come
-    from each provision's tally, not from its sessions."""
-
-    def ratings(**only):
-        return Coalesce(Subquery(
-            OutcomeRating.objects.filter(outcome__cycle=OuterRef("pk"), **only).order_by()
-            .values("outcome__cycle").annotate(n=Count("pk")).values("n")), 0)
-
-    closed = Q(stage=Stage.CLOSED)
-    return [CycleSummary(*row) for row in (
-        Cycle.objects.filter(plan__pupil__in=pupil_ids)
-        .annotate(
-            rated=Case(When(closed, then=F("rated_outcomes")), default=ratings()),
-            unachieved=Case(When(closed, then=F("unachieved_outcomes")),
-                            default=ratings(rating__in=UNACHIEVED)),
-            minutes=Coalesce(Subquery(
-                Provision.objects.filter(cycle=OuterRef("pk")).order_by().values("cycle")
-                .annotate(m=Sum("delivered_minutes")).values("m")), 0))
-        .values_list("pk", "plan__pupil", "number", "stage", "rated", "unachieved", "minutes")
-        .order_by("number", "pk"))]
+    """Every cycle of these pupils, oldest first: one query for any number of pupils and
+    years, and one more when any of them is at Review. A closed cycle's rating counts were
+    kept when it closed and its delivered minutes are kept as sessions are recorded, so
+    only the ratings of a cycle still at Review (rated so far) are counted here."""
+    rows = list(Cycle.objects.filter(plan__pupil__in=pupil_ids)
+                .values_list("pk", "plan__pupil", "number", "stage", "rated_outcomes",
+                             "unachieved_outcomes", "delivered_minutes")
+                .order_by("number", "pk"))
+    at_review = [row[0] for row in rows if row[3] == Stage.REVIEW]
+    counted = {}
+    if at_review:
+        counted = {cycle: (rated, unachieved) for cycle, rated, unachieved in (
+            OutcomeRating.objects.filter(outcome__cycle__in=at_review).order_by()
+            .values("outcome__cycle")
+            .annotate(rated=Count("pk"), unachieved=Count("pk", filter=Q(rating__in=UNACHIEVED)))
+            .values_list("outcome__cycle", "rated", "unachieved"))}
+    return [
+        CycleSummary(pk, pupil, number, stage,
+                     *(counted.get(pk, (0, 0)) if rated is None else (rated, unachieved)),
+                     minutes)
+        for pk, pupil, number, stage, rated, unachieved, minutes in rows]
 
 
 def _latest(queryset, pupil_of) -> dict:

@@ -111,6 +111,10 @@ class Cycle(SchoolOwned):
     rated_outcomes = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     unachieved_outcomes = models.PositiveSmallIntegerField(
         "outcomes not achieved or partly achieved", null=True, blank=True, editable=False)
+    # The minutes of support delivered in this cycle: its provisions' tallies added up,
+    # kept with them by services.recount_sessions, so that readiness (the dose of support,
+    # Code 6.63) reads one row per cycle.
+    delivered_minutes = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["plan", "number"]

@@ -478,28 +478,37 @@ def group_session_record(*, provision_type: ProvisionType, actor, date, minutes:
 
 
 def _lock_tallies(provision_ids) -> QuerySet[Provision]:
-    """Lock the provisions before their sessions change: a recording made at the same
-    moment waits, and its recount then sees this one's session. Locked in id order, so
-    two group sessions sharing pupils cannot deadlock."""
+    """Lock the provisions' cycles before their sessions change: a recording made at the
+    same moment for any provision of those cycles waits, and its recount then sees this
+    one's session (a cycle's minutes add up all its provisions, so locking the provision
+    alone would let two recordings each add up the other's old tally). Locked in id order,
+    so two group sessions sharing pupils cannot deadlock."""
     provisions = Provision.objects.filter(pk__in=provision_ids)
-    list(provisions.select_for_update().order_by("pk").values_list("pk", flat=True))
+    list(Cycle.objects.filter(pk__in=provisions.values("cycle")).select_for_update()
+         .order_by("pk").values_list("pk", flat=True))
     return provisions
 
 
 def recount_sessions(provisions: QuerySet[Provision]) -> int:
-    """Set each provision's tally (``Provision.TALLY``) from its sessions, in one UPDATE.
-    Counted again rather than incremented, so the tally cannot drift from the sessions."""
+    """Set each provision's tally (``Provision.TALLY``) from its sessions, then its cycle's
+    delivered minutes from the provisions' tallies: one UPDATE each. Counted again rather
+    than incremented, so no tally can drift from the sessions."""
     def tally(status, total):
         of_status = (DeliveredSession.objects.filter(provision=OuterRef("pk"), status=status)
                      .order_by().values("provision").annotate(n=total).values("n"))
         return Coalesce(Subquery(of_status), 0)
 
-    return provisions.update(
+    counted = provisions.update(
         delivered_sessions=tally(SessionStatus.DELIVERED, Count("pk")),
         delivered_minutes=tally(SessionStatus.DELIVERED, Sum("minutes")),
         absent_sessions=tally(SessionStatus.ABSENT, Count("pk")),
         cancelled_sessions=tally(SessionStatus.CANCELLED, Count("pk")),
     )
+    Cycle.objects.filter(pk__in=provisions.values("cycle")).update(
+        delivered_minutes=Coalesce(Subquery(
+            Provision.objects.filter(cycle=OuterRef("pk")).order_by().values("cycle")
+            .annotate(m=Sum("delivered_minutes")).values("m")), 0))
+    return counted
 
 
 # Carrying a cycle forward (used when a review opens the next cycle) -----------------------
