@@ -112,16 +112,18 @@ def state_of(projected: Fraction, rules_: YearRules) -> str:
     return rules.SpendState.UNDER
 
 
-def delivered_costs(provisions: QuerySet[Provision], tables: dict[int, Timetable],
+def delivered_costs(provisions: "QuerySet[Provision] | None", tables: dict[int, Timetable],
                     period: Period, rates: RateTimeline) -> dict[int, Fraction]:
     """What delivered sessions in ``period`` cost, per provision: one query, grouped by
-    provision and by each stretch of time with one set of rates. ``provisions`` is the
-    query ``tables`` was read from (a subquery here, rather than hundreds of ids bound)."""
+    provision and by each stretch of time with one set of rates. ``provisions``: the query
+    ``tables`` was read from, for a whole school's (a subquery rather than thousands of ids
+    bound); None for a page's few, which are read by their ids in ``tables``."""
     segments = list(rates.segments(period)) if period.days else []
     if not segments or not tables:
         return {}
     rows = (
-        DeliveredSession.objects.filter(provision__in=provisions.values("pk"),
+        DeliveredSession.objects.filter(provision__in=list(tables) if provisions is None
+                                        else provisions.values("pk"),
                                         status=SessionStatus.DELIVERED,
                                         date__range=(period.start, period.end))
         .annotate(segment=Case(*[When(date__range=(p.start, p.end), then=Value(i))
@@ -191,8 +193,11 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
                 cost = commits[going_on] = planned_cost(going_on, ahead, year,
                                                         rules_.weeks_per_year, rules_.rates)
             committed[pupil] = committed.get(pupil, 0) + cost
+    # A page's ids: its few provisions by id; a queryset, perhaps the whole school: the
+    # provisions as a subquery.
     for provision_id, cost in delivered_costs(
-        in_year, {pk: table for pk, (_, table) in tables.items()}, to_date, rules_.rates
+        None if isinstance(pupils, list) else in_year,
+        {pk: table for pk, (_, table) in tables.items()}, to_date, rules_.rates
     ).items():
         pupil = tables[provision_id][0]
         spent[pupil] = spent.get(pupil, 0) + cost
