@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -126,6 +127,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's templates ("django.forms" above supplies Django's
+# own), so templates/django/forms/ can override one: the select writes its options inline
+# rather than including a template per option.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))

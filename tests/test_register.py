@@ -195,6 +195,16 @@ class TestRegisterFilters:
         found = api.get(url, {"q": pupil.last_name[:4]}).json()["results"]
         assert pupil.pk in [r["id"] for r in found]
 
+    def test_the_page_keeps_the_chosen_filters_in_its_form(self, school_a, as_user):
+        page = as_user(school_a.senco).get(f"/s/{school_a.school.slug}/pupils/",
+                                           {"year_group": "5", "sen_status": "K"})
+        assert {r.upn for r in page.context["page"]} == {school_a.pupils[1].upn}
+        html = page.content.decode()
+        assert '<option value="5" selected>Year 5</option>' in html
+        assert '<option value="K" selected>SEN support</option>' in html
+        assert '<option value="" selected>Any year</option>' not in html
+        assert '<option value="" selected>Any area</option>' in html
+
     def test_an_unknown_filter_value_is_a_field_error(self, school_a, api_as):
         response = api_as(school_a.senco).get(
             f"/api/v1/schools/{school_a.school.slug}/pupils/", {"sen_status": "Z"})
