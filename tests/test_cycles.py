@@ -1,9 +1,11 @@
 """The Assess-Plan-Do-Review cycle through its services (Code 6.44-6.56)."""
 
+import time
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from apps.plans import selectors
 from apps.plans import services as plans
@@ -163,6 +165,17 @@ class TestDo:
         assert dose.absent_sessions == 1 and dose.percent_of_planned_minutes == 50
 
 
+def waiting_for_a_lock(connection, thread, seconds=10):
+    """Return once another connection is waiting for a lock (or ``thread`` has ended)."""
+    with connection.cursor() as cursor:
+        for _ in range(seconds * 100):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                           "'Lock' AND datname = current_database()")
+            if cursor.fetchone()[0] or not thread.is_alive():
+                return
+            time.sleep(0.01)
+
+
 class TestTheProvisionsTally:
     """Each provision keeps a tally of its sessions, so that pages do not add up a pupil's
     whole history; it must always equal what its sessions say."""
@@ -227,6 +240,43 @@ class TestTheProvisionsTally:
                            .values_list("pk", "delivered_minutes"))
             assert self.tally(lego)["delivered_minutes"] == 40
         assert minutes == {cycle.pk: talk_boost.minutes_per_session + 40, other_cycle.pk: 40}
+
+    @pytest.mark.django_db(transaction=True)
+    def test_two_recordings_at_once_for_one_cycle_both_count(self, postgres, school_a):
+        """Sessions recorded at the same moment for two provisions of one cycle: the
+        second waits until the first is committed, so the cycle adds up both. (PostgreSQL:
+        SQLite lets one writer in at a time.)"""
+        import threading
+
+        kind = ProvisionTypeFactory(school=school_a.school, name="Lego therapy")
+        cycle, talk_boost = planned_cycle(school_a)
+        with school_scope(school_a.school):
+            lego = plans.provision_save(cycle=cycle, actor=school_a.senco, provision_type=kind,
+                                        start_date=cycle.opened_on, end_date=cycle.review_date)
+        first_recorded, failures = threading.Event(), []
+
+        def second_recording():
+            try:
+                first_recorded.wait(10)
+                with school_scope(school_a.school):
+                    plans.session_record(provision=lego, actor=school_a.ta,
+                                         date=D(2025, 9, 9), minutes=40)
+            except Exception as error:  # noqa: BLE001 - reported by the main thread
+                failures.append(error)
+            finally:
+                connection.close()
+
+        other = threading.Thread(target=second_recording)
+        other.start()
+        with school_scope(school_a.school):  # one transaction, committed at its end
+            plans.session_record(provision=talk_boost, actor=school_a.ta, date=D(2025, 9, 9))
+            first_recorded.set()
+            waiting_for_a_lock(postgres, other)
+        other.join(10)
+        assert not failures
+        with school_scope(school_a.school):
+            assert Cycle.objects.get(pk=cycle.pk).delivered_minutes == (
+                talk_boost.minutes_per_session + 40)
 
     def test_a_refused_session_counts_nothing(self, school_a):
         _, provision = planned_cycle(school_a)
