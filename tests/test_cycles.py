@@ -165,9 +165,9 @@ class TestDo:
         assert dose.absent_sessions == 1 and dose.percent_of_planned_minutes == 50
 
 
-def waiting_for_a_lock(connection, thread, seconds=10):
+def waiting_for_a_lock(database, thread, seconds=10):
     """Return once another connection is waiting for a lock (or ``thread`` has ended)."""
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         for _ in range(seconds * 100):
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
                            "'Lock' AND datname = current_database()")
@@ -177,8 +177,9 @@ def waiting_for_a_lock(connection, thread, seconds=10):
 
 
 class TestTheProvisionsTally:
-    """Each provision keeps a tally of its sessions, so that pages do not add up a pupil's
-    whole history; it must always equal what its sessions say."""
+    """Each provision keeps a tally of its sessions, and each cycle the minutes delivered
+    over its provisions, so that pages do not add up a pupil's whole history; they must
+    always equal what the sessions say."""
 
     @staticmethod
     def tally(provision):
