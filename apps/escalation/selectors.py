@@ -151,7 +151,7 @@ def cycle_summaries(pupil_ids) -> list[CycleSummary]:
                 .values_list("pk", "plan__pupil", "number", "stage", "rated_outcomes",
                              "unachieved_outcomes", "delivered_minutes")
                 .order_by("number", "pk"))
-    at_review = [row[0] for row in rows if row[3] == Stage.REVIEW]
+    at_review = [pk for pk, _, _, stage, *_ in rows if stage == Stage.REVIEW]
     counted = {}
     if at_review:
         counted = {cycle: (rated, unachieved) for cycle, rated, unachieved in (
@@ -159,11 +159,12 @@ def cycle_summaries(pupil_ids) -> list[CycleSummary]:
             .values("outcome__cycle")
             .annotate(rated=Count("pk"), unachieved=Count("pk", filter=Q(rating__in=UNACHIEVED)))
             .values_list("outcome__cycle", "rated", "unachieved"))}
-    return [
-        CycleSummary(pk, pupil, number, stage,
-                     *(counted.get(pk, (0, 0)) if rated is None else (rated, unachieved)),
-                     minutes)
-        for pk, pupil, number, stage, rated, unachieved, minutes in rows]
+    summaries = []
+    for pk, pupil, number, stage, rated, unachieved, minutes in rows:
+        if rated is None:  # still open: its ratings so far if at Review, else none
+            rated, unachieved = counted.get(pk, (0, 0))
+        summaries.append(CycleSummary(pk, pupil, number, stage, rated, unachieved, minutes))
+    return summaries
 
 
 def _latest(queryset, pupil_of) -> dict:
