@@ -10,10 +10,12 @@ from apps.money.costing import (
     Period,
     Rates,
     RateTimeline,
+    Tally,
     Timetable,
     budget_year,
     planned_cost,
     session_cost,
+    tallied_cost,
     to_pence,
 )
 
@@ -88,6 +90,41 @@ def test_planned_against_delivered():
     assert cost(timetable, timeline) == Decimal("20.90")
     delivered = sum(session_cost(timetable, 30, D(2025, 9, day), timeline) for day in (2, 9, 16))
     assert to_pence(delivered) == Decimal("9.78")  # 3 × ½ h × £13.04 ÷ 2
+
+
+class TestCostFromTheTally:
+    """A provision keeps its delivered minutes and the days of its first and last
+    delivered session; the cost to date comes from them only when they cannot mislead."""
+
+    timetable = ta_time("2", 30, group=2)
+    autumn = Period(ACADEMIC_2025.start, D(2025, 12, 31))
+
+    def test_all_inside_under_one_rate_is_the_minutes_at_that_rate(self):
+        tally = Tally(90, D(2025, 9, 2), D(2025, 9, 16))
+        cost = tallied_cost(self.timetable, tally, self.autumn, RateTimeline([rates()]))
+        assert to_pence(cost) == Decimal("9.78")  # as three sessions costed one by one
+
+    @pytest.mark.parametrize("first, last", [
+        (D(2025, 8, 28), D(2025, 9, 16)),   # the year began between them
+        (D(2025, 12, 15), D(2026, 1, 5)),   # the period ends between them
+    ])
+    def test_sessions_either_side_of_an_end_must_be_read(self, first, last):
+        tally = Tally(90, first, last)
+        assert tallied_cost(self.timetable, tally, self.autumn, RateTimeline([rates()])) is None
+
+    def test_sessions_either_side_of_a_rate_change_must_be_read(self):
+        timeline = RateTimeline([rates("12.00"), rates("15.00", D(2025, 10, 1))])
+        across = Tally(90, D(2025, 9, 2), D(2025, 10, 7))
+        assert tallied_cost(self.timetable, across, self.autumn, timeline) is None
+        after = Tally(60, D(2025, 10, 1), D(2025, 10, 7))
+        assert tallied_cost(self.timetable, after, self.autumn, timeline) == Fraction(15, 2)
+
+    @pytest.mark.parametrize("tally", [
+        Tally(0, None, None),                         # nothing delivered yet
+        Tally(90, D(2025, 6, 2), D(2025, 7, 16)),     # all in the year before
+    ])
+    def test_no_session_inside_costs_nothing(self, tally):
+        assert tallied_cost(self.timetable, tally, self.autumn, RateTimeline([rates()])) == 0
 
 
 def test_a_fixed_cost_falls_in_the_year_it_starts():

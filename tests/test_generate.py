@@ -83,6 +83,31 @@ def test_every_generated_closed_cycle_keeps_the_counts_of_its_ratings():
         assert kept == counted
 
 
+def test_cost_to_date_from_the_tallies_is_what_each_session_costs():
+    from django.utils import timezone
+
+    from apps.money.costing import ONE_DAY, Period, Tally, Timetable
+    from apps.money.selectors import TALLY_FIELDS, delivered_costs, tally_of, year_rules
+    from apps.plans.models import Provision
+
+    generate()
+    school = School.objects.get(slug="bench-7-000")
+    with school_scope(school):
+        rules_ = year_rules(school)
+        to_date = Period(rules_.period.start, min(rules_.period.end, timezone.localdate()))
+        rows = Provision.objects.values("id", "staff_type", "sessions_per_week",
+                                        "minutes_per_session", "group_size", "fixed_cost",
+                                        "start_date", "end_date", *TALLY_FIELDS)
+        provisions = {row["id"]: (Timetable(*(row[name] for name in (
+            "staff_type", "sessions_per_week", "minutes_per_session", "group_size",
+            "fixed_cost", "start_date", "end_date"))), tally_of(row)) for row in rows}
+        # As if every provision's sessions straddled the year's start: each session read.
+        read = {pk: (table, Tally(tally.minutes, to_date.start - ONE_DAY, tally.last))
+                for pk, (table, tally) in provisions.items() if tally.first}
+        from_tallies = delivered_costs(provisions, to_date, rules_.rates)
+        assert from_tallies and from_tallies == delivered_costs(read, to_date, rules_.rates)
+
+
 def test_a_second_run_with_the_same_seed_is_refused():
     generate()
     with pytest.raises(Exception, match="use another --seed"):

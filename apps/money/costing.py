@@ -10,7 +10,9 @@ support (default 39), spread evenly over the budget year's days, so a provision 
 all year costs exactly that many weeks and one running part of it costs its share of
 the days. A rate change takes effect from its date: the days before use the old rate.
 A fixed cost falls in the budget year in which the provision starts. Delivered cost counts
-delivered sessions only: minutes ÷ 60 × the rate on the day ÷ group size.
+delivered sessions only: minutes ÷ 60 × the rate on the day ÷ group size. When all of a
+provision's delivered sessions fall in the period asked about under one set of rates, that
+is its kept tally of minutes at that rate (``tallied_cost``), with no session read.
 """
 
 import datetime
@@ -164,6 +166,33 @@ def minutes_cost(minutes: int, rate: Fraction, group_size: int | None) -> Fracti
     """Delivered minutes for one pupil: minutes ÷ 60 × the hourly rate ÷ group size, built
     as one fraction."""
     return Fraction(minutes * rate.numerator, 60 * rate.denominator * (group_size or 1))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A provision's delivered sessions as the provision keeps them: their minutes, and the
+    days of the first and the last (None before any)."""
+
+    minutes: int
+    first: datetime.date | None
+    last: datetime.date | None
+
+
+def tallied_cost(timetable: Timetable, tally: Tally, period: Period,
+                 rates: RateTimeline) -> Fraction | None:
+    """What the provision's delivered sessions inside ``period`` cost, from its tally: none
+    of them inside costs nothing; all of them inside, under one set of rates, cost their
+    minutes at that rate. None when they straddle an end of ``period`` or a change of rates,
+    and so must be costed session by session."""
+    if tally.first is None or tally.last < period.start or tally.first > period.end:
+        return Fraction(0)
+    if tally.first < period.start or tally.last > period.end:
+        return None
+    rates_then = rates.on(tally.first)
+    if rates.on(tally.last) != rates_then:
+        return None
+    return minutes_cost(tally.minutes, rates_then.for_staff(timetable.staff_type),
+                        timetable.group_size)
 
 
 def session_cost(timetable: Timetable, minutes: int, day: datetime.date,

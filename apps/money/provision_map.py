@@ -6,7 +6,8 @@ Counting rules: a provision belongs to the year if it runs on any day of it. "Ho
 week" are staff hours (sessions × minutes ÷ 60 ÷ group size, summed over pupils), so a
 group of four counts once. "Groups" are pupils ÷ the usual group size, rounded up.
 Cost is the planned cost inside the year (costing.py); delivered is what recorded
-sessions cost to date.
+sessions cost to date, from each provision's tally unless its sessions straddle the year's
+start or a change of rates.
 """
 
 import math
@@ -17,11 +18,10 @@ from fractions import Fraction
 
 from apps.plans.models import Provision
 from apps.pupils.rules import NeedArea, YearGroup
-from backend.db import planned_for_their_dates
 
 from .costing import ExactSum, Period, Timetable, planned_cost, to_pence
 from .models import SenBudget
-from .selectors import YearRules, delivered_costs
+from .selectors import TALLY_FIELDS, YearRules, delivered_costs, tally_of
 
 
 @dataclass
@@ -100,7 +100,8 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
                        "provision_type__name", "provision_type__need_area",
                        "provision_type__usual_group_size", "cycle__plan__pupil_id",
                        "cycle__plan__pupil__first_name", "cycle__plan__pupil__last_name",
-                       "cycle__plan__pupil__upn", "cycle__plan__pupil__year_group")
+                       "cycle__plan__pupil__upn", "cycle__plan__pupil__year_group",
+                       *TALLY_FIELDS)
         .order_by("provision_type__name", "cycle__plan__pupil__last_name", "start_date")
     )
     tables = {
@@ -109,9 +110,8 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
                              row["start_date"], row["end_date"])
         for row in rows
     }
-    with planned_for_their_dates():  # the whole school's sessions of this year to date
-        delivered = defaultdict(Fraction,
-                                delivered_costs(in_year, tables, to_date, rules_.rates))
+    delivered = defaultdict(Fraction, delivered_costs(
+        {row["id"]: (tables[row["id"]], tally_of(row)) for row in rows}, to_date, rules_.rates))
     views = {name: {} for name in ("provision", "pupil", "need", "year")}
     total = Line("All provision")
     detail = []

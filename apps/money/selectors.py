@@ -19,10 +19,12 @@ from .costing import (
     Period,
     Rates,
     RateTimeline,
+    Tally,
     Timetable,
     budget_year,
     minutes_cost,
     planned_cost,
+    tallied_cost,
     to_pence,
 )
 from .models import CostSettings, TopUpRequest
@@ -112,18 +114,35 @@ def state_of(projected: Fraction, rules_: YearRules) -> str:
     return rules.SpendState.UNDER
 
 
-def delivered_costs(provisions: "QuerySet[Provision] | None", tables: dict[int, Timetable],
-                    period: Period, rates: RateTimeline) -> dict[int, Fraction]:
-    """What delivered sessions in ``period`` cost, per provision: one query, grouped by
-    provision and by each stretch of time with one set of rates. ``provisions``: the query
-    ``tables`` was read from, for a whole school's (a subquery rather than thousands of ids
-    bound); None for a page's few, which are read by their ids in ``tables``."""
-    segments = list(rates.segments(period)) if period.days else []
-    if not segments or not tables:
+TALLY_FIELDS = ("delivered_minutes", "first_delivered_on", "last_delivered_on")
+
+
+def tally_of(row: dict) -> Tally:
+    """A provision's tally from a ``values()`` row that read ``TALLY_FIELDS``."""
+    return Tally(row["delivered_minutes"], row["first_delivered_on"], row["last_delivered_on"])
+
+
+def delivered_costs(provisions: dict[int, tuple[Timetable, Tally]], period: Period,
+                    rates: RateTimeline) -> dict[int, Fraction]:
+    """What delivered sessions in ``period`` cost, per provision: from its tally where all
+    its sessions fall inside ``period`` under one set of rates (``costing.tallied_cost``),
+    else from the sessions of those that straddle, in one query grouped by provision and by
+    each stretch of time with one set of rates."""
+    if not period.days:
         return {}
+    costs: dict[int, Fraction] = {}
+    straddling = []
+    for pk, (table, tally) in provisions.items():
+        cost = tallied_cost(table, tally, period, rates)
+        if cost is None:
+            straddling.append(pk)
+        elif cost:
+            costs[pk] = cost
+    if not straddling:
+        return costs
+    segments = list(rates.segments(period))
     rows = (
-        DeliveredSession.objects.filter(provision__in=list(tables) if provisions is None
-                                        else provisions.values("pk"),
+        DeliveredSession.objects.filter(provision__in=straddling,
                                         status=SessionStatus.DELIVERED,
                                         date__range=(period.start, period.end))
         .annotate(segment=Case(*[When(date__range=(p.start, p.end), then=Value(i))
@@ -132,9 +151,8 @@ def delivered_costs(provisions: "QuerySet[Provision] | None", tables: dict[int, 
         .values("provision_id", "segment").annotate(minutes=Sum("minutes"))
     )
     rates_of: dict[tuple[int, str], Fraction] = {}
-    costs: dict[int, Fraction] = {}
     for row in rows:
-        table = tables[row["provision_id"]]
+        table = provisions[row["provision_id"]][0]
         key = (row["segment"], table.staff_type)
         rate = rates_of.get(key)
         if rate is None:
@@ -147,7 +165,9 @@ def delivered_costs(provisions: "QuerySet[Provision] | None", tables: dict[int, 
 def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date | None = None,
                    rules_: YearRules | None = None) -> dict[int, PupilSpend]:
     """Spent to date, committed to the year's end, projected, and the state, for every
-    pupil in ``pupils``, a queryset or a page's ids (four queries whatever their number).
+    pupil in ``pupils``, a queryset or a page's ids (three queries whatever their number,
+    and a fourth for the sessions of provisions that straddle the year's start or a change
+    of rates).
 
     Spent: delivered sessions and fixed costs so far this year. Committed: the provision
     of each open cycle from tomorrow to the end of the budget year, at its planned
@@ -163,7 +183,7 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
     provisions = list(
         in_year.values("id", "cycle__plan__pupil_id", "cycle__stage", "staff_type",
                        "sessions_per_week", "minutes_per_session", "group_size",
-                       "fixed_cost", "start_date", "end_date")
+                       "fixed_cost", "start_date", "end_date", *TALLY_FIELDS)
     )
     spent: dict[int, Fraction] = {}
     committed: dict[int, Fraction] = {}
@@ -176,7 +196,7 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
         table = Timetable(row["staff_type"], row["sessions_per_week"],
                           row["minutes_per_session"], row["group_size"], row["fixed_cost"],
                           row["start_date"], row["end_date"])
-        tables[row["id"]] = (pupil, table)
+        tables[row["id"]] = (pupil, table, tally_of(row))
         if table.fixed_cost is not None:
             if table.start in to_date:
                 spent[pupil] = spent.get(pupil, 0) + Fraction(table.fixed_cost)
@@ -193,11 +213,8 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
                 cost = commits[going_on] = planned_cost(going_on, ahead, year,
                                                         rules_.weeks_per_year, rules_.rates)
             committed[pupil] = committed.get(pupil, 0) + cost
-    # A page's ids: its few provisions by id; a queryset, perhaps the whole school: the
-    # provisions as a subquery.
     for provision_id, cost in delivered_costs(
-        None if isinstance(pupils, list) else in_year,
-        {pk: table for pk, (_, table) in tables.items()}, to_date, rules_.rates
+        {pk: (table, tally) for pk, (_, table, tally) in tables.items()}, to_date, rules_.rates
     ).items():
         pupil = tables[provision_id][0]
         spent[pupil] = spent.get(pupil, 0) + cost

@@ -246,9 +246,13 @@ class Provision(SchoolOwned):
     delivered_minutes = models.PositiveIntegerField(default=0, editable=False)
     absent_sessions = models.PositiveIntegerField(default=0, editable=False)
     cancelled_sessions = models.PositiveIntegerField(default=0, editable=False)
+    # The days of its first and last delivered session: where both fall in one budget year
+    # under one set of rates, its cost to date is its minutes at that rate (money.costing).
+    first_delivered_on = models.DateField(null=True, editable=False)
+    last_delivered_on = models.DateField(null=True, editable=False)
 
     TALLY = ("delivered_sessions", "delivered_minutes", "absent_sessions",
-             "cancelled_sessions")
+             "cancelled_sessions", "first_delivered_on", "last_delivered_on")
 
     class Meta:
         ordering = ["start_date", "pk"]

@@ -12,7 +12,7 @@ import os
 import filetype
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -493,16 +493,20 @@ def recount_sessions(provisions: QuerySet[Provision]) -> int:
     """Set each provision's tally (``Provision.TALLY``) from its sessions, then its cycle's
     delivered minutes from the provisions' tallies: one UPDATE each. Counted again rather
     than incremented, so no tally can drift from the sessions."""
+    def of_status(status, total):
+        return Subquery(DeliveredSession.objects.filter(provision=OuterRef("pk"), status=status)
+                        .order_by().values("provision").annotate(n=total).values("n"))
+
     def tally(status, total):
-        of_status = (DeliveredSession.objects.filter(provision=OuterRef("pk"), status=status)
-                     .order_by().values("provision").annotate(n=total).values("n"))
-        return Coalesce(Subquery(of_status), 0)
+        return Coalesce(of_status(status, total), 0)
 
     counted = provisions.update(
         delivered_sessions=tally(SessionStatus.DELIVERED, Count("pk")),
         delivered_minutes=tally(SessionStatus.DELIVERED, Sum("minutes")),
         absent_sessions=tally(SessionStatus.ABSENT, Count("pk")),
         cancelled_sessions=tally(SessionStatus.CANCELLED, Count("pk")),
+        first_delivered_on=of_status(SessionStatus.DELIVERED, Min("date")),
+        last_delivered_on=of_status(SessionStatus.DELIVERED, Max("date")),
     )
     Cycle.objects.filter(pk__in=provisions.values("cycle")).update(
         delivered_minutes=Coalesce(Subquery(
