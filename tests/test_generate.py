@@ -260,6 +260,10 @@ def test_the_meetings_list_pages_with_those_at_risk_first(client):
     assert states[:3] == ["needs action"] * 3 and set(states[3:]) == {"on track"}
     pupils = [int(re.search(r"/pupils/(\d+)/", row).group(1)) for page in rows for row in page]
     assert len(set(pupils)) == 55 and set(pupils[:3]) == {pupil.pk for pupil in last}
+    with school_scope(school):  # by name within each state
+        by_name = list(Pupil.objects.order_by("last_name", "first_name", "pk")
+                       .values_list("pk", flat=True))
+    assert pupils == by_name[-3:] + by_name[:-3]
 
 
 def test_the_provision_map_lists_pupils_fifty_a_page_and_totals_the_school(client):

@@ -68,7 +68,8 @@ def on_sen_support(pupils: QuerySet) -> QuerySet:
 
 def meetings_by_pupil(pupils: QuerySet, today: datetime.date | None = None
                       ) -> dict[int, Meetings]:
-    """Held and planned meetings this school year for each pupil (four queries).
+    """Held and planned meetings this school year for each pupil, in the order of
+    ``pupils`` (four queries).
 
     Counted: meetings recorded with parents where SEN was discussed, and review meetings
     of cycles that parents attended; planned: future meetings and the agreed review dates

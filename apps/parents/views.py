@@ -71,14 +71,11 @@ class MeetingsAtRiskView(SchoolView, TemplateView):
 
     def get_context_data(self, **kwargs):
         pupils = on_sen_support(pupils_visible_to(self.membership))
-        meetings = meetings_by_pupil(pupils)
+        meetings = meetings_by_pupil(pupils.order_by("last_name", "first_name", "pk"))
         order = {MeetingState.MISSED: 0, MeetingState.AT_RISK: 1, MeetingState.ON_TRACK: 2}
-        # The caseload is sorted as ids (missed, at risk, on track; by name within each) and
-        # only the page's pupils are loaded. (A pupil who came onto SEN support between the
-        # two reads appears on the next load.)
-        by_name = pupils.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)
-        ids = sorted((pk for pk in by_name if pk in meetings),
-                     key=lambda pk: order[meetings[pk].state])
+        # The caseload is sorted as ids (missed, at risk, on track; by name within each, as
+        # the sort is stable) and only the page's pupils are loaded.
+        ids = sorted(meetings, key=lambda pk: order[meetings[pk].state])
         page, query = self.page_of(ids, self.page_size)
         shown = Pupil.objects.in_bulk(page.object_list)
         page.object_list = [(shown[pk], meetings[pk]) for pk in page.object_list]
