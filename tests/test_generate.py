@@ -86,8 +86,15 @@ def test_every_generated_closed_cycle_keeps_the_counts_of_its_ratings():
 def test_cost_to_date_from_the_tallies_is_what_each_session_costs():
     from django.utils import timezone
 
-    from apps.money.costing import ONE_DAY, Period, Tally, Timetable
-    from apps.money.selectors import TALLY_FIELDS, delivered_costs, tally_of, year_rules
+    from apps.money.costing import ONE_DAY, Period, Tally
+    from apps.money.selectors import (
+        TALLY_FIELDS,
+        TIMETABLE_FIELDS,
+        delivered_costs,
+        tally_of,
+        timetable_of,
+        year_rules,
+    )
     from apps.plans.models import Provision
 
     generate()
@@ -95,12 +102,8 @@ def test_cost_to_date_from_the_tallies_is_what_each_session_costs():
     with school_scope(school):
         rules_ = year_rules(school)
         to_date = Period(rules_.period.start, min(rules_.period.end, timezone.localdate()))
-        rows = Provision.objects.values("id", "staff_type", "sessions_per_week",
-                                        "minutes_per_session", "group_size", "fixed_cost",
-                                        "start_date", "end_date", *TALLY_FIELDS)
-        provisions = {row["id"]: (Timetable(*(row[name] for name in (
-            "staff_type", "sessions_per_week", "minutes_per_session", "group_size",
-            "fixed_cost", "start_date", "end_date"))), tally_of(row)) for row in rows}
+        rows = Provision.objects.values("id", *TIMETABLE_FIELDS, *TALLY_FIELDS)
+        provisions = {row["id"]: (timetable_of(row), tally_of(row)) for row in rows}
         # As if every provision's sessions straddled the year's start: each session read.
         read = {pk: (table, Tally(tally.minutes, to_date.start - ONE_DAY, tally.last))
                 for pk, (table, tally) in provisions.items() if tally.first}

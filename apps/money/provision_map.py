@@ -21,7 +21,14 @@ from apps.pupils.rules import NeedArea, YearGroup
 
 from .costing import ExactSum, Period, Timetable, planned_cost, to_pence
 from .models import SenBudget
-from .selectors import TALLY_FIELDS, YearRules, delivered_costs, tally_of
+from .selectors import (
+    TALLY_FIELDS,
+    TIMETABLE_FIELDS,
+    YearRules,
+    delivered_costs,
+    tally_of,
+    timetable_of,
+)
 
 
 @dataclass
@@ -95,21 +102,14 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
     to_date = Period(year.start, min(today, year.end))
     in_year = Provision.objects.filter(start_date__lte=year.end, end_date__gte=year.start)
     rows = list(
-        in_year.values("id", "staff_type", "sessions_per_week", "minutes_per_session",
-                       "group_size", "fixed_cost", "start_date", "end_date",
-                       "provision_type__name", "provision_type__need_area",
+        in_year.values("id", *TIMETABLE_FIELDS, "provision_type__name", "provision_type__need_area",
                        "provision_type__usual_group_size", "cycle__plan__pupil_id",
                        "cycle__plan__pupil__first_name", "cycle__plan__pupil__last_name",
                        "cycle__plan__pupil__upn", "cycle__plan__pupil__year_group",
                        *TALLY_FIELDS)
         .order_by("provision_type__name", "cycle__plan__pupil__last_name", "start_date")
     )
-    tables = {
-        row["id"]: Timetable(row["staff_type"], row["sessions_per_week"],
-                             row["minutes_per_session"], row["group_size"], row["fixed_cost"],
-                             row["start_date"], row["end_date"])
-        for row in rows
-    }
+    tables = {row["id"]: timetable_of(row) for row in rows}
     delivered = defaultdict(Fraction, delivered_costs(
         {row["id"]: (tables[row["id"]], tally_of(row)) for row in rows}, to_date, rules_.rates))
     views = {name: {} for name in ("provision", "pupil", "need", "year")}

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from operator import itemgetter
 
 from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -75,10 +76,26 @@ def year_rules(school, day: datetime.date | None = None,
                      at_start.approaching_percent, rate_timeline(history))
 
 
+TIMETABLE_FIELDS = ("staff_type", "sessions_per_week", "minutes_per_session", "group_size",
+                    "fixed_cost", "start_date", "end_date")
+TALLY_FIELDS = ("delivered_minutes", "first_delivered_on", "last_delivered_on")
+
+
 def timetable(provision) -> Timetable:
-    return Timetable(provision.staff_type, provision.sessions_per_week,
-                     provision.minutes_per_session, provision.group_size,
-                     provision.fixed_cost, provision.start_date, provision.end_date)
+    return Timetable(*(getattr(provision, name) for name in TIMETABLE_FIELDS))
+
+
+_timetable_in, _tally_in = itemgetter(*TIMETABLE_FIELDS), itemgetter(*TALLY_FIELDS)
+
+
+def timetable_of(row: dict) -> Timetable:
+    """A provision's timetable from a ``values()`` row that read ``TIMETABLE_FIELDS``."""
+    return Timetable(*_timetable_in(row))
+
+
+def tally_of(row: dict) -> Tally:
+    """A provision's tally from a ``values()`` row that read ``TALLY_FIELDS``."""
+    return Tally(*_tally_in(row))
 
 
 @dataclass
@@ -112,14 +129,6 @@ def state_of(projected: Fraction, rules_: YearRules) -> str:
     if projected >= rules_.approaching_from:
         return rules.SpendState.APPROACHING
     return rules.SpendState.UNDER
-
-
-TALLY_FIELDS = ("delivered_minutes", "first_delivered_on", "last_delivered_on")
-
-
-def tally_of(row: dict) -> Tally:
-    """A provision's tally from a ``values()`` row that read ``TALLY_FIELDS``."""
-    return Tally(row["delivered_minutes"], row["first_delivered_on"], row["last_delivered_on"])
 
 
 def delivered_costs(provisions: dict[int, tuple[Timetable, Tally]], period: Period,
@@ -181,9 +190,8 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
     in_year = (Provision.objects.filter(cycle__plan__pupil__in=pupils, start_date__lte=year.end)
                .exclude(end_date__lt=year.start, cycle__stage=Stage.CLOSED))
     provisions = list(
-        in_year.values("id", "cycle__plan__pupil_id", "cycle__stage", "staff_type",
-                       "sessions_per_week", "minutes_per_session", "group_size",
-                       "fixed_cost", "start_date", "end_date", *TALLY_FIELDS)
+        in_year.values("id", "cycle__plan__pupil_id", "cycle__stage", *TIMETABLE_FIELDS,
+                       *TALLY_FIELDS)
     )
     spent: dict[int, Fraction] = {}
     committed: dict[int, Fraction] = {}
@@ -193,9 +201,7 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
     commits: dict[Timetable, Fraction] = {}
     for row in provisions:
         pupil = row["cycle__plan__pupil_id"]
-        table = Timetable(row["staff_type"], row["sessions_per_week"],
-                          row["minutes_per_session"], row["group_size"], row["fixed_cost"],
-                          row["start_date"], row["end_date"])
+        table = timetable_of(row)
         tables[row["id"]] = (pupil, table, tally_of(row))
         if table.fixed_cost is not None:
             if table.start in to_date:
