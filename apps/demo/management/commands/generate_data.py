@@ -9,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.demo.bulk import Writer, foreign_keys_checked_at_end, indexes_built_at_end
+from apps.demo.bulk import (
+    Writer,
+    foreign_keys_checked_at_end,
+    indexes_built_at_end,
+    row_security_lifted,
+)
 from apps.demo.generate import MODELS, Generator
 from apps.schools.models import School
 from apps.schools.tenancy import dangerously_all_schools
@@ -36,7 +41,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with disable_auditlog(), dangerously_all_schools(), \
                 foreign_keys_checked_at_end(MODELS), indexes_built_at_end(MODELS), \
-                Writer() as writer:
+                row_security_lifted(MODELS), Writer() as writer:
             generator = Generator(seed=seed, years=years, today=timezone.localdate(),
                                   writer=writer)
             for number in range(schools):
