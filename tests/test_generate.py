@@ -158,6 +158,18 @@ def test_a_batch_that_fails_is_raised_and_nothing_of_it_is_kept():
     assert not Trust.objects.filter(name="Kept only if the batch is").exists()
 
 
+def test_a_row_without_a_required_value_is_refused_before_it_is_queued():
+    from apps.demo.bulk import Table, Writer
+    from apps.schools.models import School
+
+    with transaction.atomic(), Writer() as writer:
+        schools = Table(School, writer)
+        with pytest.raises(ValueError, match="School.slug has no value"):
+            schools.add(name="No slug", urn="999998", la_code="801", la_name="Benchmark LA",
+                        phase="primary")
+        assert schools.rows == []
+
+
 def catalog(sql: str) -> list:
     """Rows from PostgreSQL's catalog, to compare before and after a load."""
     from django.db import connection

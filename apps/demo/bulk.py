@@ -11,7 +11,6 @@ copy into them), foreign keys checked once per table at the end
 On PostgreSQL the batches are copied on a second thread (``Writer``), in order, on the
 same connection and in the same transaction, while the generator builds the next rows."""
 
-import datetime
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -173,12 +172,12 @@ class Table:
         self.next_id = (model._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
         self.rows: list[list] = []
         self.written = 0
-        self.index = {}
+        self.index = {}  # attribute name (school_id for a relation): position
         self.adapters = []
         self.template = []
         now = timezone.now()
         for position, f in enumerate(self.fields):
-            self.index[f.attname] = self.index[f.name] = position
+            self.index[f.attname] = position
             adapt = _adapter(f)
             self.adapters.append(adapt)
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -193,12 +192,19 @@ class Table:
                 self.template.append(_MISSING)
                 continue
             self.template.append(adapt(default) if adapt and default is not None else default)
+        self.required = frozenset(f.attname for f, value in zip(self.fields, self.template,
+                                                                strict=True)
+                                  if value is _MISSING and not f.primary_key)
+        self.id_position = self.index[model._meta.pk.attname]
         quote = connection.ops.quote_name
         into = (f"{quote(model._meta.db_table)} "
                 f"({', '.join(quote(f.column) for f in self.fields)})")
         if connection.vendor == "postgresql":
             self.copy = f"COPY {into} FROM STDIN"
             self.batch = CHUNK
+            # COPY reads text: the values every row shares (the load's own time above all)
+            # are put in PostgreSQL's text form once, not again for every row.
+            self.template = [_as_text(value) for value in self.template]
         else:
             self.insert = f"INSERT INTO {into} "
             self.one_row = f"({', '.join(['%s'] * len(self.fields))})"
@@ -206,18 +212,21 @@ class Table:
                 self.fields, [None] * CHUNK)))
 
     def add(self, **values) -> int:
-        """Queue a row (values by field name, ids for relations); returns its id."""
+        """Queue a row (values by attribute name: ``school_id`` for a relation); returns
+        its id."""
+        if not self.required <= values.keys():
+            missing = min(self.required - values.keys())
+            raise ValueError(f"{self.model.__name__}.{missing} has no value")
         row = self.template.copy()
         row_id = values.pop("id", None) or self.next_id
-        self.next_id = max(self.next_id, row_id + 1)
-        row[self.index["id"]] = row_id
+        if row_id >= self.next_id:
+            self.next_id = row_id + 1
+        row[self.id_position] = row_id
+        index, adapters = self.index, self.adapters
         for name, value in values.items():
-            position = self.index[name]
-            adapt = self.adapters[position]
-            row[position] = adapt(value) if adapt and value is not None else value
-        if _MISSING in row:
-            missing = self.fields[row.index(_MISSING)].name
-            raise ValueError(f"{self.model.__name__}.{missing} has no value")
+            position = index[name]
+            adapt = adapters[position]
+            row[position] = value if adapt is None or value is None else adapt(value)
         self.rows.append(row)
         if len(self.rows) >= self.batch:
             self.flush()
@@ -237,16 +246,32 @@ class Table:
 
 
 def _adapter(field):
-    """The database's own conversion for the types a driver may not take as they are (dates
-    and decimals on SQLite, JSON everywhere); other values go as they are."""
+    """The database's own conversion for the values a driver may not take as they are: JSON
+    everywhere; dates, times, decimals and UUIDs except on PostgreSQL, whose driver takes
+    them as they are. ``None``: values go as they are."""
     kind, ops = field.get_internal_type(), connection.ops
+    if kind == "JSONField":
+        return lambda value: field.get_db_prep_save(value, connection)
+    if connection.vendor == "postgresql":
+        return None
     if kind == "DateField":
         return ops.adapt_datefield_value
     if kind == "DateTimeField":
         return ops.adapt_datetimefield_value
-    if kind in ("DecimalField", "JSONField", "UUIDField", "TimeField"):
+    if kind in ("DecimalField", "UUIDField", "TimeField"):
         return lambda value: field.get_db_prep_save(value, connection)
     return None
+
+
+def _as_text(value):
+    """``value`` as psycopg sends it to PostgreSQL in text form (``None`` stays ``None``, a
+    column's missing value stays missing)."""
+    if value is None or value is _MISSING:
+        return value
+    from psycopg.adapt import PyFormat, Transformer
+
+    dumper = Transformer(connection.connection).get_dumper(value, PyFormat.TEXT)
+    return bytes(dumper.dump(value)).decode()
 
 
 _MISSING = object()
@@ -261,7 +286,3 @@ def reset_sequences(models) -> None:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
-
-
-def as_aware(day: datetime.date, hour: int = 12) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))

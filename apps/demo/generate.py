@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.money.models import CostSettings, SenBudget, TopUpRequest
@@ -39,7 +40,7 @@ from apps.reviews.rules import UNACHIEVED
 from apps.schools.models import Membership, School, Trust
 from apps.schools.roles import Role
 
-from .bulk import Table, Writer, as_aware, reset_sequences
+from .bulk import Table, Writer, reset_sequences
 from .registers import date_of_birth_for, make_upn, school_year_start
 
 MODELS = [User, Trust, School, Membership, ProvisionType, CostSettings, SenBudget, Pupil,
@@ -61,6 +62,8 @@ NEEDS = ["SLCN", "ASD", "SPLD", "MLD", "SEMH", "HI", "VI", "PD"]
 TERM_STARTS = [(9, 8), (1, 8), (4, 20)]  # autumn, spring, summer: (month, day)
 CYCLE_WEEKS = 12
 WORKDAYS = 5
+DAYS = [datetime.timedelta(days=n) for n in range(7)]
+WEEK = datetime.timedelta(weeks=1)
 
 
 @dataclass
@@ -77,6 +80,9 @@ class Generator:
         self.seed, self.years, self.today, self.writer = seed, years, today, writer
         self.t = {model: Table(model, writer) for model in MODELS}
         self.password = make_password(None)  # generated people cannot sign in
+        self.noon = datetime.time(12, tzinfo=timezone.get_current_timezone())
+        # A stage begins three days after the one before it.
+        self.stage_offsets = [datetime.timedelta(days=3 * n) for n in range(len(STAGE_ORDER))]
         first_year = school_year_start(today) - years + 1
         self.cycle_dates = []  # (opened_on, review_date) for every term that has begun
         for year in range(first_year, first_year + years):
@@ -207,10 +213,10 @@ class Generator:
             delivered_minutes=sum(delivered * LIBRARY[kind_index][5]
                                   for kind_index, _, delivered in drawn))
         stages = STAGE_ORDER[:STAGE_ORDER.index(stage) + 1]
-        for offset, name in enumerate(stages):
+        began = datetime.datetime.combine(opened, self.noon)
+        for offset, name in zip(self.stage_offsets, stages, strict=False):
             t[StageChange].add(school_id=school, cycle_id=cycle, stage=name,
-                               began_at=as_aware(opened + datetime.timedelta(days=offset * 3)),
-                               moved_by_id=people["senco"])
+                               began_at=began + offset, moved_by_id=people["senco"])
         provisions = []
         for kind_index, sessions, delivered in drawn:
             _, _, staff, size, per_week, minutes = LIBRARY[kind_index]
@@ -257,15 +263,16 @@ class Generator:
     def sessions(rng, start, until, per_week) -> list[tuple[datetime.date, bool]]:
         """Sessions on fixed weekdays, week by week: each day, and whether the pupil
         missed it (one in ten)."""
-        weekdays = sorted(rng.sample(range(WORKDAYS), min(per_week, WORKDAYS)))
-        monday = start - datetime.timedelta(days=start.weekday())
+        weekdays = [DAYS[weekday] for weekday in
+                    sorted(rng.sample(range(WORKDAYS), min(per_week, WORKDAYS)))]
+        monday = start - DAYS[start.weekday()]
         days = []
         while monday <= until:
             for weekday in weekdays:
-                day = monday + datetime.timedelta(days=weekday)
+                day = monday + weekday
                 if start <= day <= until:
                     days.append((day, rng.random() < 0.1))
-            monday += datetime.timedelta(weeks=1)
+            monday += WEEK
         return days
 
     def finish(self) -> Counts:
