@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -75,7 +77,8 @@ def test_on_postgresql_statements_are_bound_on_the_server_and_prepared_unless_to
         tmp_path):
     env = {"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path),
            "DATABASE_URL": "postgres://app@db.internal:5432/sen"}
-    options = "sorted(s.DATABASES['default'].get('OPTIONS', {}).items())"
+    options = ("sorted((k, v) for k, v in s.DATABASES['default'].get('OPTIONS', {}).items() "
+               "if k != 'options')")
     result = django_settings(env, options)
     assert result.stdout.strip() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
     result = django_settings(env | {"PREPARED_STATEMENTS": "0"}, options)
@@ -83,3 +86,28 @@ def test_on_postgresql_statements_are_bound_on_the_server_and_prepared_unless_to
         "[('prepare_threshold', None), ('server_side_binding', True)]")
     result = django_settings({"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path)}, options)
     assert result.stdout.strip() == "[]"  # SQLite has neither
+
+
+def test_on_postgresql_the_planner_costs_random_reads_for_ssds_unless_told_otherwise(tmp_path):
+    env = {"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path),
+           "DATABASE_URL": "postgres://app@db.internal:5432/sen"}
+    options = "s.DATABASES['default'].get('OPTIONS', {}).get('options')"
+    assert django_settings(env, options).stdout.strip() == "-c random_page_cost=1.1"
+    result = django_settings(env | {"DATABASE_RANDOM_PAGE_COST": "2"}, options)
+    assert result.stdout.strip() == "-c random_page_cost=2"
+    result = django_settings(env | {"DATABASE_RANDOM_PAGE_COST": ""}, options)
+    assert result.stdout.strip() == "None"  # the server's own figure
+    result = django_settings(env | {"DATABASE_RANDOM_PAGE_COST": "cheap"}, options)
+    assert result.returncode != 0 and "must be a number" in result.stderr
+    result = django_settings({"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path)}, options)
+    assert result.stdout.strip() == "None"  # not on SQLite
+
+
+def test_the_application_connects_to_postgresql_with_that_cost(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
