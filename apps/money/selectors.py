@@ -189,9 +189,9 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
     ahead = Period(max(today + ONE_DAY, year.start), year.end)
     in_year = (Provision.objects.filter(cycle__plan__pupil__in=pupils, start_date__lte=year.end)
                .exclude(end_date__lt=year.start, cycle__stage=Stage.CLOSED))
-    provisions = list(
+    provisions = list(  # in no order: every figure below is an exact sum
         in_year.values("id", "cycle__plan__pupil_id", "cycle__stage", *TIMETABLE_FIELDS,
-                       *TALLY_FIELDS)
+                       *TALLY_FIELDS).order_by()
     )
     spent: dict[int, Fraction] = {}
     committed: dict[int, Fraction] = {}
