@@ -161,6 +161,45 @@ def test_signals_come_with_reasons_and_records(school_a):
     assert found.recommendation == "strong"
 
 
+def test_the_latest_advice_ask_and_request_are_the_ones_named_each_pupil_their_own(
+        school_a, django_assert_num_queries):
+    """Advice, the parents' asks and their requests to the LA are read together: each
+    pupil's latest of each, and no other pupil's."""
+    two_unsuccessful_cycles(school_a)  # EP advice of 5 January 2026, on cycle 2
+    taught, other, _ = school_a.pupils
+    with school_scope(school_a.school):
+        open_cycle = taught.plans.get().cycles.get(number=3)  # advice of an earlier date
+        plans.advice_save(cycle=open_cycle, actor=school_a.senco, source="salt",
+                          date=D(2025, 11, 3), author="Ms Okafor", summary="Older advice.")
+        for day in (D(2026, 2, 1), D(2026, 4, 1)):
+            services.parent_ask_record(pupil=taught, actor=school_a.senco, asked_on=day)
+        services.parent_ask_record(pupil=other, actor=school_a.senco, asked_on=D(2026, 5, 6))
+        request = services.request_record(pupil=taught, actor=school_a.senco,
+                                          requester="parent", received_on=D(2026, 3, 2))
+        with django_assert_num_queries(2):  # the cycles; advice, asks and requests
+            found = readiness_by_pupil([taught.pk, other.pk], school_a.school,
+                                       spend=_no_spend([taught.pk, other.pk]))
+    mine = {s.code: s for s in found[taught.pk].signals}
+    assert mine["advice"].reason == ("Specialist advice on file: educational psychologist, "
+                                     "5 January 2026.")
+    assert [r.label for r in mine["advice"].records] == ["Cycle 2"]
+    assert mine["parents"].reason == ("The parents asked for an EHC needs assessment "
+                                      "(1 April 2026).")
+    assert [(r.kind, r.id) for r in mine["parents"].records] == [("request", request.pk)]
+    theirs = {s.code: s for s in found[other.pk].signals}
+    assert set(theirs) == {"parents"}
+    assert "(6 May 2026)" in theirs["parents"].reason and not theirs["parents"].records
+
+
+def _no_spend(ids):
+    from decimal import Decimal
+
+    from apps.money.selectors import PupilSpend
+
+    zero = Decimal("0.00")
+    return {pk: PupilSpend(zero, zero, zero, Decimal("6000.00"), zero, "under") for pk in ids}
+
+
 def test_no_signals_no_recommendation(school_a):
     planned_cycle(school_a)
     assert readiness(school_a).recommendation == "none"

@@ -5,12 +5,23 @@ number of queries for any number of pupils."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from apps.money.selectors import PupilSpend, spend_by_pupil
 from apps.plans.models import Cycle, SpecialistAdvice
-from apps.plans.rules import Stage
+from apps.plans.rules import AdviceSource, Stage
 from apps.pupils.selectors import ids_of
 from apps.reviews.models import OutcomeRating
 from apps.reviews.rules import UNACHIEVED
@@ -66,13 +77,14 @@ def readiness_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.d
                           f"(cycle{'s' if len(failed) > 1 else ''} {numbers}).",
                 tuple(Record("cycle", cycle.id, f"Cycle {cycle.number}") for cycle in failed)))
 
-    for pk, advice in _latest(SpecialistAdvice.objects.filter(cycle__plan__pupil__in=ids)
-                              .select_related("cycle__plan").order_by("date"),
-                              lambda a: a.cycle.plan.pupil_id).items():
+    evidence = latest_outside_evidence(ids)
+    sources = dict(AdviceSource.choices)
+    for pk, advice in evidence["advice"].items():
         found[pk].signals.append(Signal(
-            "advice", f"Specialist advice on file: {advice.get_source_display().lower()}, "
-                      f"{advice.date:%-d %B %Y}.",
-            (Record("cycle", advice.cycle_id, f"Cycle {advice.cycle.number}"),)))
+            "advice", f"Specialist advice on file: "
+                      f"{sources.get(advice.source, advice.source).lower()}, "
+                      f"{advice.on:%-d %B %Y}.",
+            (Record("cycle", advice.record, f"Cycle {advice.cycle_number}"),)))
 
     if spend is None:
         spend = spend_by_pupil(ids, school, today)
@@ -101,19 +113,51 @@ def readiness_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.d
                 "dose", f"{minutes / 60:.0f} hours of additional support delivered, with "
                         f"{achieved} of {n} outcomes achieved.", ()))
 
-    asks = _latest(ParentAsk.objects.filter(pupil__in=ids).order_by("asked_on"),
-                   lambda a: a.pupil_id)
-    parent_requests = _latest(EhcRequest.objects.filter(
-        pupil__in=ids, requester=rules.Requester.PARENT).order_by("received_on"),
-        lambda r: r.pupil_id)
+    asks, parent_requests = evidence["ask"], evidence["request"]
     for pk in set(asks) | set(parent_requests):
         ask = asks.get(pk)
         request = parent_requests.get(pk)
-        when = ask.asked_on if ask else request.received_on
+        when = ask.on if ask else request.on
         found[pk].signals.append(Signal(
             "parents", f"The parents asked for an EHC needs assessment ({when:%-d %B %Y}).",
-            (Record("request", request.pk, "Their request"),) if request else ()))
+            (Record("request", request.record, "Their request"),) if request else ()))
     return found
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A record from outside the school's own reviews: specialist advice (``record`` is the
+    cycle it is filed with), or the parents' ask or request (``record`` is the ask's or the
+    request's id)."""
+
+    on: datetime.date
+    record: int
+    cycle_number: int | None = None
+    source: str = ""
+
+
+def latest_outside_evidence(pupil_ids) -> dict[str, dict[int, Evidence]]:
+    """Each pupil's latest specialist advice on file (``"advice"``), parents' ask for an EHC
+    needs assessment (``"ask"``) and request of their own to the LA (``"request"``): one
+    query (UNION ALL) for the three."""
+    columns = ("kind", "pupil", "on", "record", "cycle_number", "source")
+    no_cycle = {"cycle_number": Value(None, output_field=IntegerField()), "source": Value("")}
+    advice = SpecialistAdvice.objects.filter(cycle__plan__pupil__in=pupil_ids).annotate(
+        kind=Value("advice"), pupil=F("cycle__plan__pupil"), on=F("date"),
+        record=F("cycle_id"), cycle_number=F("cycle__number"))
+    asks = ParentAsk.objects.filter(pupil__in=pupil_ids).annotate(
+        kind=Value("ask"), on=F("asked_on"), record=F("pk"), **no_cycle)
+    requests = EhcRequest.objects.filter(
+        pupil__in=pupil_ids, requester=rules.Requester.PARENT).annotate(
+        kind=Value("request"), on=F("received_on"), record=F("pk"), **no_cycle)
+    rows = (advice.order_by().values_list(*columns)
+            .union(*(each.order_by().values_list(*columns) for each in (asks, requests)),
+                   all=True)
+            .order_by("on", "record"))
+    latest: dict[str, dict[int, Evidence]] = {"advice": {}, "ask": {}, "request": {}}
+    for kind, pupil, *fields in rows:  # oldest first: the last one of each kind stays
+        latest[kind][pupil] = Evidence(*fields)
+    return latest
 
 
 @dataclass(frozen=True)
@@ -144,32 +188,27 @@ class CycleSummary:
 
 def cycle_summaries(pupil_ids) -> list[CycleSummary]:
     """Every cycle of these pupils, oldest first: one query for any number of pupils and
-    years, and one more when any of them is at Review. A closed cycle's rating counts were
-    kept when it closed and its delivered minutes are kept as sessions are recorded, so
-    only the ratings of a cycle still at Review (rated so far) are counted here."""
-    rows = list(Cycle.objects.filter(plan__pupil__in=pupil_ids)
-                .values_list("pk", "plan__pupil", "number", "stage", "rated_outcomes",
-                             "unachieved_outcomes", "delivered_minutes")
-                .order_by("number", "pk"))
-    at_review = [pk for pk, _, _, stage, *_ in rows if stage == Stage.REVIEW]
-    counted = {}
-    if at_review:
-        counted = {cycle: (rated, unachieved) for cycle, rated, unachieved in (
-            OutcomeRating.objects.filter(outcome__cycle__in=at_review).order_by()
-            .values("outcome__cycle")
-            .annotate(rated=Count("pk"), unachieved=Count("pk", filter=Q(rating__in=UNACHIEVED)))
-            .values_list("outcome__cycle", "rated", "unachieved"))}
-    summaries = []
-    for pk, pupil, number, stage, rated, unachieved, minutes in rows:
-        if rated is None:  # still open: its ratings so far if at Review, else none
-            rated, unachieved = counted.get(pk, (0, 0))
-        summaries.append(CycleSummary(pk, pupil, number, stage, rated, unachieved, minutes))
-    return summaries
+    years. A closed cycle's rating counts were kept when it closed and its delivered minutes
+    are kept as sessions are recorded; a cycle still at Review has its ratings so far
+    counted, by subqueries the database runs for those cycles only; other open cycles have
+    none."""
+    so_far = OutcomeRating.objects.filter(outcome__cycle=OuterRef("pk")).order_by().values(
+        "outcome__cycle")
 
+    def ratings(kept: str, **only) -> Case:
+        counted = so_far.annotate(n=Count("pk", **only)).values("n")
+        return Case(When(stage=Stage.REVIEW, then=Subquery(counted)), default=F(kept),
+                    output_field=IntegerField())
 
-def _latest(queryset, pupil_of) -> dict:
-    """The last row per pupil (rows in the queryset's order)."""
-    return {pupil_of(row): row for row in queryset}
+    rows = (Cycle.objects.filter(plan__pupil__in=pupil_ids)
+            .annotate(rated=ratings("rated_outcomes"),
+                      unachieved=ratings("unachieved_outcomes",
+                                         filter=Q(rating__in=UNACHIEVED)))
+            .values_list("pk", "plan__pupil", "number", "stage", "rated", "unachieved",
+                         "delivered_minutes")
+            .order_by("number", "pk"))
+    return [CycleSummary(pk, pupil, number, stage, rated or 0, unachieved or 0, minutes)
+            for pk, pupil, number, stage, rated, unachieved, minutes in rows]
 
 
 @dataclass(frozen=True)
