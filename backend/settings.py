@@ -157,8 +157,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         if envbool("PREPARED_STATEMENTS", True) else None,
     )
     # The planner's cost of reading a page out of order, against 1 for the next page in
-    # order. PostgreSQL's default, 4, models spinning disks; for SSDs and a database held
-    # in memory its manual suggests about 1.1 ("Planner Cost Constants"). At 4 the planner
+    # order. PostgreSQL's default, 4, assumes little caching and spinning disks; its manual
+    # ("Planner Cost Constants") advises lower where the database is mostly in memory and
+    # gives 1.1 as the figure for solid-state drives. At 4 the planner
     # read every cycle of a large school to find the 50 pupils' of a register page (2,696
     # rows, not 442). DATABASE_RANDOM_PAGE_COST sets another figure; empty, the server's.
     random_page_cost = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1")
