@@ -66,6 +66,21 @@ class Writer:
                 self.executor.shutdown()
 
 
+def _a_postgresql_load_step(what: str) -> bool:
+    """Whether a step of the load below applies: on PostgreSQL only (elsewhere it does
+    nothing), and there only inside the load's transaction, which undoes it on an error."""
+    if connection.vendor != "postgresql":
+        return False
+    if not connection.in_atomic_block:
+        raise RuntimeError(f"{what} only inside a transaction.")
+    return True
+
+
+def _tables(models) -> list[str]:
+    """The models' tables, quoted, for a ``%s::regclass[]`` of the catalog queries."""
+    return [connection.ops.quote_name(m._meta.db_table) for m in models]
+
+
 @contextmanager
 def foreign_keys_checked_at_end(models):
     """PostgreSQL's advice for loading much data ("Populating a Database": drop foreign
@@ -75,17 +90,15 @@ def foreign_keys_checked_at_end(models):
     one join. Everything happens in the caller's transaction: no one else sees a table
     without its constraints, a row that breaks one fails the load, and an error leaves the
     constraints as they were."""
-    if connection.vendor != "postgresql":
+    if not _a_postgresql_load_step("Drop foreign keys"):
         yield
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("Drop foreign keys only inside a transaction.")
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
             "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
-            "ORDER BY conrelid, conname", [[quote(m._meta.db_table) for m in models]])
+            "ORDER BY conrelid, conname", [_tables(models)])
         constraints = cursor.fetchall()
         for table, name, _ in constraints:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
@@ -103,17 +116,14 @@ def indexes_built_at_end(models):
     constraints stay, and keep checking every row) are dropped and created again from
     their own definitions, in the caller's transaction: no one else sees a table without
     them, and an error leaves them as they were."""
-    if connection.vendor != "postgresql":
+    if not _a_postgresql_load_step("Drop indexes"):
         yield
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("Drop indexes only inside a transaction.")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
             "WHERE indrelid = ANY(%s::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint "
-            "WHERE conindid = indexrelid) ORDER BY indrelid, indexrelid",
-            [[connection.ops.quote_name(m._meta.db_table) for m in models]])
+            "WHERE conindid = indexrelid) ORDER BY indrelid, indexrelid", [_tables(models)])
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
@@ -132,16 +142,13 @@ def row_security_lifted(models):
     each table until the transaction ends, so no one else reads or writes it meanwhile,
     and an error leaves row-level security as it was. Rows are loaded as before under
     ``dangerously_all_schools()``, whose policy lets every school's rows through anyway."""
-    if connection.vendor != "postgresql":
+    if not _a_postgresql_load_step("Lift row-level security"):
         yield
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("Lift row-level security only inside a transaction.")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT oid::regclass::text FROM pg_class WHERE oid = ANY(%s::regclass[]) "
-            "AND relforcerowsecurity ORDER BY oid",
-            [[connection.ops.quote_name(m._meta.db_table) for m in models]])
+            "AND relforcerowsecurity ORDER BY oid", [_tables(models)])
         tables = [table for (table,) in cursor.fetchall()]
         for table in tables:
             cursor.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")

@@ -132,8 +132,8 @@ class Evidence:
 
     on: datetime.date
     record: int
-    cycle_number: int | None = None
-    source: str = ""
+    cycle_number: int | None  # advice only
+    source: str  # advice only
 
 
 def latest_outside_evidence(pupil_ids) -> dict[str, dict[int, Evidence]]:
