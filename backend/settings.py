@@ -123,14 +123,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.schools.context_processors.current_school",
             ],
-            "libraries": {"status_tags": "backend.status_tags"},
+            "libraries": {"status_tags": "backend.status_tags",
+                          "form_tags": "backend.form_tags"},
         },
     },
 ]
 
 # Widgets render through the project's templates ("django.forms" above supplies Django's
-# own), so templates/django/forms/ can override one: the select writes its options inline
-# rather than including a template per option.
+# own), so templates/django/forms/ can override one: the select writes its options with one
+# tag (backend/form_tags.py) rather than including a template per option.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
