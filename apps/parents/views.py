@@ -17,6 +17,7 @@ from apps.pupils.views import PupilPage
 from apps.schools.roles import Action, Role
 from apps.schools.tenancy import school_scope
 from apps.schools.views import SchoolView
+from backend.links import row_link
 
 from . import reminders, services
 from .forms import MeetingForm, ShareForm, ViewsForm
@@ -78,7 +79,8 @@ class MeetingsAtRiskView(SchoolView, TemplateView):
         ids = sorted(meetings, key=lambda pk: order[meetings[pk].state])
         page, query = self.page_of(ids, self.page_size)
         shown = Pupil.objects.in_bulk(page.object_list)
-        page.object_list = [(shown[pk], meetings[pk]) for pk in page.object_list]
+        link = row_link("pupils:pupil", "pupil_id", school=self.school.slug)
+        page.object_list = [(shown[pk], meetings[pk], link(pk)) for pk in page.object_list]
         return super().get_context_data(**kwargs) | {
             "page": page, "query": query,
             "at_risk": sum(1 for m in meetings.values() if m.state != MeetingState.ON_TRACK)}

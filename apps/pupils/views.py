@@ -5,6 +5,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from apps.schools.roles import Action, role_may
 from apps.schools.views import SchoolView, ServiceFormView
+from backend.links import row_link
 
 from . import selectors, services
 from .access import access_pupil
@@ -28,6 +29,9 @@ class RegisterView(SchoolView, TemplateView):
         from apps.audit.trail import record_access
 
         on_page = [pupil.pk for pupil in page]
+        link = row_link("pupils:pupil", "pupil_id", school=self.school.slug)
+        for pupil in page:
+            pupil.url = link(pupil.pk)
         record_access(self.school, path=self.request.get_full_path(),
                       school_id=self.school.pk, pupils=on_page)
         sees_plans = role_may(self.membership.role, Action.VIEW_PLANS)
