@@ -20,6 +20,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
+from typing import NamedTuple
 
 from . import rules
 
@@ -94,7 +96,13 @@ class Rates:
     specialist: Decimal
 
     def for_staff(self, staff_type: str) -> Fraction:
-        return Fraction(getattr(self, rules.RATE_FOR_STAFF_TYPE[staff_type]))
+        return self._as_fractions[staff_type]
+
+    @cached_property
+    def _as_fractions(self) -> dict[str, Fraction]:
+        # Every provision costed asks for its rate: each is made a Fraction once.
+        return {staff_type: Fraction(getattr(self, name))
+                for staff_type, name in rules.RATE_FOR_STAFF_TYPE.items()}
 
 
 class RateTimeline:
@@ -119,9 +127,10 @@ class RateTimeline:
             yield Period(start, after - ONE_DAY), self.on(start)
 
 
-@dataclass(frozen=True)
-class Timetable:
-    """What costing needs to know about one provision."""
+class Timetable(NamedTuple):
+    """What costing needs to know about one provision. (Timetables and tallies are named
+    tuples: a page costs hundreds of provisions, and a frozen dataclass is several times
+    slower to build.)"""
 
     staff_type: str
     sessions_per_week: Decimal | None
@@ -168,8 +177,7 @@ def minutes_cost(minutes: int, rate: Fraction, group_size: int | None) -> Fracti
     return Fraction(minutes * rate.numerator, 60 * rate.denominator * (group_size or 1))
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     """A provision's delivered sessions as the provision keeps them: their minutes, and the
     days of the first and the last (None before any)."""
 
