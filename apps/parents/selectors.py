@@ -1,7 +1,7 @@
 """Meetings with parents per pupil and school year, and what parents may see."""
 
 import datetime
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -23,8 +23,10 @@ def school_year(day: datetime.date) -> Period:
     return budget_year(day, "academic")
 
 
-@dataclass(frozen=True)
-class Meetings:
+class Meetings(NamedTuple):
+    """A pupil's meetings with parents this school year, and the three-a-year state. (A
+    named tuple: the meetings pages work out one for every pupil on SEN support.)"""
+
     held: int
     planned: int
     last_planned: datetime.date | None
@@ -97,7 +99,7 @@ def meetings_by_pupil(pupils: QuerySet, today: datetime.date | None = None
             counts.setdefault(r["cycle__plan__pupil"], [0, 0, None])[0] += r["n"]
     for r in (Cycle.objects.filter(plan__pupil__in=ids, reviews__isnull=True,
                                    review_date__range=(today, year.end))
-              .exclude(stage=Stage.CLOSED).values("plan__pupil", "review_date")):
+              .exclude(stage=Stage.CLOSED).values("plan__pupil", "review_date").order_by()):
         entry = counts.setdefault(r["plan__pupil"], [0, 0, None])
         entry[1] += 1
         entry[2] = max(filter(None, [entry[2], r["review_date"]]))
