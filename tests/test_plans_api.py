@@ -158,6 +158,20 @@ def test_overdue_cycles_are_filterable_and_shown_on_the_register(school_a, api_a
                                      journey.get("pupils/", overdue="false")["results"]]
 
 
+def test_the_cycle_list_keeps_each_pupils_cycles_together_in_number_order(school_a, api_as):
+    from apps.plans.rules import Stage
+
+    from .plans_helpers import planned_cycle, review_and_close
+
+    first, _ = planned_cycle(school_a, stage=Stage.REVIEW)
+    other, _ = planned_cycle(school_a, school_a.pupils[1])
+    review_and_close(school_a, first)  # continue: the first pupil's cycle 2 opens
+    listed = Journey(api_as(school_a.senco), school_a).get("cycles/")["results"]
+    assert [(c["plan"], c["pupil"], c["number"]) for c in listed] == [
+        (first.plan_id, school_a.pupil.pk, 1), (first.plan_id, school_a.pupil.pk, 2),
+        (other.plan_id, school_a.pupils[1].pk, 1)]
+
+
 def count_queries(fetch) -> int:
     with CaptureQueriesContext(connection) as queries:
         fetch()
