@@ -215,3 +215,47 @@ class TestDeliveredCostToDate:
         self.deliver(school_a, provision, *(year.start + datetime.timedelta(days=d)
                                            for d in (8, 15, 22)))
         assert self.spent_and_delivered(school_a, year) == (Decimal("39.12"),) * 2
+
+
+def test_the_provision_map_counts_each_pupil_once_in_every_view(school_a):
+    """Two pupils in Years 3 and 5; the first has two communication interventions, the
+    second one of those and one for SEMH. Each view counts a pupil once however many of
+    their provisions it holds, and every view adds up to the same total."""
+    from apps.money.provision_map import provision_map
+
+    year = year_of(school_a)
+    talk, lego, zones = (
+        ProvisionTypeFactory(school=school_a.school, name=name, need_area=need,
+                             usual_group_size=size, usual_sessions_per_week=3,
+                             usual_minutes=30)
+        for name, need, size in (("Talk Boost", "communication", 3),
+                                 ("Lego therapy", "communication", 4),
+                                 ("Zones of Regulation", "semh", 6)))
+    taught, other = school_a.pupils[0], school_a.pupils[1]
+    with school_scope(school_a.school):
+        for pupil, kinds in ((taught, (talk, lego)), (other, (talk, zones))):
+            cycle = plans.plan_start(pupil=pupil, actor=school_a.senco,
+                                     opened_on=year.start).cycles.get()
+            for kind in kinds:
+                plans.provision_save(cycle=cycle, actor=school_a.senco, provision_type=kind,
+                                     start_date=year.start, end_date=year.end)
+        the_map = provision_map(school_a.school, year_rules(school_a.school, TODAY), TODAY)
+
+    def view(lines):  # 3 sessions of 30 minutes a week, shared by the group
+        return [(line.label, line.pupil_count, line.hours) for line in lines]
+
+    assert view(the_map.by_provision) == [("Lego therapy", 1, Decimal("0.38")),
+                                          ("Talk Boost", 2, Decimal("1.00")),
+                                          ("Zones of Regulation", 1, Decimal("0.25"))]
+    assert [line.groups for line in the_map.by_provision] == [1, 1, 1]
+    assert view(the_map.by_need_area) == [
+        ("Communication and interaction", 2, Decimal("1.38")),
+        ("Social, emotional and mental health", 1, Decimal("0.25"))]
+    assert view(the_map.by_year_group) == [("Year 3", 1, Decimal("0.88")),
+                                           ("Year 5", 1, Decimal("0.75"))]
+    assert [line.pupil_count for line in the_map.by_pupil] == [1, 1]
+    assert (the_map.total.pupil_count, the_map.total.hours) == (2, Decimal("1.63"))
+    for lines in (the_map.by_provision, the_map.by_pupil, the_map.by_need_area,
+                  the_map.by_year_group):
+        assert sum(line.planned.value() for line in lines) == the_map.total.planned.value()
+    assert len(the_map.detail) == 4

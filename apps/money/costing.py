@@ -54,6 +54,11 @@ class ExactSum:
         denominator = amount.denominator
         self._numerators[denominator] = self._numerators.get(denominator, 0) + amount.numerator
 
+    def merge(self, other: "ExactSum") -> None:
+        """Add another running total to this one."""
+        for denominator, numerator in other._numerators.items():
+            self._numerators[denominator] = self._numerators.get(denominator, 0) + numerator
+
     def value(self) -> Fraction:
         """Over the least common denominator: one reduction, not one per denominator."""
         common = math.lcm(*self._numerators) if self._numerators else 1

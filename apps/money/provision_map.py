@@ -11,7 +11,6 @@ start or a change of rates.
 """
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -19,15 +18,13 @@ from fractions import Fraction
 from apps.plans.models import Provision
 from apps.pupils.rules import NeedArea, YearGroup
 
-from .costing import ExactSum, Period, Timetable, planned_cost, to_pence
+from .costing import ExactSum, Period, Tally, Timetable, planned_cost, to_pence
 from .models import SenBudget
 from .selectors import (
     TALLY_FIELDS,
     TIMETABLE_FIELDS,
     YearRules,
     delivered_costs,
-    tally_of,
-    timetable_of,
 )
 
 
@@ -41,6 +38,19 @@ class Line:
     planned: ExactSum = field(default_factory=ExactSum)
     delivered: ExactSum = field(default_factory=ExactSum)
     group_size: int = 1
+    need_area: str = ""  # of a cell: one intervention in one year group
+
+    def add(self, pupil_id, weekly_hours: Fraction, cost: Fraction, delivered: Fraction):
+        self.pupils.add(pupil_id)
+        self.weekly_hours.add(weekly_hours)
+        self.planned.add(cost)
+        self.delivered.add(delivered)
+
+    def merge(self, other: "Line"):
+        self.pupils |= other.pupils
+        self.weekly_hours.merge(other.weekly_hours)
+        self.planned.merge(other.planned)
+        self.delivered.merge(other.delivered)
 
     @property
     def pupil_count(self) -> int:
@@ -102,72 +112,86 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
     to_date = Period(year.start, min(today, year.end))
     in_year = Provision.objects.filter(start_date__lte=year.end, end_date__gte=year.start)
     rows = list(
-        in_year.values("id", *TIMETABLE_FIELDS, "provision_type__name", "provision_type__need_area",
-                       "provision_type__usual_group_size", "cycle__plan__pupil_id",
-                       "cycle__plan__pupil__first_name", "cycle__plan__pupil__last_name",
-                       "cycle__plan__pupil__upn", "cycle__plan__pupil__year_group",
-                       *TALLY_FIELDS)
+        in_year.values_list(*_FIELDS, named=True)
         .order_by("provision_type__name", "cycle__plan__pupil__last_name", "start_date")
     )
-    tables = {row["id"]: timetable_of(row) for row in rows}
-    delivered = defaultdict(Fraction, delivered_costs(
-        {row["id"]: (tables[row["id"]], tally_of(row)) for row in rows}, to_date, rules_.rates))
-    views = {name: {} for name in ("provision", "pupil", "need", "year")}
-    total = Line("All provision")
+    tables = {row.id: Timetable(*row[_TIMETABLE]) for row in rows}
+    delivered = delivered_costs({row.id: (tables[row.id], Tally(*row[_TALLY])) for row in rows},
+                                to_date, rules_.rates)
+    # Each provision is added to its pupil's line and to one cell of intervention and year
+    # group; the views by intervention, area of need and year group, and the total, are
+    # sums of cells (an intervention has one area of need, a pupil one year group).
+    by_pupil: dict[int, Line] = {}
+    cells: dict[tuple[str, str], Line] = {}
     detail = []
     areas, years = dict(NeedArea.choices), dict(YearGroup.choices)
     # Provisions share timetables (an intervention, its sessions, its dates): each one's
     # hours and planned cost are worked out once.
     planned: dict[Timetable, tuple[Fraction, Fraction]] = {}
     for row in rows:
-        table = tables[row["id"]]
-        pupil_id = row["cycle__plan__pupil_id"]
-        name = f'{row["cycle__plan__pupil__last_name"]}, {row["cycle__plan__pupil__first_name"]}'
+        table = tables[row.id]
         if table not in planned:
             planned[table] = (table.weekly_hours(), planned_cost(
                 table, year, year, rules_.weeks_per_year, rules_.rates))
-        figures = (*planned[table], delivered[row["id"]])
-        keys = {
-            "provision": row["provision_type__name"], "pupil": (name, pupil_id),
-            "need": areas.get(row["provision_type__need_area"], "Other"),
-            "year": row["cycle__plan__pupil__year_group"],
-        }
-        for view, key in keys.items():
-            line = views[view].get(key)
-            if line is None:
-                label = key[0] if view == "pupil" else (years.get(key, str(key))
-                                                        if view == "year" else key)
-                line = views[view][key] = Line(label)
-            _add(line, pupil_id, *figures)
-            if view == "provision":
-                line.group_size = row["provision_type__usual_group_size"] or 1
-        _add(total, pupil_id, *figures)
+        figures = (*planned[table], delivered.get(row.id, _NOTHING))
+        pupil_id = row.cycle__plan__pupil_id
+        line = by_pupil.get(pupil_id)
+        if line is None:
+            line = by_pupil[pupil_id] = Line(_name(row))
+        line.add(pupil_id, *figures)
+        cell = cells.get((row.provision_type__name, row.cycle__plan__pupil__year_group))
+        if cell is None:
+            cell = cells[row.provision_type__name, row.cycle__plan__pupil__year_group] = Line(
+                row.provision_type__name, group_size=row.provision_type__usual_group_size or 1,
+                need_area=areas.get(row.provision_type__need_area, "Other"))
+        cell.add(pupil_id, *figures)
         if with_detail:
-            detail.append(_detail_row(row, table, name, keys["need"], years, *figures))
+            detail.append(_detail_row(row, table, cell.need_area, years, *figures))
+    by_provision, by_need, by_year, total = {}, {}, {}, Line("All provision")
+    for (kind, year_group), cell in cells.items():
+        _merged(by_provision, kind, cell.label, cell).group_size = cell.group_size
+        _merged(by_need, cell.need_area, cell.need_area, cell)
+        _merged(by_year, year_group, years.get(year_group, str(year_group)), cell)
+        total.merge(cell)
     budget = SenBudget.objects.filter(year_start=year.start).values_list(
         "amount", flat=True).first()
     return ProvisionMap(
         year=year,
-        by_provision=list(views["provision"].values()),
-        by_pupil=sorted(views["pupil"].values(), key=lambda line: line.label),
-        by_need_area=sorted(views["need"].values(), key=lambda line: line.label),
-        by_year_group=[views["year"][k] for k in sorted(views["year"])],
+        by_provision=list(by_provision.values()),
+        by_pupil=sorted(by_pupil.values(), key=lambda line: line.label),
+        by_need_area=sorted(by_need.values(), key=lambda line: line.label),
+        by_year_group=[by_year[k] for k in sorted(by_year)],
         detail=detail, total=total, budget=budget)
 
 
-def _add(line: Line, pupil_id, weekly_hours: Fraction, cost: Fraction, delivered: Fraction):
-    line.pupils.add(pupil_id)
-    line.weekly_hours.add(weekly_hours)
-    line.planned.add(cost)
-    line.delivered.add(delivered)
+_FIELDS = ("id", *TIMETABLE_FIELDS, *TALLY_FIELDS, "provision_type__name",
+           "provision_type__need_area", "provision_type__usual_group_size",
+           "cycle__plan__pupil_id", "cycle__plan__pupil__first_name",
+           "cycle__plan__pupil__last_name", "cycle__plan__pupil__upn",
+           "cycle__plan__pupil__year_group")
+_TIMETABLE = slice(1, 1 + len(TIMETABLE_FIELDS))
+_TALLY = slice(_TIMETABLE.stop, _TIMETABLE.stop + len(TALLY_FIELDS))
+_NOTHING = Fraction(0)
 
 
-def _detail_row(row, table: Timetable, name, need_area, years, weekly_hours: Fraction,
+def _name(row) -> str:
+    return f"{row.cycle__plan__pupil__last_name}, {row.cycle__plan__pupil__first_name}"
+
+
+def _merged(lines: dict, key, label: str, cell: Line) -> Line:
+    line = lines.get(key)
+    if line is None:
+        line = lines[key] = Line(label)
+    line.merge(cell)
+    return line
+
+
+def _detail_row(row, table: Timetable, need_area, years, weekly_hours: Fraction,
                 cost: Fraction, delivered: Fraction) -> DetailRow:
     return DetailRow(
-        pupil=name, upn=row["cycle__plan__pupil__upn"],
-        year_group=years.get(row["cycle__plan__pupil__year_group"], ""),
-        need_area=need_area, intervention=row["provision_type__name"],
+        pupil=_name(row), upn=row.cycle__plan__pupil__upn,
+        year_group=years.get(row.cycle__plan__pupil__year_group, ""),
+        need_area=need_area, intervention=row.provision_type__name,
         staff_type=table.staff_type,
         timetable=(f"{table.sessions_per_week:g} × {table.minutes_per_session} min, "
                    f"group of {table.group_size}") if table.sessions_per_week is not None
