@@ -10,7 +10,7 @@ from django.db.models import F, Q
 
 from apps.pupils.models import Pupil
 from apps.pupils.rules import NeedArea
-from apps.schools.models import SchoolOwned
+from apps.schools.models import School, SchoolOwned
 
 from .rules import (
     DEFAULT_CYCLE_WEEKS,
@@ -215,6 +215,9 @@ class Provision(SchoolOwned):
     """Provision for one pupil in one cycle: a timetabled intervention, or a fixed cost
     (a bought-in service, equipment)."""
 
+    # Indexed by school and end date (Meta.indexes), which serves the school's scans too.
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="provisions")
     provision_type = models.ForeignKey(
         ProvisionType, on_delete=models.PROTECT, related_name="+", verbose_name="intervention"
@@ -273,6 +276,14 @@ class Provision(SchoolOwned):
                     group_size__isnull=False),
                 name="provision_is_timetabled_or_costed",
             ),
+        ]
+        indexes = [
+            # The provision map (money/provision_map.py) asks for the school's provisions
+            # running in a budget year: by end date, this year's are found without reading
+            # every provision of the school's history. It is the school's only index here:
+            # beside a plain one on school, PostgreSQL preferred that (the rows of a school
+            # lie together) and read all 5,392 of a school's provisions for 600.
+            models.Index(fields=["school", "end_date"], name="provision_by_end_date"),
         ]
 
     def __str__(self):
