@@ -53,6 +53,22 @@ class TestMeetings:
                                         today=D(2025, 12, 20))[school_a.pupil.pk]
         assert counted.held == 2 and records
 
+    def test_only_the_pupils_asked_about_are_counted(self, school_a):
+        """The school's meetings and planned reviews of the year are read by date: another
+        pupil's, held or planned, neither appear nor count."""
+        taught, other = school_a.pupils[0], school_a.pupils[1]
+        year = school_year(TODAY)
+        for pupil in (taught, other):
+            planned_cycle(school_a, pupil, opened_on=year.start, review_date=year.end)
+        with school_scope(school_a.school):
+            services.meeting_save(pupil=taught, actor=school_a.senco, date=TODAY,
+                                  held=False, kind="informal")
+            services.meeting_save(pupil=other, actor=school_a.senco, date=max(
+                year.start, TODAY - datetime.timedelta(days=1)), held=True, kind="informal")
+            counted = meetings_by_pupil(Pupil.objects.filter(pk=taught.pk), today=TODAY)
+        assert list(counted) == [taught.pk]
+        assert counted[taught.pk][:3] == (0, 2, year.end)  # the meeting and the review
+
     def test_a_future_meeting_cannot_be_recorded_as_held(self, school_a):
         with school_scope(school_a.school), pytest.raises(ValidationError) as error:
             services.meeting_save(pupil=school_a.pupil, actor=school_a.senco,
