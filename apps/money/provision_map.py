@@ -122,7 +122,7 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
     # group; the views by intervention, area of need and year group, and the total, are
     # sums of cells (an intervention has one area of need, a pupil one year group).
     by_pupil: dict[int, Line] = {}
-    cells: dict[tuple[str, str], Line] = {}
+    cells: dict[tuple[str, int], Line] = {}
     detail = []
     areas, years = dict(NeedArea.choices), dict(YearGroup.choices)
     # Provisions share timetables (an intervention, its sessions, its dates): each one's
