@@ -16,7 +16,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from apps.plans.models import Provision
-from apps.pupils.rules import NeedArea, YearGroup
+from apps.pupils.models import YEAR_GROUP_LABELS
+from apps.pupils.rules import NeedArea
 
 from .costing import ExactSum, Period, Tally, Timetable, planned_cost, to_pence
 from .models import SenBudget
@@ -38,7 +39,6 @@ class Line:
     planned: ExactSum = field(default_factory=ExactSum)
     delivered: ExactSum = field(default_factory=ExactSum)
     group_size: int = 1
-    need_area: str = ""  # of a cell: one intervention in one year group
 
     def add(self, pupil_id, weekly_hours: Fraction, cost: Fraction, delivered: Fraction):
         self.pupils.add(pupil_id)
@@ -123,8 +123,9 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
     # sums of cells (an intervention has one area of need, a pupil one year group).
     by_pupil: dict[int, Line] = {}
     cells: dict[tuple[str, int], Line] = {}
+    need_of: dict[str, str] = {}  # intervention: its area of need
     detail = []
-    areas, years = dict(NeedArea.choices), dict(YearGroup.choices)
+    areas, years = dict(NeedArea.choices), YEAR_GROUP_LABELS
     # Provisions share timetables (an intervention, its sessions, its dates): each one's
     # hours and planned cost are worked out once.
     planned: dict[Timetable, tuple[Fraction, Fraction]] = {}
@@ -142,15 +143,16 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
         cell = cells.get((row.provision_type__name, row.cycle__plan__pupil__year_group))
         if cell is None:
             cell = cells[row.provision_type__name, row.cycle__plan__pupil__year_group] = Line(
-                row.provision_type__name, group_size=row.provision_type__usual_group_size or 1,
-                need_area=areas.get(row.provision_type__need_area, "Other"))
+                row.provision_type__name, group_size=row.provision_type__usual_group_size or 1)
+            need_of[row.provision_type__name] = areas.get(row.provision_type__need_area, "Other")
         cell.add(pupil_id, *figures)
         if with_detail:
-            detail.append(_detail_row(row, table, cell.need_area, years, *figures))
+            detail.append(_detail_row(row, table, need_of[row.provision_type__name], years,
+                                      *figures))
     by_provision, by_need, by_year, total = {}, {}, {}, Line("All provision")
     for (kind, year_group), cell in cells.items():
         _merged(by_provision, kind, cell.label, cell).group_size = cell.group_size
-        _merged(by_need, cell.need_area, cell.need_area, cell)
+        _merged(by_need, need_of[kind], need_of[kind], cell)
         _merged(by_year, year_group, years.get(year_group, str(year_group)), cell)
         total.merge(cell)
     budget = SenBudget.objects.filter(year_start=year.start).values_list(

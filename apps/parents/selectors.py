@@ -62,7 +62,7 @@ def meeting_state(*, held: int, planned: int, last_planned, today, year: Period,
 
 def on_sen_support(pupils: QuerySet) -> QuerySet:
     """Pupils whose open SEN record (one at most) is SEN support or an EHC plan: a
-    semi-join, cheap enough to repeat as a subquery in the queries that count meetings."""
+    semi-join, cheap enough to repeat in the query that reads the pupils shown."""
     return pupils.filter(pk__in=SenProvisionRecord.objects.filter(
         ended_on__isnull=True, status__in=[SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN],
     ).values("pupil"))
