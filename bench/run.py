@@ -85,16 +85,24 @@ def environment(name: str, seed: int) -> dict:
         "BENCH_SEED": str(seed)}
 
 
-def build(name: str, schools: int, pupils: int, years: int, seed: int) -> dict:
-    """A fresh database for the scale, generated and settled; the generator's figures."""
+def generate(env: dict, schools: int, pupils: int, years: int, seed: int):
+    return run([PYTHON, "manage.py", "generate_data", "--schools", str(schools),
+                "--sen-pupils", str(pupils), "--years", str(years), "--seed", str(seed)], env)
+
+
+def build(name: str, schools: int, pupils: int, years: int, seed: int,
+          also: tuple[int, int, int, int] | None = None) -> dict:
+    """A fresh database for the scale, generated and settled; the generator's figures.
+    ``also`` (schools, pupils, years, seed): another generator run into the same database
+    before it is settled, not counted in the generator's figures."""
     url, env = database_url(name), environment(name, seed)
     fresh_database(url)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
     started = time.perf_counter()
-    generated = run([PYTHON, "manage.py", "generate_data", "--schools", str(schools),
-                     "--sen-pupils", str(pupils), "--years", str(years), "--seed", str(seed)],
-                    env)
+    generated = generate(env, schools, pupils, years, seed)
     generator_seconds = time.perf_counter() - started
+    if also:
+        generate(env, *also)
     settle(url)
     return {"scale": {"schools": schools, "sen_pupils": pupils, "years": years, "seed": seed},
             "generator": {"seconds": round(generator_seconds, 1),
@@ -114,14 +122,33 @@ def summary(figures: dict) -> dict:
             "p95_ms": round(taken[min(len(taken) - 1, int(len(taken) * 0.95))], 2)}
 
 
-def measure_all(scales: dict, seed: int) -> dict:
-    """Requests in alternating passes, pooled per page; then PDFs and the worker."""
-    pooled: dict[str, dict] = {name: {} for name in scales}
+def seeds(scales: dict, seed: int) -> dict[str, int]:
+    """The smallest scale's school comes from the next seed, so that it can be generated
+    into the largest scale's database too (see ``SAME_SCHOOL``); the others from ``seed``."""
+    first = next(iter(scales))
+    return {name: seed + 1 if name == first else seed for name in scales}
+
+
+# The smallest scale's school, measured again in the largest scale's database among its
+# schools: the same pupils and history, alone in its database and among many. Its ratio
+# is what the data's growth costs a page; the budget's ratio (a large school against a
+# small one) also holds what a larger caseload costs a page that sums up the school.
+SAME_SCHOOL = "small school in the large database"
+
+
+def measure_all(scales: dict, seed: int) -> tuple[dict, dict]:
+    """Requests in alternating passes, pooled per page; then PDFs and the worker. Also the
+    requests of the smallest scale's school in the largest scale's database."""
+    seed_of = seeds(scales, seed)
+    smallest, largest = next(iter(scales)), list(scales)[-1]
+    pooled: dict[str, dict] = {name: {} for name in [*scales, SAME_SCHOOL]}
     peak: dict[str, float] = dict.fromkeys(scales, 0.0)
     for _ in range(PASSES):
-        for name in scales:
-            taken = measure(name, seed, "requests")
-            peak[name] = max(peak[name], taken["web_peak_mib"])
+        for name, database, school_seed in [*((n, n, seed_of[n]) for n in scales),
+                                            (SAME_SCHOOL, largest, seed_of[smallest])]:
+            taken = measure(database, school_seed, "requests")
+            if name in peak:
+                peak[name] = max(peak[name], taken["web_peak_mib"])
             for page, figures in taken["requests"].items():
                 into = pooled[name].setdefault(page, figures | {"times_ms": []})
                 into["times_ms"] += figures["times_ms"]
@@ -129,8 +156,10 @@ def measure_all(scales: dict, seed: int) -> dict:
     for name, built in scales.items():
         results[name] = built | {
             "requests": {page: summary(f) for page, f in pooled[name].items()},
-            "web_peak_mib": peak[name]} | measure(name, seed, "pdf")
-    return results
+            "web_peak_mib": peak[name]} | measure(name, seed_of[name], "pdf")
+    same_school = {"database": largest, "scale": scales[smallest]["scale"],
+                   "requests": {page: summary(f) for page, f in pooled[SAME_SCHOOL].items()}}
+    return results, same_school
 
 
 def verdicts(results: dict) -> list[tuple[str, str, bool]]:
@@ -163,7 +192,19 @@ def verdicts(results: dict) -> list[tuple[str, str, bool]]:
     return lines
 
 
-def report(results: dict) -> str:
+def same_school_lines(results: dict, same_school: dict) -> list[str]:
+    """The smallest scale's school alone and in the largest scale's database, page by page."""
+    alone = results[next(iter(results))]["requests"]
+    out = [f"{'page':34} {'queries':>8} {'alone':>9} {'among':>9} {'ratio':>6}"]
+    for page, among in same_school["requests"].items():
+        before = alone[page]
+        out.append(f"{page:34} {before['queries']:>3} / {among['queries']:<2} "
+                   f"{before['p50_ms']:>9} {among['p50_ms']:>9} "
+                   f"{among['p50_ms'] / before['p50_ms']:>5.2f}x")
+    return out
+
+
+def report(results: dict, same_school: dict | None = None) -> str:
     out = []
     for name, result in results.items():
         s = result["scale"]
@@ -178,6 +219,12 @@ def report(results: dict) -> str:
         out.append(f"worker: {worker['pdfs']} PDFs in {worker['seconds']} s = "
                    f"{worker['pdfs_per_second']} PDFs/s; peak memory web "
                    f"{result['web_peak_mib']} MiB, worker {worker['worker_peak_mib']} MiB")
+    if same_school:
+        s = same_school["scale"]
+        out.append(f"\nthe same school ({s['sen_pupils']} pupils on SEN support x {s['years']} "
+                   f"years), alone in its database and among the {same_school['database']} "
+                   "scale's schools (p50 ms)")
+        out += same_school_lines(results, same_school)
     if len(results) > 1:
         out.append("\nbudget")
         for figures, limit, ok in verdicts(results):
@@ -192,26 +239,36 @@ def main():
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args()
-    scales = {}
+    sizes = {}
     for spec in options.scale or DEFAULT_SCALES:
         name, _, size = spec.partition("=")
-        schools, pupils, years = (int(n) for n in size.split("x"))
-        print(f"{name}: generating {schools} x {pupils} x {years}...", flush=True)
+        sizes[name] = tuple(int(n) for n in size.split("x"))
+    if len(sizes) != 2:
+        parser.error("give two scales, smallest first")
+    (smallest, small), largest = next(iter(sizes.items())), list(sizes)[-1]
+    seed_of = seeds(sizes, options.seed)
+    scales = {}
+    for name, (schools, pupils, years) in sizes.items():
+        also = (*small, seed_of[smallest]) if name == largest else None
+        print(f"{name}: generating {schools} x {pupils} x {years}"
+              f"{f', and the {smallest} school' if also else ''}...", flush=True)
         try:
-            scales[name] = build(name, schools, pupils, years, options.seed)
+            scales[name] = build(name, schools, pupils, years, seed_of[name], also)
         except subprocess.CalledProcessError as failed:
             sys.exit(f"{' '.join(failed.cmd)} failed:\n{failed.stdout}\n{failed.stderr}")
-    print(f"measuring {', '.join(scales)} in {PASSES} alternating passes...", flush=True)
+    print(f"measuring {', '.join(scales)} and {SAME_SCHOOL} in {PASSES} alternating passes...",
+          flush=True)
     try:
-        results = measure_all(scales, options.seed)
+        results, same_school = measure_all(scales, options.seed)
     except subprocess.CalledProcessError as failed:
         sys.exit(f"{' '.join(failed.cmd)} failed:\n{failed.stdout}\n{failed.stderr}")
     document = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                             "platform": platform.platform()},
-                "measured_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "results": results}
+                "measured_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "results": results,
+                "same_school": same_school}
     Path(options.out).parent.mkdir(parents=True, exist_ok=True)
     Path(options.out).write_text(json.dumps(document, indent=2) + "\n")
-    print(report(results))
+    print(report(results, same_school))
     print(f"\nwritten to {options.out}")
 
 
