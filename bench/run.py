@@ -2,8 +2,9 @@
 PostgreSQL database, migrated and filled by ``generate_data``, then (after VACUUM ANALYZE)
 ``bench/measure.py`` against it: the requests in passes that alternate between the scales
 (so the machine's slow spells fall on both, not on whichever was measured then), then the
-PDFs with a real Celery worker on Redis. Writes the results (JSON) and prints them as
-tables beside the budget.
+PDFs with a real Celery worker on Redis. The smallest scale's school is generated into
+the largest scale's database too and measured there in the same passes (``SAME_SCHOOL``).
+Writes the results (JSON) and prints them as tables beside the budget.
 
     .venv/bin/python bench/run.py [--scale small=1x50x4 --scale large=50x300x4]
                                   [--out bench/results.json]
@@ -85,7 +86,8 @@ def environment(name: str, seed: int) -> dict:
         "BENCH_SEED": str(seed)}
 
 
-def generate(env: dict, schools: int, pupils: int, years: int, seed: int):
+def generate(env: dict, schools: int, pupils: int, years: int,
+             seed: int) -> subprocess.CompletedProcess:
     return run([PYTHON, "manage.py", "generate_data", "--schools", str(schools),
                 "--sen-pupils", str(pupils), "--years", str(years), "--seed", str(seed)], env)
 
