@@ -138,10 +138,10 @@ def seeds(scales: dict, seed: int) -> dict[str, int]:
 SAME_SCHOOL = "small school in the large database"
 
 
-def measure_all(scales: dict, seed: int) -> tuple[dict, dict]:
+def measure_all(scales: dict, seed_of: dict[str, int]) -> tuple[dict, dict]:
     """Requests in alternating passes, pooled per page; then PDFs and the worker. Also the
-    requests of the smallest scale's school in the largest scale's database."""
-    seed_of = seeds(scales, seed)
+    requests of the smallest scale's school in the largest scale's database. ``seed_of``:
+    each scale's school's seed (``seeds``)."""
     smallest, largest = next(iter(scales)), list(scales)[-1]
     pooled: dict[str, dict] = {name: {} for name in [*scales, SAME_SCHOOL]}
     peak: dict[str, float] = dict.fromkeys(scales, 0.0)
@@ -261,7 +261,7 @@ def main():
     print(f"measuring {', '.join(scales)} and {SAME_SCHOOL} in {PASSES} alternating passes...",
           flush=True)
     try:
-        results, same_school = measure_all(scales, options.seed)
+        results, same_school = measure_all(scales, seed_of)
     except subprocess.CalledProcessError as failed:
         sys.exit(f"{' '.join(failed.cmd)} failed:\n{failed.stdout}\n{failed.stderr}")
     document = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
