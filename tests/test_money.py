@@ -216,6 +216,34 @@ class TestDeliveredCostToDate:
                                            for d in (8, 15, 22)))
         assert self.spent_and_delivered(school_a, year) == (Decimal("39.12"),) * 2
 
+    def test_the_map_costs_each_pupils_minutes_at_the_rates_they_were_delivered_under(
+            self, school_a):
+        """One pupil's session falls before a rate change, the other's after it: each is
+        costed from its tally at its own rates, in its pupil's line and in the total."""
+        from apps.money.provision_map import provision_map
+
+        year = self.last_year(school_a)
+        first = self.one_hour_a_week(school_a, year.start)
+        second = planned_cycle(school_a, school_a.pupils[1], kind=first.provision_type,
+                               opened_on=year.start,
+                               review_date=year.start + datetime.timedelta(weeks=8))[1]
+        with school_scope(school_a.school):
+            CostSettings.objects.create(school=school_a.school, ta_rate=Decimal("20.00"),
+                                        effective_from=year.start + datetime.timedelta(days=20))
+        self.deliver(school_a, first, year.start + datetime.timedelta(days=8))
+        self.deliver(school_a, second, year.start + datetime.timedelta(days=30))
+        with school_scope(school_a.school):
+            the_map = provision_map(school_a.school, year_rules(school_a.school, year.end),
+                                    year.end)
+        names = {pupil.pk: f"{pupil.last_name}, {pupil.first_name}"
+                 for pupil in school_a.pupils[:2]}
+        assert {line.label: line.delivered_cost for line in the_map.by_pupil} == {
+            names[school_a.pupils[0].pk]: Decimal("13.04"),
+            names[school_a.pupils[1].pk]: Decimal("20.00")}
+        assert the_map.total.delivered_cost == Decimal("33.04")
+        assert {row.upn: row.delivered for row in the_map.detail} == {
+            school_a.pupils[0].upn: Decimal("13.04"), school_a.pupils[1].upn: Decimal("20.00")}
+
 
 def test_the_provision_map_counts_each_pupil_once_in_every_view(school_a):
     """Two pupils in Years 3 and 5; the first has two communication interventions, the
@@ -257,5 +285,5 @@ def test_the_provision_map_counts_each_pupil_once_in_every_view(school_a):
     assert (the_map.total.pupil_count, the_map.total.hours) == (2, Decimal("1.63"))
     for lines in (the_map.by_provision, the_map.by_pupil, the_map.by_need_area,
                   the_map.by_year_group):
-        assert sum(line.planned.value() for line in lines) == the_map.total.planned.value()
+        assert sum(line.planned for line in lines) == the_map.total.planned
     assert len(the_map.detail) == 4

@@ -50,9 +50,11 @@ class ExactSum:
     def __init__(self):
         self._numerators: dict[int, int] = {}
 
-    def add(self, amount: Fraction) -> None:
+    def add(self, amount: Fraction, times: int = 1) -> None:
+        """Add ``amount``, ``times`` over."""
         denominator = amount.denominator
-        self._numerators[denominator] = self._numerators.get(denominator, 0) + amount.numerator
+        self._numerators[denominator] = (self._numerators.get(denominator, 0)
+                                         + amount.numerator * times)
 
     def merge(self, other: "ExactSum") -> None:
         """Add another running total to this one."""
@@ -191,18 +193,33 @@ class Tally(NamedTuple):
     last: datetime.date | None
 
 
+def delivered_inside(tally: Tally, period: Period) -> bool:
+    """Whether any of the provision's delivered sessions can fall inside ``period``: not
+    when it has none, or when its first and last both fall on one side of it."""
+    return not (tally.first is None or tally.last < period.start or tally.first > period.end)
+
+
+def tallied_rates(tally: Tally, period: Period, rates: RateTimeline) -> Rates | None:
+    """For a tally with sessions inside ``period`` (``delivered_inside``): the one set of
+    rates all of them were delivered under, when all of them fall inside ``period``; None
+    when they straddle an end of ``period`` or a change of rates, and so must be costed
+    session by session."""
+    if tally.first < period.start or tally.last > period.end:
+        return None
+    rates_then = rates.on(tally.first)
+    return rates_then if rates.on(tally.last) is rates_then else None
+
+
 def tallied_cost(timetable: Timetable, tally: Tally, period: Period,
                  rates: RateTimeline) -> Fraction | None:
     """What the provision's delivered sessions inside ``period`` cost, from its tally: none
     of them inside costs nothing; all of them inside, under one set of rates, cost their
     minutes at that rate. None when they straddle an end of ``period`` or a change of rates,
     and so must be costed session by session."""
-    if tally.first is None or tally.last < period.start or tally.first > period.end:
+    if not delivered_inside(tally, period):
         return Fraction(0)
-    if tally.first < period.start or tally.last > period.end:
-        return None
-    rates_then = rates.on(tally.first)
-    if rates.on(tally.last) != rates_then:
+    rates_then = tallied_rates(tally, period, rates)
+    if rates_then is None:
         return None
     return minutes_cost(tally.minutes, rates_then.for_staff(timetable.staff_type),
                         timetable.group_size)

@@ -11,15 +11,29 @@ start or a change of rates.
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from apps.plans.models import Provision
 from apps.pupils.models import YEAR_GROUP_LABELS
 from apps.pupils.rules import NeedArea
 
-from .costing import ExactSum, Period, Tally, Timetable, planned_cost, to_pence
+from .costing import (
+    ExactSum,
+    Period,
+    RateTimeline,
+    Tally,
+    Timetable,
+    delivered_inside,
+    minutes_cost,
+    planned_cost,
+    tallied_cost,
+    tallied_rates,
+    to_pence,
+)
 from .models import SenBudget
 from .selectors import (
     TALLY_FIELDS,
@@ -29,28 +43,59 @@ from .selectors import (
 )
 
 
-@dataclass
+class Prices:
+    """The budget year's costing, shared by every line of one map: each timetable's staff
+    hours a week and planned cost, worked out once however many provisions share it."""
+
+    def __init__(self, rules_: YearRules):
+        self.rules = rules_
+        self._planned: dict[Timetable, tuple[Fraction, Fraction]] = {}
+
+    def planned(self, table: Timetable) -> tuple[Fraction, Fraction]:
+        figures = self._planned.get(table)
+        if figures is None:
+            year = self.rules.period
+            figures = self._planned[table] = (table.weekly_hours(), planned_cost(
+                table, year, year, self.rules.weeks_per_year, self.rules.rates))
+        return figures
+
+    @property
+    def rates(self) -> RateTimeline:
+        return self.rules.rates
+
+
+@dataclass(eq=False)
 class Line:
-    """One row of a view of the map."""
+    """One row of a view of the map. A line counts its provisions by timetable and adds
+    up their delivered minutes by what a minute costs; its figures are worked out from
+    those when first read (once the map is built), so that a line nobody reads (a pupil
+    on another page of the map) costs a few additions, and its figures are exact sums
+    rounded once (costing.py)."""
 
     label: str
-    pupils: set = field(default_factory=set)
-    weekly_hours: ExactSum = field(default_factory=ExactSum)
-    planned: ExactSum = field(default_factory=ExactSum)
-    delivered: ExactSum = field(default_factory=ExactSum)
+    prices: Prices
     group_size: int = 1
+    pupils: set = field(default_factory=set)
+    timetables: Counter = field(default_factory=Counter)  # timetable: provisions
+    # Delivered minutes costed from tallies, by what a minute costs: (the day the rates
+    # took effect, staff type, group size): minutes.
+    minutes: dict = field(default_factory=dict)
+    # The delivered cost of provisions whose sessions straddle the year's start or a change
+    # of rates, costed session by session (selectors.delivered_costs).
+    straddling: ExactSum = field(default_factory=ExactSum)
 
-    def add(self, pupil_id, weekly_hours: Fraction, cost: Fraction, delivered: Fraction):
+    def add(self, pupil_id, table: Timetable, minutes_key: tuple | None, minutes: int):
         self.pupils.add(pupil_id)
-        self.weekly_hours.add(weekly_hours)
-        self.planned.add(cost)
-        self.delivered.add(delivered)
+        self.timetables[table] += 1
+        if minutes_key is not None:
+            self.minutes[minutes_key] = self.minutes.get(minutes_key, 0) + minutes
 
     def merge(self, other: "Line"):
         self.pupils |= other.pupils
-        self.weekly_hours.merge(other.weekly_hours)
-        self.planned.merge(other.planned)
-        self.delivered.merge(other.delivered)
+        self.timetables.update(other.timetables)
+        for key, minutes in other.minutes.items():
+            self.minutes[key] = self.minutes.get(key, 0) + minutes
+        self.straddling.merge(other.straddling)
 
     @property
     def pupil_count(self) -> int:
@@ -60,17 +105,41 @@ class Line:
     def groups(self) -> int:
         return math.ceil(len(self.pupils) / max(1, self.group_size))
 
+    @cached_property
+    def weekly_hours(self) -> Fraction:
+        return self._planned_sum(0)
+
+    @cached_property
+    def planned(self) -> Fraction:
+        return self._planned_sum(1)
+
+    def _planned_sum(self, figure: int) -> Fraction:
+        total = ExactSum()
+        for table, count in self.timetables.items():
+            total.add(self.prices.planned(table)[figure], count)
+        return total.value()
+
+    @cached_property
+    def delivered(self) -> Fraction:
+        total = ExactSum()
+        total.merge(self.straddling)
+        rates = self.prices.rates
+        for (effective_from, staff_type, group_size), minutes in self.minutes.items():
+            total.add(minutes_cost(minutes, rates.on(effective_from).for_staff(staff_type),
+                                   group_size))
+        return total.value()
+
     @property
     def hours(self) -> Decimal:
-        return to_pence(self.weekly_hours.value())
+        return to_pence(self.weekly_hours)
 
     @property
     def cost(self) -> Decimal:
-        return to_pence(self.planned.value())
+        return to_pence(self.planned)
 
     @property
     def delivered_cost(self) -> Decimal:
-        return to_pence(self.delivered.value())
+        return to_pence(self.delivered)
 
 
 @dataclass
@@ -110,46 +179,50 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
     (the downloads have them; the page shows the four views and the totals only)."""
     year = rules_.period
     to_date = Period(year.start, min(today, year.end))
+    prices, rates = Prices(rules_), rules_.rates
     in_year = Provision.objects.filter(start_date__lte=year.end, end_date__gte=year.start)
-    rows = list(
-        in_year.values_list(*_FIELDS, named=True)
-        .order_by("provision_type__name", "cycle__plan__pupil__last_name", "start_date")
-    )
-    tables = {row.id: Timetable(*row[_TIMETABLE]) for row in rows}
-    delivered = delivered_costs({row.id: (tables[row.id], Tally(*row[_TALLY])) for row in rows},
-                                to_date, rules_.rates)
+    # In no order: the lines are sorted below, and the detail only when it is asked for.
+    rows = list(in_year.values_list(*_FIELDS, named=True).order_by())
     # Each provision is added to its pupil's line and to one cell of intervention and year
     # group; the views by intervention, area of need and year group, and the total, are
     # sums of cells (an intervention has one area of need, a pupil one year group).
     by_pupil: dict[int, Line] = {}
     cells: dict[tuple[str, int], Line] = {}
     need_of: dict[str, str] = {}  # intervention: its area of need
-    detail = []
+    straddling: dict[int, tuple[Timetable, Tally, Line, Line]] = {}
     areas, years = dict(NeedArea.choices), YEAR_GROUP_LABELS
-    # Provisions share timetables (an intervention, its sessions, its dates): each one's
-    # hours and planned cost are worked out once.
-    planned: dict[Timetable, tuple[Fraction, Fraction]] = {}
     for row in rows:
-        table = tables[row.id]
-        if table not in planned:
-            planned[table] = (table.weekly_hours(), planned_cost(
-                table, year, year, rules_.weeks_per_year, rules_.rates))
-        figures = (*planned[table], delivered.get(row.id, _NOTHING))
+        table, tally = Timetable(*row[_TIMETABLE]), Tally(*row[_TALLY])
+        # Delivered minutes to date, from the tally: none inside, all under one set of
+        # rates (kept by what a minute costs), or straddling (costed below).
+        minutes_key = rates_then = None
+        inside = delivered_inside(tally, to_date)
+        if inside:
+            rates_then = tallied_rates(tally, to_date, rates)
+            if rates_then is not None:
+                minutes_key = (rates_then.effective_from, table.staff_type, table.group_size)
         pupil_id = row.cycle__plan__pupil_id
         line = by_pupil.get(pupil_id)
         if line is None:
-            line = by_pupil[pupil_id] = Line(_name(row))
-        line.add(pupil_id, *figures)
-        cell = cells.get((row.provision_type__name, row.cycle__plan__pupil__year_group))
+            line = by_pupil[pupil_id] = Line(_name(row), prices)
+        line.add(pupil_id, table, minutes_key, tally.minutes)
+        kind = row.provision_type__name
+        cell = cells.get((kind, row.cycle__plan__pupil__year_group))
         if cell is None:
-            cell = cells[row.provision_type__name, row.cycle__plan__pupil__year_group] = Line(
-                row.provision_type__name, group_size=row.provision_type__usual_group_size or 1)
-            need_of[row.provision_type__name] = areas.get(row.provision_type__need_area, "Other")
-        cell.add(pupil_id, *figures)
-        if with_detail:
-            detail.append(_detail_row(row, table, need_of[row.provision_type__name], years,
-                                      *figures))
-    by_provision, by_need, by_year, total = {}, {}, {}, Line("All provision")
+            cell = cells[kind, row.cycle__plan__pupil__year_group] = Line(
+                kind, prices, group_size=row.provision_type__usual_group_size or 1)
+            need_of[kind] = areas.get(row.provision_type__need_area, "Other")
+        cell.add(pupil_id, table, minutes_key, tally.minutes)
+        if inside and rates_then is None:
+            straddling[row.id] = (table, tally, line, cell)
+    # Sessions that straddle the year's start or a change of rates: one more query.
+    delivered = dict.fromkeys(straddling, Fraction(0)) | delivered_costs(
+        {pk: (table, tally) for pk, (table, tally, *_) in straddling.items()}, to_date, rates)
+    for pk, cost in delivered.items():
+        for line in straddling[pk][2:]:
+            line.straddling.add(cost)
+    by_provision, by_need, by_year = {}, {}, {}
+    total = Line("All provision", prices)
     for (kind, year_group), cell in cells.items():
         _merged(by_provision, kind, cell.label, cell).group_size = cell.group_size
         _merged(by_need, need_of[kind], need_of[kind], cell)
@@ -159,11 +232,12 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
         "amount", flat=True).first()
     return ProvisionMap(
         year=year,
-        by_provision=list(by_provision.values()),
+        by_provision=sorted(by_provision.values(), key=lambda line: line.label.casefold()),
         by_pupil=sorted(by_pupil.values(), key=lambda line: line.label),
         by_need_area=sorted(by_need.values(), key=lambda line: line.label),
         by_year_group=[by_year[k] for k in sorted(by_year)],
-        detail=detail, total=total, budget=budget)
+        detail=_detail(rows, prices, to_date, delivered, need_of) if with_detail else [],
+        total=total, budget=budget)
 
 
 _FIELDS = ("id", *TIMETABLE_FIELDS, *TALLY_FIELDS, "provision_type__name",
@@ -173,7 +247,6 @@ _FIELDS = ("id", *TIMETABLE_FIELDS, *TALLY_FIELDS, "provision_type__name",
            "cycle__plan__pupil__year_group")
 _TIMETABLE = slice(1, 1 + len(TIMETABLE_FIELDS))
 _TALLY = slice(_TIMETABLE.stop, _TIMETABLE.stop + len(TALLY_FIELDS))
-_NOTHING = Fraction(0)
 
 
 def _name(row) -> str:
@@ -183,20 +256,33 @@ def _name(row) -> str:
 def _merged(lines: dict, key, label: str, cell: Line) -> Line:
     line = lines.get(key)
     if line is None:
-        line = lines[key] = Line(label)
+        line = lines[key] = Line(label, cell.prices)
     line.merge(cell)
     return line
 
 
-def _detail_row(row, table: Timetable, need_area, years, weekly_hours: Fraction,
-                cost: Fraction, delivered: Fraction) -> DetailRow:
-    return DetailRow(
-        pupil=_name(row), upn=row.cycle__plan__pupil__upn,
-        year_group=years.get(row.cycle__plan__pupil__year_group, ""),
-        need_area=need_area, intervention=row.provision_type__name,
-        staff_type=table.staff_type,
-        timetable=(f"{table.sessions_per_week:g} × {table.minutes_per_session} min, "
-                   f"group of {table.group_size}") if table.sessions_per_week is not None
-        else f"Fixed cost £{table.fixed_cost}",
-        weekly_hours=to_pence(weekly_hours), start=table.start.isoformat(),
-        end=table.end.isoformat(), planned=to_pence(cost), delivered=to_pence(delivered))
+def _detail(rows, prices: Prices, to_date: Period, delivered: dict[int, Fraction],
+            need_of: dict[str, str]) -> list["DetailRow"]:
+    """A row per provision, by intervention, then pupil, then start date."""
+    rows = sorted(rows, key=lambda row: (row.provision_type__name.casefold(),
+                                         row.cycle__plan__pupil__last_name.casefold(),
+                                         row.cycle__plan__pupil__first_name.casefold(),
+                                         row.start_date, row.id))
+    detail = []
+    for row in rows:
+        table = Timetable(*row[_TIMETABLE])
+        weekly_hours, planned = prices.planned(table)
+        done = delivered.get(row.id)  # straddling; the rest are costed from their tally
+        if done is None:
+            done = tallied_cost(table, Tally(*row[_TALLY]), to_date, prices.rates)
+        detail.append(DetailRow(
+            pupil=_name(row), upn=row.cycle__plan__pupil__upn,
+            year_group=YEAR_GROUP_LABELS.get(row.cycle__plan__pupil__year_group, ""),
+            need_area=need_of[row.provision_type__name], intervention=row.provision_type__name,
+            staff_type=table.staff_type,
+            timetable=(f"{table.sessions_per_week:g} × {table.minutes_per_session} min, "
+                       f"group of {table.group_size}") if table.sessions_per_week is not None
+            else f"Fixed cost £{table.fixed_cost}",
+            weekly_hours=to_pence(weekly_hours), start=table.start.isoformat(),
+            end=table.end.isoformat(), planned=to_pence(planned), delivered=to_pence(done)))
+    return detail
