@@ -11,7 +11,6 @@ start or a change of rates.
 """
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -24,7 +23,7 @@ from apps.pupils.rules import NeedArea
 from .costing import (
     ExactSum,
     Period,
-    RateTimeline,
+    Rates,
     Tally,
     Timetable,
     delivered_inside,
@@ -44,24 +43,43 @@ from .selectors import (
 
 
 class Prices:
-    """The budget year's costing, shared by every line of one map: each timetable's staff
-    hours a week and planned cost, worked out once however many provisions share it."""
+    """The budget year's costing, shared by every line of one map. Each timetable (its
+    staff hours a week and planned cost) and each cost of a delivered minute (rates, staff
+    type, group size) is worked out once however many provisions share it, and numbered:
+    lines count by those numbers."""
 
     def __init__(self, rules_: YearRules):
         self.rules = rules_
-        self._planned: dict[Timetable, tuple[Fraction, Fraction]] = {}
+        self._timetables: dict[Timetable, int] = {}
+        self._planned: list[tuple[Fraction, Fraction] | None] = []
+        self._tables: list[Timetable] = []
+        self._minutes: dict[tuple, int] = {}
+        self.per_minute: list[Fraction] = []
 
-    def planned(self, table: Timetable) -> tuple[Fraction, Fraction]:
-        figures = self._planned.get(table)
+    def timetable(self, table: Timetable) -> int:
+        number = self._timetables.get(table)
+        if number is None:
+            number = self._timetables[table] = len(self._tables)
+            self._tables.append(table)
+            self._planned.append(None)
+        return number
+
+    def planned(self, number: int) -> tuple[Fraction, Fraction]:
+        """The timetable's staff hours a week and planned cost in the year."""
+        figures = self._planned[number]
         if figures is None:
-            year = self.rules.period
-            figures = self._planned[table] = (table.weekly_hours(), planned_cost(
+            table, year = self._tables[number], self.rules.period
+            figures = self._planned[number] = (table.weekly_hours(), planned_cost(
                 table, year, year, self.rules.weeks_per_year, self.rules.rates))
         return figures
 
-    @property
-    def rates(self) -> RateTimeline:
-        return self.rules.rates
+    def minute(self, rates: Rates, staff_type: str, group_size: int | None) -> int:
+        key = (rates.effective_from, staff_type, group_size)
+        number = self._minutes.get(key)
+        if number is None:
+            number = self._minutes[key] = len(self.per_minute)
+            self.per_minute.append(minutes_cost(1, rates.for_staff(staff_type), group_size))
+        return number
 
 
 @dataclass(eq=False)
@@ -76,23 +94,23 @@ class Line:
     prices: Prices
     group_size: int = 1
     pupils: set = field(default_factory=set)
-    timetables: Counter = field(default_factory=Counter)  # timetable: provisions
-    # Delivered minutes costed from tallies, by what a minute costs: (the day the rates
-    # took effect, staff type, group size): minutes.
+    timetables: dict = field(default_factory=dict)  # timetable's number: provisions
+    # Delivered minutes costed from tallies: the number of what a minute costs: minutes.
     minutes: dict = field(default_factory=dict)
     # The delivered cost of provisions whose sessions straddle the year's start or a change
     # of rates, costed session by session (selectors.delivered_costs).
     straddling: ExactSum = field(default_factory=ExactSum)
 
-    def add(self, pupil_id, table: Timetable, minutes_key: tuple | None, minutes: int):
+    def add(self, pupil_id, timetable: int, minute: int | None, minutes: int):
         self.pupils.add(pupil_id)
-        self.timetables[table] += 1
-        if minutes_key is not None:
-            self.minutes[minutes_key] = self.minutes.get(minutes_key, 0) + minutes
+        self.timetables[timetable] = self.timetables.get(timetable, 0) + 1
+        if minute is not None:
+            self.minutes[minute] = self.minutes.get(minute, 0) + minutes
 
     def merge(self, other: "Line"):
         self.pupils |= other.pupils
-        self.timetables.update(other.timetables)
+        for number, count in other.timetables.items():
+            self.timetables[number] = self.timetables.get(number, 0) + count
         for key, minutes in other.minutes.items():
             self.minutes[key] = self.minutes.get(key, 0) + minutes
         self.straddling.merge(other.straddling)
@@ -105,28 +123,32 @@ class Line:
     def groups(self) -> int:
         return math.ceil(len(self.pupils) / max(1, self.group_size))
 
-    @cached_property
+    @property
     def weekly_hours(self) -> Fraction:
-        return self._planned_sum(0)
+        return self._planned_sums[0]
+
+    @property
+    def planned(self) -> Fraction:
+        return self._planned_sums[1]
 
     @cached_property
-    def planned(self) -> Fraction:
-        return self._planned_sum(1)
-
-    def _planned_sum(self, figure: int) -> Fraction:
-        total = ExactSum()
-        for table, count in self.timetables.items():
-            total.add(self.prices.planned(table)[figure], count)
-        return total.value()
+    def _planned_sums(self) -> tuple[Fraction, Fraction]:
+        hours, cost = ExactSum(), ExactSum()
+        for number, count in self.timetables.items():
+            weekly_hours, planned = self.prices.planned(number)
+            hours.add(weekly_hours, count)
+            cost.add(planned, count)
+        return hours.value(), cost.value()
 
     @cached_property
     def delivered(self) -> Fraction:
+        """Minutes at what a minute costs (linear: the cost of each provision's minutes,
+        summed), and the straddling provisions' sessions."""
         total = ExactSum()
         total.merge(self.straddling)
-        rates = self.prices.rates
-        for (effective_from, staff_type, group_size), minutes in self.minutes.items():
-            total.add(minutes_cost(minutes, rates.on(effective_from).for_staff(staff_type),
-                                   group_size))
+        per_minute = self.prices.per_minute
+        for number, minutes in self.minutes.items():
+            total.add(per_minute[number], minutes)
         return total.value()
 
     @property
@@ -195,24 +217,24 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
         table, tally = Timetable(*row[_TIMETABLE]), Tally(*row[_TALLY])
         # Delivered minutes to date, from the tally: none inside, all under one set of
         # rates (kept by what a minute costs), or straddling (costed below).
-        minutes_key = rates_then = None
+        timetable, minute, rates_then = prices.timetable(table), None, None
         inside = delivered_inside(tally, to_date)
         if inside:
             rates_then = tallied_rates(tally, to_date, rates)
             if rates_then is not None:
-                minutes_key = (rates_then.effective_from, table.staff_type, table.group_size)
+                minute = prices.minute(rates_then, table.staff_type, table.group_size)
         pupil_id = row.cycle__plan__pupil_id
         line = by_pupil.get(pupil_id)
         if line is None:
             line = by_pupil[pupil_id] = Line(_name(row), prices)
-        line.add(pupil_id, table, minutes_key, tally.minutes)
+        line.add(pupil_id, timetable, minute, tally.minutes)
         kind = row.provision_type__name
         cell = cells.get((kind, row.cycle__plan__pupil__year_group))
         if cell is None:
             cell = cells[kind, row.cycle__plan__pupil__year_group] = Line(
                 kind, prices, group_size=row.provision_type__usual_group_size or 1)
             need_of[kind] = areas.get(row.provision_type__need_area, "Other")
-        cell.add(pupil_id, table, minutes_key, tally.minutes)
+        cell.add(pupil_id, timetable, minute, tally.minutes)
         if inside and rates_then is None:
             straddling[row.id] = (table, tally, line, cell)
     # Sessions that straddle the year's start or a change of rates: one more query.
@@ -271,10 +293,10 @@ def _detail(rows, prices: Prices, to_date: Period, delivered: dict[int, Fraction
     detail = []
     for row in rows:
         table = Timetable(*row[_TIMETABLE])
-        weekly_hours, planned = prices.planned(table)
+        weekly_hours, planned = prices.planned(prices.timetable(table))
         done = delivered.get(row.id)  # straddling; the rest are costed from their tally
         if done is None:
-            done = tallied_cost(table, Tally(*row[_TALLY]), to_date, prices.rates)
+            done = tallied_cost(table, Tally(*row[_TALLY]), to_date, prices.rules.rates)
         detail.append(DetailRow(
             pupil=_name(row), upn=row.cycle__plan__pupil__upn,
             year_group=YEAR_GROUP_LABELS.get(row.cycle__plan__pupil__year_group, ""),
