@@ -57,6 +57,7 @@ class Prices:
         self.per_minute: list[Fraction] = []
 
     def timetable(self, table: Timetable) -> int:
+        """The timetable's number (its figures are worked out when first asked for)."""
         number = self._timetables.get(table)
         if number is None:
             number = self._timetables[table] = len(self._tables)
@@ -74,6 +75,8 @@ class Prices:
         return figures
 
     def minute(self, rates: Rates, staff_type: str, group_size: int | None) -> int:
+        """The number of what one delivered minute costs under ``rates`` (its cost is
+        ``per_minute[number]``)."""
         key = (rates.effective_from, staff_type, group_size)
         number = self._minutes.get(key)
         if number is None:
@@ -284,7 +287,7 @@ def _merged(lines: dict, key, label: str, cell: Line) -> Line:
 
 
 def _detail(rows, prices: Prices, to_date: Period, delivered: dict[int, Fraction],
-            need_of: dict[str, str]) -> list["DetailRow"]:
+            need_of: dict[str, str]) -> list[DetailRow]:
     """A row per provision, by intervention, then pupil, then start date."""
     rows = sorted(rows, key=lambda row: (row.provision_type__name.casefold(),
                                          row.cycle__plan__pupil__last_name.casefold(),
