@@ -206,7 +206,7 @@ def same_school_lines(results: dict, same_school: dict) -> list[str]:
     return out
 
 
-def report(results: dict, same_school: dict | None = None) -> str:
+def report(results: dict, same_school: dict) -> str:
     out = []
     for name, result in results.items():
         s = result["scale"]
@@ -221,16 +221,14 @@ def report(results: dict, same_school: dict | None = None) -> str:
         out.append(f"worker: {worker['pdfs']} PDFs in {worker['seconds']} s = "
                    f"{worker['pdfs_per_second']} PDFs/s; peak memory web "
                    f"{result['web_peak_mib']} MiB, worker {worker['worker_peak_mib']} MiB")
-    if same_school:
-        s = same_school["scale"]
-        out.append(f"\nthe same school ({s['sen_pupils']} pupils on SEN support x {s['years']} "
-                   f"years), alone in its database and among the {same_school['database']} "
-                   "scale's schools (p50 ms)")
-        out += same_school_lines(results, same_school)
-    if len(results) > 1:
-        out.append("\nbudget")
-        for figures, limit, ok in verdicts(results):
-            out.append(f"  {'ok  ' if ok else 'MISS'} {figures} ({limit})")
+    s = same_school["scale"]
+    out.append(f"\nthe same school ({s['sen_pupils']} pupils on SEN support x {s['years']} "
+               f"years), alone in its database and among the {same_school['database']} "
+               "scale's schools (p50 ms)")
+    out += same_school_lines(results, same_school)
+    out.append("\nbudget")
+    for figures, limit, ok in verdicts(results):
+        out.append(f"  {'ok  ' if ok else 'MISS'} {figures} ({limit})")
     return "\n".join(out)
 
 
