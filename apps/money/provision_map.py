@@ -214,7 +214,10 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
     by_pupil: dict[int, Line] = {}
     cells: dict[tuple[str, int], Line] = {}
     need_of: dict[str, str] = {}  # intervention: its area of need
-    straddling: dict[int, tuple[Timetable, Tally, Line, Line]] = {}
+    # Provisions whose sessions straddle the year's start or a change of rates, and the
+    # two lines (the pupil's and the cell) their cost goes to once it is known.
+    straddling: dict[int, tuple[Timetable, Tally]] = {}
+    lines_of: dict[int, tuple[Line, Line]] = {}
     areas, years = dict(NeedArea.choices), YEAR_GROUP_LABELS
     for row in rows:
         table, tally = Timetable(*row[_TIMETABLE]), Tally(*row[_TALLY])
@@ -239,12 +242,12 @@ def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True)
             need_of[kind] = areas.get(row.provision_type__need_area, "Other")
         cell.add(pupil_id, timetable, minute, tally.minutes)
         if inside and rates_then is None:
-            straddling[row.id] = (table, tally, line, cell)
-    # Sessions that straddle the year's start or a change of rates: one more query.
+            straddling[row.id], lines_of[row.id] = (table, tally), (line, cell)
+    # Their sessions, costed one by one: one more query.
     delivered = dict.fromkeys(straddling, Fraction(0)) | delivered_costs(
-        {pk: (table, tally) for pk, (table, tally, *_) in straddling.items()}, to_date, rates)
+        straddling, to_date, rates)
     for pk, cost in delivered.items():
-        for line in straddling[pk][2:]:
+        for line in lines_of[pk]:
             line.straddling.add(cost)
     by_provision, by_need, by_year = {}, {}, {}
     total = Line("All provision", prices)
