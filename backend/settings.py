@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.money",
     "apps.parents",
     "apps.escalation",
+    "apps.caseload",
     "apps.audit",
     "apps.privacy",
     "apps.demo",
@@ -292,7 +293,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Reviews due within a week, overdue reviews and meetings at risk, to each SENCO and
     # responsible teacher; fans out one task per school.
     "daily-reminders": {
-        "task": "apps.parents.tasks.daily_reminders",
+        "task": "apps.caseload.tasks.daily_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
 }
@@ -331,6 +332,8 @@ SPECTACULAR_SETTINGS = {
         "SenStatusEnum": "apps.pupils.rules.SenStatus",
         "NeedTypeEnum": "apps.pupils.rules.NeedType",
         "StageEnum": "apps.plans.rules.Stage",
+        "SpendStateEnum": "apps.money.rules.SpendState",
+        "MeetingStateEnum": "apps.parents.rules.MeetingState",
         **{
             name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
             for name in (

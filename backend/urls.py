@@ -5,18 +5,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from apps.accounts.views import ObtainToken
+from apps.caseload import api as caseload_api
 from apps.escalation import api as escalation_api
 from apps.money import api as money_api
 from apps.parents import api as parents_api
 from apps.plans import api as plans_api
 from apps.privacy import api as privacy_api
-from apps.pupils.api import PupilViewSet
 from apps.reviews import api as reviews_api
 from apps.schools.api import MySchoolsViewSet
 from apps.schools.views import home
 
 school_api = SimpleRouter()
-school_api.register("pupils", PupilViewSet, basename="pupil")
+school_api.register("pupils", caseload_api.PupilViewSet, basename="pupil")
 school_api.register("provision-types", plans_api.ProvisionTypeViewSet, basename="provision-type")
 school_api.register("plans", plans_api.SupportPlanViewSet, basename="plan")
 school_api.register("cycles", plans_api.CycleViewSet, basename="cycle")
@@ -36,6 +36,8 @@ school_api.register("money/spend", money_api.SpendViewSet, basename="spend")
 school_api.register("money/provision-map", money_api.ProvisionMapViewSet,
                     basename="provision-map")
 school_api.register("money/top-ups", money_api.TopUpRequestViewSet, basename="top-up")
+school_api.register("meetings/states", caseload_api.MeetingStatesViewSet,
+                    basename="meeting-state")
 school_api.register("meetings", parents_api.MeetingViewSet, basename="meeting")
 school_api.register("shared-plans", parents_api.SharedPlanViewSet, basename="shared-plan")
 school_api.register("family/plans", parents_api.FamilyPlanViewSet, basename="family-plan")
@@ -74,6 +76,7 @@ def api_not_found(request, *args, **kwargs):
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("apps.accounts.urls")),
+    path("s/<slug:school>/", include("apps.caseload.urls")),
     path("s/<slug:school>/", include("apps.pupils.urls")),
     path("s/<slug:school>/", include("apps.plans.urls")),
     path("s/<slug:school>/", include("apps.reviews.urls")),

@@ -37,7 +37,7 @@ def two_unsuccessful_cycles(world):
 
 def readiness(world):
     with school_scope(world.school):
-        return readiness_by_pupil(Pupil.objects.filter(pk=world.pupil.pk),
+        return readiness_by_pupil([world.pupil.pk],
                                   world.school)[world.pupil.pk]
 
 
@@ -279,7 +279,7 @@ class TestRequests:
 
     def test_a_missed_la_deadline_joins_the_daily_reminder(self, school_a):
         self.record(school_a)
-        from apps.parents.reminders import daily_digest
+        from apps.caseload.digest import daily_digest
 
         with school_scope(school_a.school):
             daily_digest(school=school_a.school)

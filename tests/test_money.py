@@ -29,7 +29,7 @@ def year_of(world):
 def spend(world, pupil=None, today=TODAY):
     pupil = pupil or world.pupil
     with school_scope(world.school):
-        return spend_by_pupil(Pupil.objects.filter(pk=pupil.pk), world.school, today)[pupil.pk]
+        return spend_by_pupil([pupil.pk], world.school, today)[pupil.pk]
 
 
 def heavy_cycle(world, pupil=None, hours="11.8", weeks=20):

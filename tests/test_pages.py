@@ -196,14 +196,3 @@ def test_the_register_shows_year_groups_and_needs_by_their_names(as_user, school
     assert f'<td class="govuk-table__cell">Year {pupil.year_group}</td>' in page
     unknown = Pupil(year_group=99, primary_need="XYZ")
     assert (unknown.get_year_group_display(), unknown.get_primary_need_display()) == (99, "XYZ")
-
-
-@pytest.mark.parametrize("slug", ["oak-primary", "school-918273645546372819"])
-def test_a_row_link_is_the_url_reverse_gives_for_that_row(slug):
-    from django.urls import reverse
-
-    from backend.links import row_link
-
-    link = row_link("pupils:pupil", "pupil_id", school=slug)
-    for pk in (1, 42, 918273645546372819, 10**12):
-        assert link(pk) == reverse("pupils:pupil", kwargs={"school": slug, "pupil_id": pk})

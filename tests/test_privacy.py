@@ -17,6 +17,7 @@ from apps.audit.trail import PUPIL_PATHS
 from apps.escalation import services as escalation
 from apps.money import services as money
 from apps.parents import services as parents
+from apps.parents import shared_plan
 from apps.plans.models import Cycle
 from apps.privacy import retention
 from apps.privacy.record import pupil_record
@@ -46,7 +47,7 @@ def whole_record(world, on_commit) -> dict:
                 pupils.sen_status_change(pupil=world.pupil, actor=world.senco,
                                          status=status, on=TODAY, reason="Reviewed")
         snapshot = parents.plan_share(cycle=cycle, actor=world.senco)
-        parents.snapshot_render(snapshot_id=snapshot.pk)
+        shared_plan.snapshot_render(snapshot_id=snapshot.pk)
         parents.meeting_save(pupil=world.pupil, actor=world.senco, date=D(2025, 10, 15),
                              held=True, kind="parents_evening")
         parents.views_add(pupil=world.pupil, parent=world.parent,

@@ -198,7 +198,7 @@ class TestRegisterFilters:
     def test_the_page_keeps_the_chosen_filters_in_its_form(self, school_a, as_user):
         page = as_user(school_a.senco).get(f"/s/{school_a.school.slug}/pupils/",
                                            {"year_group": "5", "sen_status": "K"})
-        assert {r.upn for r in page.context["page"]} == {school_a.pupils[1].upn}
+        assert {r.pupil.upn for r in page.context["page"]} == {school_a.pupils[1].upn}
         html = page.content.decode()
         assert '<option value="5" selected>Year 5</option>' in html
         assert '<option value="K" selected>SEN support</option>' in html

@@ -21,13 +21,13 @@ from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.schools.roles import SECOND_FACTOR
+
 DEVICE_NAME = "Authenticator app"
 
 
 def is_required(user) -> bool:
     """Must this person use a second step? (The SENCO, head and trust lead.)"""
-    from apps.schools.roles import SECOND_FACTOR
-
     if not user.is_authenticated:
         return False
     if user.is_superuser:

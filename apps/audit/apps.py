@@ -3,8 +3,9 @@ from django.apps import AppConfig
 
 class AuditConfig(AppConfig):
     """Who read or changed which child's record, when, in which school and from where
-    (django-auditlog). Append-only. Reads every app; nothing depends on it but the base
-    views, which call ``record_access``."""
+    (django-auditlog). Append-only. It imports no other app of ours (it names the models it
+    records by label), so every app may record through it: the base views and viewsets
+    record each access. A pupil's trail is read on a page of apps.privacy."""
 
     name = "apps.audit"
     label = "audit"

@@ -260,8 +260,8 @@ def parent_contact(*, pupil, senco, rng, at_risk: bool):
     their parents this year and the next one planned is July's: the three meetings a year
     can no longer fit (Code 6.65)."""
     from apps.parents import services as parents
-    from apps.parents.selectors import school_year
     from apps.reviews.models import Review
+    from apps.schools.calendar import school_year
 
     today = timezone.localdate()
     year = school_year(today)

@@ -6,12 +6,14 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.pupils.access import access_pupil
 from apps.pupils.models import Pupil
 from apps.pupils.selectors import pupils_visible_to
 from apps.schools.api import SchoolScopedViewSet, VisibleField, call_service
 from apps.schools.roles import Action
 
 from . import rules, services
+from .access import access_ehc_request, decisions_visible_to, ehc_requests_visible_to
 from .models import EhcRequest, EscalationDecision
 from .selectors import clock, readiness_by_pupil
 
@@ -72,8 +74,10 @@ class EhcRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     default_required = Action.VIEW_PLANS
     required = {"create": Action.MANAGE_ESCALATION, "outcome": Action.MANAGE_ESCALATION}
 
+    access = staticmethod(access_ehc_request)
+
     def visible_queryset(self):
-        requests = EhcRequest.objects.filter(pupil__in=pupils_visible_to(self.membership))
+        requests = ehc_requests_visible_to(self.membership)
         if self.request.query_params.get("open") == "true":
             requests = requests.filter(status__in=rules.OPEN)
         return requests
@@ -106,7 +110,7 @@ class EscalationDecisionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
     required = {"create": Action.MANAGE_ESCALATION}
 
     def visible_queryset(self):
-        return EscalationDecision.objects.filter(pupil__in=pupils_visible_to(self.membership))
+        return decisions_visible_to(self.membership)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -122,6 +126,7 @@ class ReadinessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     model = Pupil
     serializer_class = ReadinessSerializer
     default_required = Action.VIEW_PLANS
+    access = staticmethod(access_pupil)
 
     def visible_queryset(self):
         return pupils_visible_to(self.membership).order_by("last_name", "first_name", "pk")

@@ -23,7 +23,6 @@ from django.utils import timezone
 from apps.money.selectors import PupilSpend, spend_by_pupil
 from apps.plans.models import Cycle, SpecialistAdvice
 from apps.plans.rules import AdviceSource, Stage
-from apps.pupils.selectors import ids_of
 from apps.reviews.models import OutcomeRating
 from apps.reviews.rules import UNACHIEVED
 
@@ -56,13 +55,13 @@ class Readiness:
         return rules.recommendation([signal.code for signal in self.signals])
 
 
-def readiness_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date | None = None,
+def readiness_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = None,
                        spend: dict[int, PupilSpend] | None = None) -> dict[int, Readiness]:
     """``pupils``: a queryset, or the ids of a page already read. ``spend``: the pupils'
     ``spend_by_pupil`` for today, where the caller has it already (the register shows
     both)."""
     today = today or timezone.localdate()
-    ids = ids_of(pupils)
+    ids = list(pupil_ids)
     found = {pk: Readiness() for pk in ids}
 
     cycles = cycle_summaries(ids)
@@ -232,5 +231,7 @@ def clock(request: EhcRequest, today: datetime.date | None = None) -> Clock:
     return Clock("Nothing due", None, False)
 
 
-def open_requests() -> QuerySet[EhcRequest]:
-    return EhcRequest.objects.filter(status__in=rules.OPEN).select_related("pupil")
+def open_requests(requests: QuerySet[EhcRequest] | None = None) -> QuerySet[EhcRequest]:
+    """Those of ``requests`` (default: the school's) still waiting for the LA."""
+    requests = EhcRequest.objects.all() if requests is None else requests
+    return requests.filter(status__in=rules.OPEN).select_related("pupil")

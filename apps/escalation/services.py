@@ -38,7 +38,7 @@ def decision_record(*, pupil: Pupil, actor, decision: str, reason: str,
     _today_or_before(decided_on, "decided_on", errors)
     if errors:
         raise ValidationError(errors)
-    readiness = readiness_by_pupil(Pupil.objects.filter(pk=pupil.pk), pupil.school)[pupil.pk]
+    readiness = readiness_by_pupil([pupil.pk], pupil.school)[pupil.pk]
     return EscalationDecision.objects.create(
         school=pupil.school, pupil=pupil, decided_on=decided_on, decision=decision,
         reason=reason.strip(), decided_by=actor,
@@ -130,8 +130,8 @@ def evidence_bundle(pupil: Pupil, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     school = pupil.school
     timeline = pupil_timeline(pupil)
-    readiness = readiness_by_pupil(Pupil.objects.filter(pk=pupil.pk), school, today)[pupil.pk]
-    spend = spend_by_pupil(Pupil.objects.filter(pk=pupil.pk), school, today)[pupil.pk]
+    readiness = readiness_by_pupil([pupil.pk], school, today)[pupil.pk]
+    spend = spend_by_pupil([pupil.pk], school, today)[pupil.pk]
     cycles = []
     assessments, advice, views = [], [], []
     for entry in timeline.cycles:

@@ -2,20 +2,17 @@
 school's open requests, and the evidence bundle PDF."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
-from apps.plans.views import FormPage
-from apps.pupils.models import Pupil
-from apps.pupils.selectors import pupils_visible_to
 from apps.pupils.views import PupilPage
 from apps.schools.roles import Action, role_may
-from apps.schools.views import SchoolView
+from apps.schools.views import FormPage, SchoolView
 from backend.pdf import render_pdf
 
 from . import services
+from .access import access_ehc_request, ehc_requests_visible_to
 from .forms import DecisionForm, OutcomeForm, ParentAskForm, RequestForm
 from .models import EhcRequest, EscalationDecision
 from .selectors import clock, open_requests, readiness_by_pupil
@@ -30,7 +27,7 @@ class PupilEscalationView(PupilPage, SchoolView, TemplateView):
     template_name = "escalation/pupil.html"
 
     def get_context_data(self, **kwargs):
-        readiness = readiness_by_pupil(Pupil.objects.filter(pk=self.pupil.pk),
+        readiness = readiness_by_pupil([self.pupil.pk],
                                        self.school)[self.pupil.pk]
         requests = [(r, clock(r)) for r in EhcRequest.objects.filter(pupil=self.pupil)]
         return super().get_context_data(**kwargs) | {
@@ -90,9 +87,7 @@ class RequestOutcomeView(FormPage):
     submit = "Record the decision"
 
     def resolve_objects(self, *, request_id):
-        self.ehc_request = get_object_or_404(
-            EhcRequest.objects.select_related("pupil"), pk=request_id,
-            pupil__in=pupils_visible_to(self.membership))
+        self.ehc_request = access_ehc_request(self.membership, request_id)
 
     def get_initial(self):
         return {"on": timezone.localdate().isoformat()}
@@ -112,8 +107,7 @@ class OpenRequestsView(SchoolView, TemplateView):
     template_name = "escalation/requests.html"
 
     def get_context_data(self, **kwargs):
-        visible = pupils_visible_to(self.membership)
-        rows = [(r, clock(r)) for r in open_requests().filter(pupil__in=visible)]
+        rows = [(r, clock(r)) for r in open_requests(ehc_requests_visible_to(self.membership))]
         return super().get_context_data(**kwargs) | {"rows": rows}
 
 

@@ -16,6 +16,7 @@ from apps.schools.roles import Action
 from backend.pdf import render_pdf
 
 from . import services
+from .access import access_top_up, top_ups_visible_to
 from .models import CostSettings, SenBudget, TopUpRequest
 from .provision_map import provision_map
 from .selectors import spend_by_pupil
@@ -76,8 +77,9 @@ class SpendViewSet(mixins.ListModelMixin, MoneyViewSet):
 
     @extend_schema(responses=PupilSpendSerializer(many=True))
     def list(self, request, *args, **kwargs):
-        pupils = self.visible_queryset()
-        spend = spend_by_pupil(pupils, self.school, rules_=chosen_year(request, self.school))
+        pupils = list(self.visible_queryset())
+        spend = spend_by_pupil([p.pk for p in pupils], self.school,
+                               rules_=chosen_year(request, self.school))
         state = request.query_params.get("state")
         rows = [{"pupil": p.pk, "name": p.full_name, **vars(spend[p.pk]),
                  "share_percent": spend[p.pk].share_percent,
@@ -132,9 +134,10 @@ class TopUpRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     required = {name: Action.MANAGE_TOP_UPS
                 for name in ("create", "update", "partial_update", *steps)}
 
+    access = staticmethod(access_top_up)
+
     def visible_queryset(self):
-        return TopUpRequest.objects.filter(
-            pupil__in=pupils_visible_to(self.membership)).select_related("pupil")
+        return top_ups_visible_to(self.membership).select_related("pupil")
 
     def perform_create(self, serializer):
         data = serializer.validated_data

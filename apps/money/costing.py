@@ -23,10 +23,11 @@ from fractions import Fraction
 from functools import cached_property
 from typing import NamedTuple
 
+from apps.schools.calendar import ONE_DAY, Period, year_containing
+
 from . import rules
 
 PENNY = Decimal("0.01")
-ONE_DAY = datetime.timedelta(days=1)
 
 
 def to_pence(amount) -> Decimal:
@@ -67,30 +68,10 @@ class ExactSum:
         return Fraction(sum(n * (common // d) for d, n in self._numerators.items()), common)
 
 
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date  # inclusive
-
-    @property
-    def days(self) -> int:
-        return max(0, (self.end - self.start).days + 1)
-
-    def overlap(self, other: "Period") -> "Period | None":
-        start, end = max(self.start, other.start), min(self.end, other.end)
-        return Period(start, end) if start <= end else None
-
-    def __contains__(self, day: datetime.date) -> bool:
-        return self.start <= day <= self.end
-
-
 def budget_year(day: datetime.date, kind: str) -> Period:
     """The budget year containing ``day``: academic (1 Sep-31 Aug) or financial
     (1 Apr-31 Mar)."""
-    month, first = rules.YEAR_STARTS[kind]
-    year = day.year if (day.month, day.day) >= (month, first) else day.year - 1
-    start = datetime.date(year, month, first)
-    return Period(start, datetime.date(year + 1, month, first) - ONE_DAY)
+    return year_containing(day, rules.YEAR_STARTS[kind])
 
 
 @dataclass(frozen=True)

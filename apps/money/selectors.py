@@ -7,12 +7,11 @@ from decimal import Decimal
 from fractions import Fraction
 from operator import itemgetter
 
-from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Case, IntegerField, Sum, Value, When
 from django.utils import timezone
 
 from apps.plans.models import DeliveredSession, Provision
 from apps.plans.rules import SessionStatus, Stage
-from apps.pupils.selectors import ids_of
 
 from . import rules
 from .costing import (
@@ -110,6 +109,10 @@ class PupilSpend:
     state: str
 
     @property
+    def over_threshold(self) -> bool:
+        return self.state == rules.SpendState.OVER
+
+    @property
     def share_percent(self) -> int:
         return int(to_pence(Fraction(self.projected) * 100 / Fraction(self.threshold)))
 
@@ -171,7 +174,7 @@ def delivered_costs(provisions: dict[int, tuple[Timetable, Tally]], period: Peri
     return costs
 
 
-def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date | None = None,
+def spend_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = None,
                    rules_: YearRules | None = None) -> dict[int, PupilSpend]:
     """Spent to date, committed to the year's end, projected, and the state, for every
     pupil in ``pupils``, a queryset or a page's ids (three queries whatever their number,
@@ -187,7 +190,7 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
     year = rules_.period
     to_date = Period(year.start, min(today, year.end))
     ahead = Period(max(today + ONE_DAY, year.start), year.end)
-    in_year = (Provision.objects.filter(cycle__plan__pupil__in=pupils, start_date__lte=year.end)
+    in_year = (Provision.objects.filter(cycle__plan__pupil__in=pupil_ids, start_date__lte=year.end)
                .exclude(end_date__lt=year.start, cycle__stage=Stage.CLOSED))
     provisions = list(  # in no order: every figure below is an exact sum
         in_year.values("id", "cycle__plan__pupil_id", "cycle__stage", *TIMETABLE_FIELDS,
@@ -225,12 +228,12 @@ def spend_by_pupil(pupils: "QuerySet | list[int]", school, today: datetime.date 
         pupil = tables[provision_id][0]
         spent[pupil] = spent.get(pupil, 0) + cost
     income = dict(
-        TopUpRequest.objects.filter(pupil__in=pupils, year_start=year.start,
+        TopUpRequest.objects.filter(pupil__in=pupil_ids, year_start=year.start,
                                     status=rules.TopUpStatus.APPROVED)
         .values("pupil").annotate(total=Sum("approved_amount")).values_list("pupil", "total")
     )
     result = {}
-    for pupil in ids_of(pupils):
+    for pupil in pupil_ids:
         done, coming = spent.get(pupil, Fraction(0)), committed.get(pupil, Fraction(0))
         result[pupil] = PupilSpend(
             spent=to_pence(done), committed=to_pence(coming), projected=to_pence(done + coming),

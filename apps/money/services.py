@@ -116,7 +116,7 @@ def evidence_for(pupil: Pupil, year) -> dict:
 def _snapshot(pupil: Pupil, today: datetime.date):
     school = pupil.school
     year = year_rules(school, today, settings_history(school))
-    spend = spend_by_pupil(Pupil.objects.filter(pk=pupil.pk), school, today, year)[pupil.pk]
+    spend = spend_by_pupil([pupil.pk], school, today, year)[pupil.pk]
     return year, spend
 
 

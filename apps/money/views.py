@@ -4,20 +4,19 @@ exports, and top-up requests from draft to decision, with the request PDF."""
 import datetime
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
-from apps.plans.views import FormPage
-from apps.pupils.models import Pupil
+from apps.audit.trail import record_access
 from apps.pupils.selectors import pupils_visible_to
 from apps.pupils.views import PupilPage
 from apps.schools.roles import Action, role_may
-from apps.schools.views import SchoolView
+from apps.schools.views import FormPage, SchoolView
 from backend.pdf import render_pdf
 
 from . import exports, services
+from .access import access_top_up
 from .forms import (
     ApproveForm,
     CostSettingsForm,
@@ -55,8 +54,8 @@ class OverviewView(SchoolView, TemplateView):
 
     def get_context_data(self, **kwargs):
         rules_ = year_rules(self.school)
-        pupils = pupils_visible_to(self.membership)
-        spend = spend_by_pupil(pupils, self.school, rules_=rules_)
+        pupils = list(pupils_visible_to(self.membership))
+        spend = spend_by_pupil([p.pk for p in pupils], self.school, rules_=rules_)
         names = {p.pk: p for p in pupils}
         watch = sorted(((names[pk], s) for pk, s in spend.items()
                         if s.state != SpendState.UNDER),
@@ -135,8 +134,6 @@ class ProvisionMapView(SchoolView, TemplateView):
         content_type, extension, render = self.downloads[kind]
         map_ = provision_map(self.school, chosen_year(request, self.school),
                              timezone.localdate())
-        from apps.audit.trail import record_access
-
         record_access(self.school, path=request.get_full_path(), school_id=self.school.pk,
                       pupils=sorted({row.upn for row in map_.detail}))
         response = HttpResponse(render(map_, self.school), content_type=content_type)
@@ -160,11 +157,11 @@ class TopUpDraftView(PupilPage, FormPage):
     submit = "Draft the request"
 
     def get_context_data(self, **kwargs):
-        spend = spend_by_pupil(Pupil.objects.filter(pk=self.pupil.pk), self.school)
+        spend = spend_by_pupil([self.pupil.pk], self.school)
         return super().get_context_data(**kwargs) | {
             "caption": self.pupil.full_name,
             "intro": self.describe(spend[self.pupil.pk]),
-            "back_url": reverse("pupils:pupil", kwargs={"school": self.school.slug,
+            "back_url": reverse("caseload:pupil", kwargs={"school": self.school.slug,
                                                         "pupil_id": self.pupil.pk})}
 
     @staticmethod
@@ -186,9 +183,7 @@ class TopUpPage:
     """A page about one top-up request, reached only through a pupil the member sees."""
 
     def resolve_objects(self, *, request_id):
-        self.top_up = get_object_or_404(
-            TopUpRequest.objects.select_related("pupil"), pk=request_id,
-            pupil__in=pupils_visible_to(self.membership))
+        self.top_up = access_top_up(self.membership, request_id)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {

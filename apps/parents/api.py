@@ -3,12 +3,9 @@ and the family endpoints, through which a parent sees only what was shared about
 own children."""
 
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
@@ -18,9 +15,13 @@ from apps.schools.api import SchoolScopedViewSet, VisibleField, call_service
 from apps.schools.roles import Action
 
 from . import services
+from .access import (
+    access_meeting,
+    access_shared_plan,
+    meetings_visible_to,
+    shared_plans_visible_to,
+)
 from .models import ParentContribution, ParentMeeting, PlanSnapshot
-from .rules import MeetingState
-from .selectors import meetings_by_pupil, on_sen_support
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -29,14 +30,6 @@ class MeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = ParentMeeting
         fields = ["id", "pupil", "date", "held", "kind", "attendees", "parent_views", "agreed"]
-
-
-class MeetingStateSerializer(serializers.Serializer):
-    pupil = serializers.IntegerField()
-    name = serializers.CharField()
-    held = serializers.IntegerField()
-    planned = serializers.IntegerField()
-    state = serializers.CharField()
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
@@ -70,7 +63,6 @@ def pdf_response(snapshot):
                         filename=f"plan-{snapshot.pk}.pdf", content_type="application/pdf")
 
 
-@extend_validation_errors(["invalid"], field_name="state", actions=["states"], methods=["get"])
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.CreateModelMixin, SchoolScopedViewSet):
     """Meetings with parents, held or planned. Planned ones invite the parents."""
@@ -80,32 +72,15 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     default_required = Action.VIEW_PLANS
     required = {"create": Action.RECORD_MEETINGS}
 
+    access = staticmethod(access_meeting)
+
     def visible_queryset(self):
-        return ParentMeeting.objects.filter(pupil__in=pupils_visible_to(self.membership))
+        return meetings_visible_to(self.membership)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = call_service(services.meeting_save, pupil=data.pop("pupil"),
                                            actor=self.request.user, **data)
-
-    @extend_schema(responses=MeetingStateSerializer(many=True), parameters=[
-        OpenApiParameter("state", enum=MeetingState.values, description="Only this state.")])
-    @action(detail=False, methods=["get"], pagination_class=None)
-    def states(self, request, *args, **kwargs):
-        """Per pupil on SEN support this school year: held, planned, and on track / at risk
-        / missed (Code 6.65). Filter with ``state``."""
-        wanted = request.query_params.get("state")
-        if wanted and wanted not in MeetingState.values:
-            raise ValidationError({"state": [f"Choose one of {', '.join(MeetingState.values)}."]})
-        pupils = on_sen_support(pupils_visible_to(self.membership))
-        meetings = meetings_by_pupil(pupils)
-        if wanted:
-            pupils = pupils.filter(pk__in=[pk for pk, m in meetings.items() if m.state == wanted])
-        rows = [{"pupil": p.pk, "name": p.full_name, "held": meetings[p.pk].held,
-                 "planned": meetings[p.pk].planned, "state": meetings[p.pk].state}
-                for p in pupils.order_by("last_name", "first_name", "pk").only(
-                    "first_name", "last_name") if p.pk in meetings]
-        return Response(MeetingStateSerializer(rows, many=True).data)
 
 
 class SharedPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -116,9 +91,10 @@ class SharedPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     serializer_class = SnapshotSerializer
     default_required = Action.VIEW_PLANS
     required = {"create": Action.SHARE_PLANS}
+    access = staticmethod(access_shared_plan)
 
     def visible_queryset(self):
-        return PlanSnapshot.objects.filter(pupil__in=pupils_visible_to(self.membership))
+        return shared_plans_visible_to(self.membership)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -139,9 +115,10 @@ class FamilyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     model = PlanSnapshot
     serializer_class = SnapshotSerializer
     default_required = Action.FAMILY
+    access = staticmethod(access_shared_plan)
 
     def visible_queryset(self):
-        return PlanSnapshot.objects.filter(pupil__in=pupils_visible_to(self.membership))
+        return shared_plans_visible_to(self.membership)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])

@@ -1,6 +1,10 @@
 """Working with parents (SEND Code of Practice 0-25, 6.64-6.71)."""
 
+import datetime
+
 from django.db import models
+
+from apps.schools.calendar import Period
 
 # Schools should meet parents at least three times each year (Code 6.65).
 MEETINGS_PER_YEAR = 3
@@ -21,3 +25,27 @@ class MeetingState(models.TextChoices):
     ON_TRACK = "on_track", "On track"
     AT_RISK = "at_risk", "At risk"
     MISSED = "missed", "Missed"
+
+
+def meeting_state(*, held: int, planned: int, last_planned: datetime.date | None,
+                  today: datetime.date, year: Period,
+                  spacing_weeks: int = USUAL_SPACING_WEEKS) -> str:
+    """The three-meetings rule (Code 6.65: at least three meetings a year).
+
+    On track: three held, or the meetings still needed are planned, or can still be fitted
+    in at the usual spacing. Missed: the school year is over with fewer than three held.
+    At risk: otherwise — the meetings still to arrange cannot fit in the time left at the
+    usual spacing, counting on from the last planned meeting (or from today).
+    """
+    needed = MEETINGS_PER_YEAR - held
+    if needed <= 0:
+        return MeetingState.ON_TRACK
+    if today > year.end:
+        return MeetingState.MISSED
+    to_arrange = needed - planned
+    if to_arrange <= 0:
+        return MeetingState.ON_TRACK
+    spacing = datetime.timedelta(weeks=spacing_weeks)
+    start = last_planned + spacing if last_planned else today
+    room = 0 if start > year.end else 1 + (year.end - start).days // spacing.days
+    return MeetingState.ON_TRACK if to_arrange <= room else MeetingState.AT_RISK

@@ -7,5 +7,4 @@ app_name = "parents"
 urlpatterns = [
     path("pupils/<int:pupil_id>/meetings/new/", views.MeetingView.as_view(), name="meeting"),
     path("cycles/<int:cycle_id>/share/", views.ShareView.as_view(), name="share"),
-    path("meetings/", views.MeetingsAtRiskView.as_view(), name="meetings"),
 ]

@@ -5,25 +5,23 @@ object comes through ``pupils_visible_to`` (a parent's own children) or a 404.""
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
-from apps.plans.views import CyclePage, FormPage, cycle_url
-from apps.pupils.models import Pupil
+from apps.plans.views import CyclePage, cycle_url
+from apps.pupils.access import access_pupil
 from apps.pupils.selectors import pupils_visible_to
 from apps.pupils.views import PupilPage
 from apps.schools.roles import Action, Role
 from apps.schools.tenancy import school_scope
-from apps.schools.views import SchoolView
-from backend.links import row_link
+from apps.schools.views import FormPage, SchoolView
 
 from . import reminders, services
+from .access import access_meeting, access_shared_plan
 from .forms import MeetingForm, ShareForm, ViewsForm
 from .models import ParentMeeting, PlanSnapshot
-from .rules import MeetingState
-from .selectors import meetings_by_pupil, on_sen_support
 
 
 class MeetingView(PupilPage, FormPage):
@@ -35,12 +33,12 @@ class MeetingView(PupilPage, FormPage):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
             "caption": self.pupil.full_name,
-            "back_url": reverse("pupils:pupil", kwargs={"school": self.school.slug,
+            "back_url": reverse("caseload:pupil", kwargs={"school": self.school.slug,
                                                         "pupil_id": self.pupil.pk})}
 
     def perform(self, data):
         meeting = services.meeting_save(pupil=self.pupil, actor=self.request.user, **data)
-        return (reverse("pupils:pupil", kwargs={"school": self.school.slug,
+        return (reverse("caseload:pupil", kwargs={"school": self.school.slug,
                                                 "pupil_id": self.pupil.pk}),
                 "The meeting has been recorded." if meeting.held else
                 "The meeting is planned and the parents are being invited.")
@@ -61,29 +59,6 @@ class ShareView(CyclePage, FormPage):
     def perform(self, data):
         services.plan_share(cycle=self.cycle, actor=self.request.user, **data)
         return cycle_url(self.school, self.cycle), "The plan has been shared with the parents."
-
-
-class MeetingsAtRiskView(SchoolView, TemplateView):
-    """The SENCO's view of meetings with parents this school year (Code 6.65)."""
-
-    action = Action.VIEW_PLANS
-    template_name = "parents/meetings.html"
-    page_size = 50  # missed and at risk first, so the first page is the one to act on
-
-    def get_context_data(self, **kwargs):
-        pupils = on_sen_support(pupils_visible_to(self.membership))
-        meetings = meetings_by_pupil(pupils.order_by("last_name", "first_name", "pk"))
-        order = {MeetingState.MISSED: 0, MeetingState.AT_RISK: 1, MeetingState.ON_TRACK: 2}
-        # The caseload is sorted as ids (missed, at risk, on track; by name within each, as
-        # the sort is stable) and only the page's pupils are loaded.
-        ids = sorted(meetings, key=lambda pk: order[meetings[pk].state])
-        page, query = self.page_of(ids, self.page_size)
-        shown = Pupil.objects.in_bulk(page.object_list)
-        link = row_link("pupils:pupil", "pupil_id", school=self.school.slug)
-        page.object_list = [(shown[pk], meetings[pk], link(pk)) for pk in page.object_list]
-        return super().get_context_data(**kwargs) | {
-            "page": page, "query": query,
-            "at_risk": sum(1 for m in meetings.values() if m.state != MeetingState.ON_TRACK)}
 
 
 # The parent portal -------------------------------------------------------------------
@@ -108,11 +83,18 @@ class ChildPage:
     """A page about one of the parent's own children: anything else is a 404."""
 
     def resolve_objects(self, *, pupil_id, **kwargs):
-        self.pupil = get_object_or_404(pupils_visible_to(self.membership), pk=pupil_id)
+        self.pupil = access_pupil(self.membership, pupil_id)
         self.resolve_item(**kwargs)
 
     def resolve_item(self, **kwargs):
         pass
+
+    def of_this_child(self, door, pk):
+        """A record about this child, through its door (404 for anything else)."""
+        item = door(self.membership, pk)
+        if item.pupil_id != self.pupil.pk:
+            raise Http404("Not found.")
+        return item
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"pupil": self.pupil}
@@ -150,7 +132,7 @@ class SharedPlanView(ChildPage, SchoolView, TemplateView):
     template_name = "parents/shared_plan.html"
 
     def resolve_item(self, *, snapshot_id):
-        self.snapshot = get_object_or_404(PlanSnapshot, pk=snapshot_id, pupil=self.pupil)
+        self.snapshot = self.of_this_child(access_shared_plan, snapshot_id)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"snapshot": self.snapshot,
@@ -163,7 +145,7 @@ class SharedPlanPdfView(ChildPage, SchoolView, View):
     action = Action.FAMILY
 
     def resolve_item(self, *, snapshot_id):
-        self.snapshot = get_object_or_404(PlanSnapshot, pk=snapshot_id, pupil=self.pupil)
+        self.snapshot = self.of_this_child(access_shared_plan, snapshot_id)
 
     def get(self, request, *args, **kwargs):
         if not self.snapshot.pdf:
@@ -177,7 +159,7 @@ class MeetingIcsView(ChildPage, SchoolView, View):
     action = Action.FAMILY
 
     def resolve_item(self, *, meeting_id):
-        self.meeting = get_object_or_404(ParentMeeting, pk=meeting_id, pupil=self.pupil)
+        self.meeting = self.of_this_child(access_meeting, meeting_id)
 
     def get(self, request, *args, **kwargs):
         response = HttpResponse(reminders.meeting_ics(self.meeting),

@@ -13,6 +13,17 @@ from apps.schools.pagination import ByPosition
 from apps.schools.roles import Action, role_may
 
 from . import selectors, services
+from .access import (
+    access_advice,
+    access_assessment,
+    access_cycle,
+    access_evidence_file,
+    access_outcome,
+    access_plan,
+    access_provision,
+    access_provision_type,
+    access_session,
+)
 from .filters import CycleFilter, CycleItemFilter, PlanFilter, SessionFilter
 from .models import (
     AssessmentResult,
@@ -45,27 +56,38 @@ WRITES = ("create", "update", "partial_update", "destroy")
 
 
 class PlansViewSet(SchoolScopedViewSet):
-    """Reading needs VIEW_PLANS (staff); writing needs ``write_action``.
-
-    Cycles, outcomes and provisions answer with an ETag of their plan's version; a PUT or
-    PATCH sent with If-Match is refused with 412 if someone else saved since."""
+    """Reading needs VIEW_PLANS (staff); writing needs ``write_action``."""
 
     default_required = Action.VIEW_PLANS
     write_action = Action.MANAGE_PLANS
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        cycle = getattr(getattr(self, "_object", None), "cycle", None) or (
-            self._object if isinstance(getattr(self, "_object", None), Cycle) else None)
-        if cycle is not None and response.status_code < 300:
-            version = Cycle.objects.filter(pk=cycle.pk).values_list("version", flat=True)
-            response["ETag"] = f'"{version.first()}"'
-        return response
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         declared = cls.__dict__.get("required", {})
         cls.required = {name: cls.write_action for name in WRITES} | declared
+
+
+class VersionedMixin:
+    """For the records of a cycle's plan (the cycle, its outcomes and provision): each
+    answer carries an ETag of the plan's version, and a PUT or PATCH sent with If-Match
+    is refused with 412 if someone else saved since (services.claim_version)."""
+
+    @staticmethod
+    def plan_version(obj) -> int:
+        return obj.version if isinstance(obj, Cycle) else obj.cycle.version
+
+    def tagged(self, response: Response, obj) -> Response:
+        response["ETag"] = f'"{self.plan_version(obj)}"'
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.tagged(super().retrieve(request, *args, **kwargs), self.get_object())
+
+    def update(self, request, *args, partial=False, **kwargs):
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)  # the service moves the version on
+        return self.tagged(Response(serializer.data), serializer.instance)
 
 
 class ProvisionTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -75,6 +97,7 @@ class ProvisionTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     model = ProvisionType
     serializer_class = ProvisionTypeSerializer
     write_action = Action.MANAGE_PROVISION_LIBRARY
+    access = staticmethod(access_provision_type)
 
     def visible_queryset(self):
         return ProvisionType.objects.all()
@@ -97,6 +120,7 @@ class SupportPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     model = SupportPlan
     serializer_class = SupportPlanSerializer
     filterset_class = PlanFilter
+    access = staticmethod(access_plan)
 
     def visible_queryset(self):
         return selectors.visible(SupportPlan, self.membership).prefetch_related("cycles")
@@ -114,21 +138,20 @@ class SupportPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 # A refused move names the cycle's stage: what it is at, or what is missing to leave it.
 @extend_validation_errors(["invalid"], field_name="stage", actions=["move"], methods=["post"])
-class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                   PlansViewSet):
+class CycleViewSet(VersionedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   mixins.UpdateModelMixin, PlansViewSet):
     """Cycles of Assess, Plan, Do and Review. Teachers and TAs may draft the Assess stage
     of pupils they work with; the SENCO agrees the review date and moves cycles."""
 
     model = Cycle
     filterset_class = CycleFilter
+    access = staticmethod(access_cycle)
     required = {"update": Action.DRAFT_ASSESS, "partial_update": Action.DRAFT_ASSESS,
                 "move": Action.MANAGE_PLANS}
 
     def visible_queryset(self):
-        # In plan order (each pupil's cycles together, by number), read from the index on
-        # school, plan and number: a page reads its 50 cycles however long the school's
-        # history. In pupils' name order, PostgreSQL sorted every cycle the school ever
-        # had to find a page. The page's plans come in a second query, by id.
+        # In plan order, each pupil's cycles together by number: the order of the index
+        # of cycle_number_unique (school, plan, number), which serves a page of them.
         return selectors.with_overdue(
             selectors.visible(Cycle, self.membership).prefetch_related("plan")
         ).order_by("plan_id", "number")
@@ -152,8 +175,9 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         data.is_valid(raise_exception=True)
         call_service(services.cycle_move, cycle=cycle, actor=request.user,
                      to=data.validated_data["to"])
-        fresh = self.visible_queryset().get(pk=cycle.pk)
-        return Response(CycleDetailSerializer(fresh, context=self.get_serializer_context()).data)
+        fresh = access_cycle(self.membership, cycle.pk)
+        return self.tagged(Response(CycleDetailSerializer(
+            fresh, context=self.get_serializer_context()).data), fresh)
 
 
 class CycleItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -191,6 +215,7 @@ class CycleItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 class AssessmentResultViewSet(CycleItemViewSet):
     model = AssessmentResult
+    access = staticmethod(access_assessment)
     serializer_class = AssessmentResultSerializer
     write_action = Action.DRAFT_ASSESS
     save = staticmethod(services.assessment_save)
@@ -198,13 +223,15 @@ class AssessmentResultViewSet(CycleItemViewSet):
 
 class SpecialistAdviceViewSet(CycleItemViewSet):
     model = SpecialistAdvice
+    access = staticmethod(access_advice)
     serializer_class = SpecialistAdviceSerializer
     write_action = Action.DRAFT_ASSESS
     save = staticmethod(services.advice_save)
 
 
-class OutcomeViewSet(CycleItemViewSet):
+class OutcomeViewSet(VersionedMixin, CycleItemViewSet):
     model = Outcome
+    access = staticmethod(access_outcome)
     serializer_class = OutcomeSerializer
     save = staticmethod(services.outcome_save)
 
@@ -212,8 +239,9 @@ class OutcomeViewSet(CycleItemViewSet):
         return super().visible_queryset().prefetch_related("provisions")
 
 
-class ProvisionViewSet(CycleItemViewSet):
+class ProvisionViewSet(VersionedMixin, CycleItemViewSet):
     model = Provision
+    access = staticmethod(access_provision)
     serializer_class = ProvisionSerializer
     save = staticmethod(services.provision_save)
 
@@ -226,6 +254,7 @@ class EvidenceFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     serializer_class = EvidenceFileSerializer
     filterset_class = CycleItemFilter
     write_action = Action.DRAFT_ASSESS
+    access = staticmethod(access_evidence_file)
 
     def visible_queryset(self):
         return selectors.visible(EvidenceFile, self.membership).select_related("cycle")
@@ -263,10 +292,11 @@ class DeliveredSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = SessionFilter
     pagination_class = ByPosition
     write_action = Action.RECORD_SESSIONS
+    access = staticmethod(access_session)
 
     def visible_queryset(self):
-        # Prefetched, not joined: the page is then read straight off the (school, date)
-        # index, and the three small lookups cost the same at any size of school.
+        # Prefetched, not joined, so that the page is read in the order of the index
+        # session_school_date (school, date, id) alone.
         return selectors.visible(DeliveredSession, self.membership).prefetch_related(
             "provision__cycle__plan")
 

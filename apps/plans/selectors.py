@@ -13,7 +13,7 @@ from apps.pupils.selectors import pupils_visible_to
 from apps.schools.models import Membership
 from apps.schools.roles import WHOLE_REGISTER
 
-from .models import Cycle, DeliveredSession, Provision
+from .models import Cycle, DeliveredSession, OutcomeProvision, Provision
 from .rules import VAGUE_PHRASES, Stage
 
 # How each cycle-owned model reaches its pupil: the path through which visibility flows.
@@ -166,8 +166,6 @@ def plan_quality(outcomes, provisions, links) -> list[Advice]:
 
 
 def cycle_quality(cycle: Cycle) -> list[Advice]:
-    from .models import OutcomeProvision
-
     links = set(OutcomeProvision.objects.filter(outcome__cycle=cycle)
                 .values_list("outcome_id", "provision_id"))
     return plan_quality(list(cycle.outcomes.all()),

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
@@ -14,10 +14,16 @@ from django.views.generic import TemplateView, View
 from apps.pupils.selectors import pupils_visible_to
 from apps.pupils.views import PupilPage
 from apps.schools.roles import Action, role_may
-from apps.schools.views import SchoolView, ServiceFormView
+from apps.schools.views import FormPage, SchoolView
 
 from . import services
-from .access import access
+from .access import (
+    access_cycle,
+    access_evidence_file,
+    access_outcome,
+    access_provision,
+    access_provision_type,
+)
 from .api import evidence_download
 from .forms import (
     AssessForm,
@@ -32,7 +38,7 @@ from .forms import (
     SpecialistAdviceForm,
     StartPlanForm,
 )
-from .models import Cycle, EvidenceFile, Outcome, Provision, ProvisionType
+from .models import Cycle, Provision, ProvisionType
 from .rules import Stage
 
 
@@ -45,18 +51,18 @@ class CyclePage:
     """A page about one cycle: the cycle in the URL goes through the access door (404)."""
 
     def resolve_objects(self, *, cycle_id, **kwargs):
-        self.cycle = access(Cycle, self.membership, cycle_id)
+        self.cycle = access_cycle(self.membership, cycle_id)
         self.pupil = self.cycle.plan.pupil
         self.resolve_item(**kwargs)
 
     def resolve_item(self, **kwargs):
         pass
 
-    def item_in_cycle(self, model, pk):
-        """A record of this cycle, through the same door (404 for anything else)."""
+    def item_in_cycle(self, door, pk):
+        """A record of this cycle, through its door (404 for anything else)."""
         if pk is None:
             return None
-        item = access(model, self.membership, pk)
+        item = door(self.membership, pk)
         if item.cycle_id != self.cycle.pk:
             raise Http404("Not found.")
         return item
@@ -65,19 +71,6 @@ class CyclePage:
         return super().get_context_data(**kwargs) | {
             "cycle": self.cycle, "pupil": self.pupil, "back_url": cycle_url(self.school,
                                                                             self.cycle)}
-
-
-class FormPage(ServiceFormView):
-    """A one-form page rendered by templates/includes/form_page.html."""
-
-    template_name = "includes/form_page.html"
-    title = ""
-    submit = "Save"
-    intro = ""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "title": self.title, "submit": self.submit, "intro": self.intro}
 
 
 class StartPlanView(PupilPage, FormPage):
@@ -94,7 +87,7 @@ class StartPlanView(PupilPage, FormPage):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
             "caption": self.pupil.full_name,
-            "back_url": reverse("pupils:pupil", kwargs={"school": self.school.slug,
+            "back_url": reverse("caseload:pupil", kwargs={"school": self.school.slug,
                                                         "pupil_id": self.pupil.pk})}
 
     def perform(self, data):
@@ -235,7 +228,7 @@ class ProvisionView(CycleFormPage):
     versioned = True
 
     def resolve_item(self, provision_id=None):
-        self.item = self.item_in_cycle(Provision, provision_id)
+        self.item = self.item_in_cycle(access_provision, provision_id)
 
     @property
     def title(self):
@@ -259,7 +252,7 @@ class OutcomeView(CycleFormPage):
     versioned = True
 
     def resolve_item(self, outcome_id=None):
-        self.item = self.item_in_cycle(Outcome, outcome_id)
+        self.item = self.item_in_cycle(access_outcome, outcome_id)
 
     @property
     def title(self):
@@ -368,7 +361,7 @@ class ProvisionTypeView(FormPage):
     def resolve_objects(self, provision_type_id=None):
         self.item = None
         if provision_type_id is not None:
-            self.item = get_object_or_404(ProvisionType, pk=provision_type_id)
+            self.item = access_provision_type(self.membership, provision_type_id)
 
     @property
     def title(self):
@@ -393,7 +386,7 @@ class EvidenceDownloadView(SchoolView, View):
     action = Action.VIEW_PLANS
 
     def resolve_objects(self, *, file_id):
-        self.item = access(EvidenceFile, self.membership, file_id)
+        self.item = access_evidence_file(self.membership, file_id)
 
     def get(self, request, *args, **kwargs):
         return evidence_download(self.item)

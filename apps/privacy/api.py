@@ -2,6 +2,7 @@ from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 
+from apps.pupils.access import access_pupil
 from apps.pupils.models import Pupil
 from apps.pupils.selectors import pupils_visible_to
 from apps.schools.api import SchoolScopedViewSet
@@ -17,6 +18,7 @@ class SubjectAccessViewSet(mixins.RetrieveModelMixin, SchoolScopedViewSet):
 
     model = Pupil
     lookup_url_kwarg = "pupil"
+    access = staticmethod(access_pupil)
     default_required = Action.EXPORT_RECORD
 
     def visible_queryset(self):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -108,8 +109,6 @@ def set_period(*, school, years) -> None:
 
 def deletions(school):
     """The audit entries of past deletions, newest first."""
-    from django.contrib.contenttypes.models import ContentType
-
     return (LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(school),
                                     object_pk=str(school.pk),
                                     action=LogEntry.Action.DELETE)

@@ -5,6 +5,7 @@ from . import views
 app_name = "privacy"
 
 urlpatterns = [
+    path("pupils/<int:pupil_id>/audit/", views.PupilAuditView.as_view(), name="audit"),
     path("pupils/<int:pupil_id>/subject-access/", views.SubjectAccessView.as_view(),
          name="subject_access"),
     path("retention/", views.RetentionView.as_view(), name="retention"),

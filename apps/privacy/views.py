@@ -1,18 +1,54 @@
-"""Pages for a pupil's data rights: the subject access export and retention."""
+"""Pages for a pupil's data rights: who saw or changed their record, the subject access
+export, and retention."""
+
+import csv
+import io
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from apps.audit.trail import record_access
+from apps.audit.trail import record_access, trail_for
 from apps.pupils.views import PupilPage
+from apps.schools.models import School
 from apps.schools.roles import Action
 from apps.schools.views import SchoolView, ServiceFormView
 
 from . import retention, subject_access
 from .forms import DeleteDueForm, RetentionPeriodForm
+
+
+class PupilAuditView(PupilPage, SchoolView, TemplateView):
+    """A pupil's audit trail for the SENCO and the head, on a page and as CSV
+    (``?download=csv``)."""
+
+    action = Action.VIEW_AUDIT
+    template_name = "privacy/audit.html"
+    shown = 2000  # the newest entries; the subject access export holds them all
+
+    def get(self, request, *args, **kwargs):
+        self.entries = list(trail_for(self.school, self.pupil)[:self.shown])
+        if request.GET.get("download") == "csv":
+            return self.as_csv()
+        return super().get(request, *args, **kwargs)
+
+    def as_csv(self):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["When", "Who", "Action", "Record", "From", "Address", "Changes"])
+        for e in self.entries:
+            writer.writerow([e.timestamp.isoformat(), str(e.actor or ""),
+                             e.get_action_display(), f"{e.content_type.model} {e.object_pk}",
+                             (e.additional_data or {}).get("path", ""), e.remote_addr or "",
+                             e.changes_str if e.changes else ""])
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="audit-{self.pupil.upn}.csv"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"entries": self.entries}
 
 
 class SubjectAccessView(PupilPage, SchoolView, TemplateView):
@@ -73,8 +109,6 @@ class RetentionPeriodView(ServiceFormView):
 
     def get_form_kwargs(self):
         # A copy: a refused value must not change the school the page is showing.
-        from apps.schools.models import School
-
         return super().get_form_kwargs() | {
             "instance": School.objects.get(pk=self.school.pk)}
 

@@ -9,17 +9,9 @@ from apps.schools.roles import ASSIGNED_PUPILS, OWN_CHILDREN, WHOLE_REGISTER, Ro
 from .models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
 
 
-def ids_of(pupils: "QuerySet[Pupil] | list[int]") -> list[int]:
-    """The ids of ``pupils``: a queryset is read (one query); a page already read passes
-    its ids, which saves that query."""
-    if isinstance(pupils, QuerySet):
-        return list(pupils.values_list("pk", flat=True))
-    return list(pupils)
-
-
-def people_by_pupil(pupil_ids) -> dict[str, dict[int, list[int]]]:
-    """The user ids of each pupil's staff and parents, in name order, as the API lists
-    them: two queries over the links, with no user built for a page of pupils."""
+def people_by_pupil(pupil_ids: list[int]) -> dict[str, dict[int, list[int]]]:
+    """The user ids of each pupil's staff (``"staff"``) and parents (``"parents"``), in
+    name order: two queries for a page of pupils."""
     people: dict[str, dict[int, list[int]]] = {"staff": {}, "parents": {}}
     for name, links, person in (("staff", StaffAssignment, "user"),
                                 ("parents", ParentLink, "parent")):
@@ -55,21 +47,6 @@ def with_sen_status(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
     return pupils.annotate(
         sen_status=Subquery(open_record.values("status")[:1]),
         sen_status_since=Subquery(open_record.values("started_on")[:1]),
-    )
-
-
-def register(membership: Membership) -> QuerySet[Pupil]:
-    """The register as this member sees it, with each pupil's current SEN status and
-    whether a review is overdue. Filtering is RegisterFilter's job (filters.py), shared by
-    page and API."""
-    # The register is where the SENCO's caseload comes together, so it reads one fact
-    # from plans (the only place the register looks downstream).
-    from apps.plans.selectors import pupil_has_overdue_review
-
-    return (
-        with_sen_status(pupils_visible_to(membership))
-        .annotate(review_overdue=pupil_has_overdue_review(membership.school))
-        .order_by("last_name", "first_name", "pk")
     )
 
 

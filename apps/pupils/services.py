@@ -10,6 +10,7 @@ from django.utils import timezone
 from .models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
 from .rules import STATUSES_NEEDING_A_PRIMARY_NEED, STATUSES_NOTIFIED_TO_PARENTS, SenStatus
 from .selectors import open_sen_record, school_parents, school_teachers_and_tas
+from .tasks import notify_parents_of_sen_support
 from .validators import normalise_upn
 
 PUPIL_FIELDS = (
@@ -207,6 +208,4 @@ def sen_status_change(
 
 
 def _notify_parents_after_commit(record: SenProvisionRecord) -> None:
-    from .tasks import notify_parents_of_sen_support
-
     notify_parents_of_sen_support.delay_on_commit(school_id=record.school_id, record_id=record.pk)

@@ -6,14 +6,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.plans.api import PlansViewSet
-from apps.plans.models import Cycle
-from apps.plans.selectors import visible
+from apps.pupils.access import access_pupil
 from apps.pupils.models import Pupil
 from apps.pupils.selectors import pupils_visible_to
 from apps.schools.api import call_service
 from apps.schools.roles import Action
 
 from . import services
+from .access import access_review, reviews_visible_to
 from .filters import ReviewFilter
 from .models import Review
 from .serializers import CloseResultSerializer, ReviewSerializer
@@ -31,9 +31,11 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = ReviewFilter
     required = {"close": Action.MANAGE_PLANS}
 
+    access = staticmethod(access_review)
+
     def visible_queryset(self):
-        return Review.objects.filter(cycle__in=visible(Cycle, self.membership)).select_related(
-            "cycle").prefetch_related("ratings", "impacts")
+        return reviews_visible_to(self.membership).select_related("cycle").prefetch_related(
+            "ratings", "impacts")
 
     def _save(self, serializer, cycle):
         data = dict(serializer.validated_data)
@@ -64,6 +66,7 @@ class TimelineViewSet(mixins.RetrieveModelMixin, PlansViewSet):
 
     model = Pupil
     lookup_url_kwarg = "pupil"
+    access = staticmethod(access_pupil)
 
     def visible_queryset(self):
         return pupils_visible_to(self.membership)

@@ -27,3 +27,13 @@ def access_school(user, slug: str) -> Membership:
     if membership is None:
         raise Http404("No such school.")
     return membership
+
+
+def get_or_404(queryset, pk):
+    """The row of ``queryset`` with this id, or 404: the same answer for no such row,
+    another school's, one the member may not see, and an id that is not a number. Every
+    access function is this over what the member may see."""
+    try:
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Not found.") from None

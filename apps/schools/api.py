@@ -2,12 +2,15 @@
 
 ``SchoolScopedViewSet`` authenticates, resolves the school to the caller's membership (or
 404), and runs the handler inside that school's scope. Subclasses may not override
-``get_queryset`` or ``get_object`` (checked when the class is defined): they say what the
-caller may see in ``visible_queryset()``, and the base does the rest.
+``get_queryset`` or ``get_object`` (checked when the class is defined): they say what a
+list shows the caller in ``visible_queryset()``, and name the door an object in the URL
+comes through in ``access`` (the function the pages use too); the base does the rest.
 """
 
+from collections.abc import Callable
 from contextlib import ExitStack
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -19,6 +22,8 @@ from rest_framework.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+
+from apps.audit.trail import record_access
 
 from .access import access_school
 from .models import Membership
@@ -94,22 +99,28 @@ class SchoolSchema(AutoSchema):
 class SchoolScopedViewSet(viewsets.GenericViewSet):
     # the model listed, for the OpenAPI schema
     model: type
+    # The one door to an object by its id: ``access(membership, id)`` gives the object or
+    # raises 404, the same function the pages use (each app's access.py).
+    access: Callable | None = None
     # viewset action name -> the Action the caller's role must allow
     required: dict[str, Action] = {}
     # the Action needed for any action not named in ``required`` (None: membership only)
     default_required: Action | None = None
     schema = SchoolSchema()
+    # Ids are whole numbers, so a word after a list's address is an action, never an id.
+    lookup_value_regex = "[0-9]+"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         for name in ("get_queryset", "get_object"):
             if name in cls.__dict__:
                 raise TypeError(
-                    f"{cls.__name__} overrides {name}; define visible_queryset() instead so "
-                    "every object passes through the school scope and the role's visibility."
+                    f"{cls.__name__} overrides {name}; define visible_queryset() and access "
+                    "instead so every object passes through the school scope and its door."
                 )
 
     def visible_queryset(self):
+        """What a list shows the caller."""
         raise NotImplementedError
 
     def get_queryset(self):
@@ -118,8 +129,13 @@ class SchoolScopedViewSet(viewsets.GenericViewSet):
         return self.visible_queryset()
 
     def get_object(self):
+        """The object in the URL, through its door (404 for anything the caller may not
+        see), once per request."""
         if not hasattr(self, "_object"):
-            self._object = super().get_object()
+            if self.access is None:
+                raise ImproperlyConfigured(f"{type(self).__name__} has no access door.")
+            pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            self._object = type(self).access(self.membership, pk)
         return self._object
 
     def dispatch(self, request, *args, **kwargs):
@@ -143,8 +159,6 @@ class SchoolScopedViewSet(viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)
         if self.detail:
             obj = self.get_object()  # 404 for anything the caller may not see, before any 403
-            from apps.audit.trail import record_access
-
             record_access(obj, path=request.get_full_path(), school_id=self.school.pk)
         needed = self.required.get(self.action, self.default_required)
         if needed is not None and not role_may(self.membership.role, needed):

@@ -6,6 +6,8 @@ from django.apps import apps
 from django.core import checks
 from django.db import models
 
+from .models import SchoolOwned
+
 # Models that are not school data: who people are, and which schools they belong to.
 TENANCY_ALLOWLIST = {
     "accounts.User",
@@ -21,8 +23,6 @@ def _label(model) -> str:
 
 @checks.register(checks.Tags.models)
 def check_school_ownership(app_configs=None, **kwargs):
-    from .models import SchoolOwned
-
     errors = []
     for model in apps.get_models():
         if not model.__module__.startswith("apps."):

@@ -11,14 +11,13 @@ connect as an ordinary role (the README and ``.ci/run`` show how).
 from django.apps import apps
 from django.db import connections
 
+from .models import SchoolOwned
 from .tenancy import ALL_SCHOOLS_SETTING, SCHOOL_SETTING
 
 POLICY = "school_isolation"
 
 
 def school_owned_models():
-    from .models import SchoolOwned
-
     return [
         model
         for model in apps.get_models(include_auto_created=True)

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.generic import FormView
 
+from apps.audit.trail import record_access
+
 from .access import access_school
 from .roles import Action, Role, role_may
 from .tenancy import school_scope
@@ -33,8 +35,6 @@ class SchoolView(LoginRequiredMixin):
 
     def record_access(self, request):
         """Every page about a pupil's record leaves an audit entry (apps/audit)."""
-        from apps.audit.trail import record_access
-
         for name in self.audited:
             obj = getattr(self, name, None)
             if obj is not None and getattr(obj, "pk", None):
@@ -96,6 +96,19 @@ class ServiceFormView(SchoolView, FormView):
         return redirect(url)
 
 
+class FormPage(ServiceFormView):
+    """A one-form page rendered by templates/includes/form_page.html."""
+
+    template_name = "includes/form_page.html"
+    title = ""
+    submit = "Save"
+    intro = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "title": self.title, "submit": self.submit, "intro": self.intro}
+
+
 @login_required
 def home(request):
     """Where signing in lands: the only school, or a choice between several."""
@@ -103,5 +116,5 @@ def home(request):
     if memberships and all(m.role == Role.PARENT for m in memberships):
         return redirect("family:portal")  # parents start with their children, across schools
     if len(memberships) == 1:
-        return redirect(reverse("pupils:register", kwargs={"school": memberships[0].school.slug}))
+        return redirect(reverse("caseload:register", kwargs={"school": memberships[0].school.slug}))
     return render(request, "schools/choose.html", {"memberships": memberships})

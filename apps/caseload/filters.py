@@ -4,11 +4,13 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from apps.schools.roles import Action, role_may
+from apps.money.rules import SpendState
+from apps.money.selectors import spend_by_pupil
+from apps.pupils.rules import NeedArea, SenStatus, YearGroup, need_types_in
+from apps.pupils.selectors import search_pupils
 from backend.govuk import GovukFormMixin
 
-from .rules import NeedArea, SenStatus, YearGroup, need_types_in
-from .selectors import search_pupils
+from .selectors import sees_money
 
 
 class RegisterFilterForm(GovukFormMixin, forms.Form):
@@ -32,11 +34,12 @@ class RegisterFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label="Review", choices=[("true", "Overdue"), ("false", "Not overdue")],
         empty_label="Any", method="filter_overdue")
-
     spend = django_filters.ChoiceFilter(
         label="Cost this year", empty_label="Any",
-        choices=[("over", "Over the threshold"), ("approaching", "Approaching"),
-                 ("under", "Under")], method="filter_spend")
+        choices=[(SpendState.OVER.value, "Over the threshold"),
+                 (SpendState.APPROACHING.value, "Approaching"),
+                 (SpendState.UNDER.value, "Under")],
+        method="filter_spend")
 
     class Meta:
         form = RegisterFilterForm
@@ -46,15 +49,13 @@ class RegisterFilter(django_filters.FilterSet):
         membership = getattr(self.request, "membership", None)
         # Only those who see money can filter by it. (Without a membership the filter set
         # is being described for the OpenAPI schema, which documents every filter.)
-        if membership is not None and not role_may(membership.role, Action.VIEW_MONEY):
+        if membership is not None and not sees_money(membership):
             del self.filters["spend"]
 
     def filter_spend(self, queryset, name, value):
-        # The register reads spend from money, as it reads overdue reviews from plans.
-        from apps.money.selectors import spend_by_pupil
-
-        spend = spend_by_pupil(queryset, self.request.membership.school)
-        return queryset.filter(pk__in=[pk for pk, s in spend.items() if s.state == value])
+        ids = list(queryset.values_list("pk", flat=True))
+        spend = spend_by_pupil(ids, self.request.membership.school)
+        return queryset.filter(pk__in=[pk for pk in ids if spend[pk].state == value])
 
     def filter_need_area(self, queryset, name, value):
         codes = need_types_in(value)

@@ -1,0 +1,85 @@
+"""The daily digest: one e-mail a day to each SENCO and class teacher with anything to act
+on. Reviews due in the next week, overdue reviews, pupils at risk of fewer than three
+meetings with their parents this school year (Code 6.65), and EHC needs assessment
+requests whose statutory date the local authority has missed. The SENCO's covers the
+whole school; a teacher's, the pupils they work with."""
+
+import datetime
+from dataclasses import dataclass, fields
+
+from django.utils import timezone
+
+from apps.escalation.models import EhcRequest
+from apps.escalation.selectors import Clock, clock, open_requests
+from apps.parents.email import email_text, send_once
+from apps.parents.rules import REVIEW_DUE_WITHIN_DAYS, MeetingState
+from apps.parents.selectors import meetings_by_pupil, on_sen_support
+from apps.plans.models import Cycle
+from apps.plans.rules import Stage
+from apps.plans.selectors import overdue_cycles
+from apps.pupils.models import Pupil, StaffAssignment
+from apps.schools.models import Membership
+from apps.schools.roles import Role
+
+# Who is sent the digest: the SENCO for the whole school, teachers for their own pupils
+# (Code 6.52: the class teacher stays responsible).
+WHOLE_SCHOOL, OWN_PUPILS = Role.SENCO, Role.TEACHER
+
+
+@dataclass
+class Digest:
+    due: list[Cycle]
+    overdue: list[Cycle]
+    at_risk: list[Pupil]
+    late: list[tuple[EhcRequest, Clock]]
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def only(self, pupil_ids: set[int]) -> "Digest":
+        """What of it concerns these pupils."""
+        return Digest(due=[c for c in self.due if c.plan.pupil_id in pupil_ids],
+                      overdue=[c for c in self.overdue if c.plan.pupil_id in pupil_ids],
+                      at_risk=[p for p in self.at_risk if p.pk in pupil_ids],
+                      late=[(r, c) for r, c in self.late if r.pupil_id in pupil_ids])
+
+
+def school_digest(today: datetime.date) -> Digest:
+    """What needs doing across the school in scope, today."""
+    soon = today + datetime.timedelta(days=REVIEW_DUE_WITHIN_DAYS)
+    due = (Cycle.objects.filter(review_date__range=(today, soon), reviews__isnull=True)
+           .exclude(stage=Stage.CLOSED))
+    pupils = list(on_sen_support(Pupil.objects.all()))
+    meetings = meetings_by_pupil([pupil.pk for pupil in pupils], today)
+    clocks = [(request, clock(request, today)) for request in open_requests()]
+    return Digest(
+        due=list(due.select_related("plan__pupil")),
+        overdue=list(overdue_cycles(today).select_related("plan__pupil")),
+        at_risk=[p for p in pupils if meetings[p.pk].state == MeetingState.AT_RISK],
+        late=[(request, due) for request, due in clocks if due.missed])  # the LA is late
+
+
+def daily_digest(*, school, today: datetime.date | None = None) -> int:
+    """Send today's digest to each SENCO and teacher who has something in it, once.
+    Returns the number of e-mails sent by this call."""
+    today = today or timezone.localdate()
+    digest = school_digest(today)
+    taught: dict[int, set[int]] = {}
+    for pupil_id, user_id in StaffAssignment.objects.values_list("pupil_id", "user_id"):
+        taught.setdefault(user_id, set()).add(pupil_id)
+    sent = 0
+    for membership in (Membership.objects.filter(school=school, role__in=[WHOLE_SCHOOL,
+                                                                         OWN_PUPILS])
+                       .select_related("user")):
+        person = membership.user
+        mine = digest if membership.role == WHOLE_SCHOOL else digest.only(
+            taught.get(person.pk, set()))
+        if not mine:
+            continue
+        sent += send_once(
+            school=school, key=f"daily-digest:{person.pk}:{today.isoformat()}",
+            to=person.email, subject=f"SEN support: what needs doing at {school.name}",
+            body=email_text("caseload/email/daily_digest.txt",
+                            {"person": person, "school": school, "today": today,
+                             "digest": mine}))
+    return sent

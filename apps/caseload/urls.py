@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "caseload"
+
+urlpatterns = [
+    path("", views.SchoolHomeView.as_view(), name="school_home"),
+    path("pupils/", views.RegisterView.as_view(), name="register"),
+    path("pupils/<int:pupil_id>/", views.PupilView.as_view(), name="pupil"),
+    path("meetings/", views.MeetingsView.as_view(), name="meetings"),
+]

@@ -1,0 +1,76 @@
+"""The caseload's pages: the register, the pupil page and meetings with parents. Thin:
+each reads its page's read model (selectors.py) and renders it."""
+
+from django.urls import reverse
+from django.views.generic import RedirectView, TemplateView
+
+from apps.audit.trail import record_access
+from apps.pupils.views import PupilPage
+from apps.schools.roles import Action, role_may
+from apps.schools.views import SchoolView
+
+from . import selectors
+from .filters import RegisterFilter
+
+
+class SchoolHomeView(SchoolView, RedirectView):
+    """A school's address leads to its register."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse("caseload:register", kwargs={"school": self.school.slug})
+
+
+class RegisterView(SchoolView, TemplateView):
+    action = Action.VIEW_PUPILS
+    template_name = "caseload/register.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs):
+        register = selectors.register(self.membership)
+        filterset = RegisterFilter(self.request.GET, queryset=register, request=self.request)
+        pupils = filterset.qs if filterset.is_valid() else register.none()
+        page, query = self.page_of(pupils, self.page_size)
+        page.object_list = selectors.register_rows(membership=self.membership,
+                                                   pupils=list(page.object_list))
+        record_access(self.school, path=self.request.get_full_path(), school_id=self.school.pk,
+                      pupils=[row.pupil.pk for row in page.object_list])
+        return super().get_context_data(**kwargs) | {
+            "filter": filterset, "page": page, "query": query,
+            "may_add": role_may(self.membership.role, Action.ADD_PUPIL),
+            "sees_money": selectors.sees_money(self.membership),
+            "sees_plans": selectors.sees_plans(self.membership)}
+
+
+class PupilView(PupilPage, SchoolView, TemplateView):
+    action = Action.VIEW_PUPILS
+    template_name = "caseload/pupil.html"
+
+    def get_context_data(self, **kwargs):
+        role = self.membership.role
+        summary = selectors.pupil_summary(membership=self.membership, pupil=self.pupil)
+        return super().get_context_data(**kwargs) | {
+            "summary": summary, "pupil": summary.pupil,
+            "may_edit": role_may(role, Action.EDIT_PUPIL),
+            "may_change_status": role_may(role, Action.CHANGE_SEN_STATUS),
+            "may_see_plans": selectors.sees_plans(self.membership),
+            "may_start_plan": role_may(role, Action.MANAGE_PLANS),
+            "may_record_meetings": role_may(role, Action.RECORD_MEETINGS),
+            "may_request_top_up": role_may(role, Action.MANAGE_TOP_UPS),
+            "may_audit": role_may(role, Action.VIEW_AUDIT),
+            "may_export": role_may(role, Action.EXPORT_RECORD)}
+
+
+class MeetingsView(SchoolView, TemplateView):
+    """Meetings with parents this school year (Code 6.65), those needing action first, so
+    the first page is the one to act on."""
+
+    action = Action.VIEW_PLANS
+    template_name = "caseload/meetings.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs):
+        rows = selectors.meeting_rows(membership=self.membership)
+        page, query = self.page_of(rows, self.page_size)
+        return super().get_context_data(**kwargs) | {
+            "page": page, "query": query,
+            "needing_action": sum(1 for row in rows if row.meetings.needs_action)}

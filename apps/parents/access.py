@@ -1,0 +1,24 @@
+"""The doors from an id to a meeting with parents or a shared plan the member may see: a
+parent sees those of their own children, staff those of the pupils they may see."""
+
+from apps.pupils.selectors import pupils_visible_to
+from apps.schools.access import get_or_404
+from apps.schools.models import Membership
+
+from .models import ParentMeeting, PlanSnapshot
+
+
+def meetings_visible_to(membership: Membership):
+    return ParentMeeting.objects.filter(pupil__in=pupils_visible_to(membership))
+
+
+def shared_plans_visible_to(membership: Membership):
+    return PlanSnapshot.objects.filter(pupil__in=pupils_visible_to(membership))
+
+
+def access_meeting(membership: Membership, pk) -> ParentMeeting:
+    return get_or_404(meetings_visible_to(membership).select_related("pupil"), pk)
+
+
+def access_shared_plan(membership: Membership, pk) -> PlanSnapshot:
+    return get_or_404(shared_plans_visible_to(membership).select_related("pupil"), pk)
