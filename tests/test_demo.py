@@ -53,8 +53,8 @@ def test_demo_data_is_complete_and_idempotent():
     levels, missed = set(), 0
     for school in School.objects.all():
         with school_scope(school):
-            levels |= {r.recommendation for r in
-                       readiness_by_pupil(list(Pupil.objects.values_list("pk", flat=True)), school).values()}
+            ids = list(Pupil.objects.values_list("pk", flat=True))
+            levels |= {r.recommendation for r in readiness_by_pupil(ids, school).values()}
             missed += sum(clock(request).missed for request in open_requests())
     assert levels == {"none", "consider", "strong"} and missed >= 1
     text = out.getvalue()

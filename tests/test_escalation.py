@@ -14,7 +14,7 @@ from apps.escalation import services
 from apps.escalation.models import EhcRequest
 from apps.escalation.selectors import clock, readiness_by_pupil
 from apps.plans import services as plans
-from apps.pupils.models import Pupil, SenProvisionRecord
+from apps.pupils.models import SenProvisionRecord
 from apps.schools.tenancy import school_scope
 
 from .plans_helpers import D, planned_cycle, review_and_close

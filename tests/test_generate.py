@@ -273,8 +273,8 @@ def test_the_meetings_list_pages_with_those_at_risk_first(client):
     from django.utils import timezone
 
     from apps.parents.models import ParentMeeting
-    from apps.schools.calendar import school_year
     from apps.reviews.models import Review
+    from apps.schools.calendar import school_year
 
     from .two_factor import prove_second_step
 

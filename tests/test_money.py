@@ -11,7 +11,6 @@ from apps.money import services as money
 from apps.money.models import CostSettings, TopUpRequest
 from apps.money.selectors import spend_by_pupil, year_rules
 from apps.plans import services as plans
-from apps.pupils.models import Pupil
 from apps.schools.tenancy import school_scope
 
 from .factories import ProvisionTypeFactory

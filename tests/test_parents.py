@@ -11,13 +11,12 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
+from apps.caseload.tasks import school_daily_digest
 from apps.parents import reminders, services, shared_plan
 from apps.parents.models import ParentMeeting, PlanSnapshot, ReminderSent
-from apps.caseload.tasks import school_daily_digest
 from apps.parents.rules import meeting_state
 from apps.parents.selectors import meetings_by_pupil
 from apps.schools.calendar import school_year
-from apps.pupils.models import Pupil
 from apps.schools.tenancy import school_scope
 
 from .conftest import plan_records, require

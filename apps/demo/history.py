@@ -9,13 +9,20 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.escalation import services as ehc
+from apps.money import services as money
+from apps.money.rules import BudgetYear
+from apps.money.selectors import year_rules
+from apps.parents import services as parents
 from apps.plans import services as plans
 from apps.plans.models import Cycle, DeliveredSession, ProvisionType, StageChange
-from apps.plans.rules import SessionStatus, StaffType, Stage
-from apps.pupils.rules import NEED_AREA_OF, NeedArea
+from apps.plans.rules import DEFAULT_CYCLE_WEEKS, SessionStatus, StaffType, Stage
+from apps.pupils.rules import NEED_AREA_OF, NeedArea, SenStatus
 from apps.reviews import services as reviews
+from apps.reviews.models import Review
+from apps.schools.calendar import school_year
 
-CYCLE = datetime.timedelta(weeks=12)
+CYCLE = datetime.timedelta(weeks=DEFAULT_CYCLE_WEEKS)
 
 LIBRARY = [
     # name, area, staff, group, sessions a week, minutes, description
@@ -240,14 +247,11 @@ def _review(cycle, *, senco, rng, last) -> Cycle:
 
 def money_settings(school, head):
     """Cost settings from the start of this budget year, and the notional SEN budget."""
-    from apps.money import services as money
-    from apps.money.selectors import year_rules
-
     year = year_rules(school).period
     if not school.slug.startswith("oakfield"):
         money.cost_settings_save(school=school, actor=head, effective_from=year.start,
                                  ta_rate=Decimal("14.20"), teacher_rate=Decimal("41.00"),
-                                 budget_year="academic")
+                                 budget_year=BudgetYear.ACADEMIC)
     money.sen_budget_save(school=school, actor=head, year_start=year.start,
                           amount=Decimal("120000.00") if school.slug.startswith("oakfield")
                           else Decimal("165000.00"))
@@ -259,10 +263,6 @@ def parent_contact(*, pupil, senco, rng, at_risk: bool):
     Most pupils had the autumn parents' evening. A few (``at_risk``) had no meeting with
     their parents this year and the next one planned is July's: the three meetings a year
     can no longer fit (Code 6.65)."""
-    from apps.parents import services as parents
-    from apps.reviews.models import Review
-    from apps.schools.calendar import school_year
-
     today = timezone.localdate()
     year = school_year(today)
     if at_risk:
@@ -291,9 +291,6 @@ def parent_contact(*, pupil, senco, rng, at_risk: bool):
 
 def escalation(*, pupil, senco, index: int):
     """A request in progress whose six-week decision is late, and parents who asked."""
-    from apps.escalation import services as ehc
-    from apps.pupils.rules import SenStatus
-
     today = timezone.localdate()
     if pupil.sen_status != SenStatus.SEN_SUPPORT:
         return

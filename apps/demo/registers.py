@@ -6,12 +6,12 @@ import random
 
 from stdnum.gb import upn as stdnum_upn
 
-from apps.money.costing import budget_year
+from apps.schools.calendar import school_year
 
 
 def school_year_start(today: datetime.date) -> int:
     """The calendar year in which ``today``'s school year began."""
-    return budget_year(today, "academic").start.year
+    return school_year(today).start.year
 
 
 def date_of_birth_for(year_group: int, today: datetime.date, rng: random.Random):

@@ -10,6 +10,18 @@ import datetime
 from django.db import models
 
 # Signals ------------------------------------------------------------------------------
+
+
+class SignalCode(models.TextChoices):
+    """What in the records points towards an EHC needs assessment (Code 6.63, 9.14)."""
+
+    CYCLES = "cycles", "Cycles with most outcomes not achieved"
+    ADVICE = "advice", "Specialist advice on file"
+    SPEND = "spend", "Cost above the element 2 threshold"
+    DOSE = "dose", "Much additional provision for little progress"
+    PARENTS = "parents", "The parents asked for an assessment"
+
+
 # Completed cycles in which most outcomes were not achieved (rated not achieved or partly).
 UNSUCCESSFUL_CYCLES = 2
 # "Much additional provision for little progress": at least this many hours delivered
@@ -29,9 +41,22 @@ class Recommendation(models.TextChoices):
 
 
 def recommendation(codes: list[str]) -> str:
-    if len(codes) >= STRONG_FROM or ("cycles" in codes and len(codes) >= 2):
+    if len(codes) >= STRONG_FROM or (SignalCode.CYCLES in codes and len(codes) >= 2):
         return Recommendation.STRONG
     return Recommendation.CONSIDER if codes else Recommendation.NONE
+
+
+def cycle_unsuccessful(*, closed: bool, rated: int, unachieved: int) -> bool:
+    """A completed cycle in which most rated outcomes were not achieved (Code 6.63: the
+    school has taken relevant and purposeful action and the child has not made expected
+    progress)."""
+    return closed and rated > 0 and unachieved * 2 > rated
+
+
+def much_provision_little_progress(*, minutes: int, rated: int, achieved: int) -> bool:
+    """Progress made only through much additional intervention (Code 9.14)."""
+    return (minutes / 60 >= MUCH_PROVISION_HOURS and rated > 0
+            and achieved / rated < LITTLE_PROGRESS_SHARE)
 
 
 class Decision(models.TextChoices):

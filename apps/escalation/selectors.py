@@ -4,7 +4,6 @@ number of queries for any number of pupils."""
 
 import datetime
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -57,71 +56,79 @@ class Readiness:
 
 def readiness_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = None,
                        spend: dict[int, PupilSpend] | None = None) -> dict[int, Readiness]:
-    """``pupils``: a queryset, or the ids of a page already read. ``spend``: the pupils'
-    ``spend_by_pupil`` for today, where the caller has it already (the register shows
-    both)."""
+    """The signals for each pupil, each with its reason and the records behind it.
+    ``spend``: the pupils' ``spend_by_pupil`` for today, where the caller has it already
+    (the register shows both)."""
     today = today or timezone.localdate()
-    ids = list(pupil_ids)
-    found = {pk: Readiness() for pk in ids}
-
-    cycles = cycle_summaries(ids)
-    unsuccessful: dict[int, list[CycleSummary]] = {}
+    found = {pk: Readiness() for pk in pupil_ids}
+    cycles = cycle_summaries(pupil_ids)
+    history: dict[int, list[CycleSummary]] = {pk: [] for pk in pupil_ids}
     for cycle in cycles:
-        if cycle.unsuccessful:
-            unsuccessful.setdefault(cycle.pupil, []).append(cycle)
-    for pk, failed in unsuccessful.items():
-        if len(failed) >= rules.UNSUCCESSFUL_CYCLES:
-            numbers = ", ".join(str(cycle.number) for cycle in failed)
-            found[pk].signals.append(Signal(
-                "cycles", f"{len(failed)} completed cycles with most outcomes not achieved "
-                          f"(cycle{'s' if len(failed) > 1 else ''} {numbers}).",
-                tuple(Record("cycle", cycle.id, f"Cycle {cycle.number}") for cycle in failed)))
-
-    evidence = latest_outside_evidence(ids)
-    sources = dict(AdviceSource.choices)
-    for pk, advice in evidence["advice"].items():
-        found[pk].signals.append(Signal(
-            "advice", f"Specialist advice on file: "
-                      f"{sources.get(advice.source, advice.source).lower()}, "
-                      f"{advice.on:%-d %B %Y}.",
-            (Record("cycle", advice.record, f"Cycle {advice.cycle_number}"),)))
-
+        history[cycle.pupil].append(cycle)
+    evidence = latest_outside_evidence(pupil_ids)
     if spend is None:
-        spend = spend_by_pupil(ids, school, today)
-    for pk in ids:
-        s = spend[pk]
-        if s.state == "over" or s.top_up_income > 0:
-            reason = (f"Projected cost this year £{s.projected:,.2f}, above the £"
-                      f"{s.threshold:,.2f} met from the school's notional SEN budget")
-            if s.top_up_income:
-                reason += f"; top-up of £{s.top_up_income:,.2f} approved"
-            found[pk].signals.append(Signal("spend", reason + ".",
-                                            (Record("spend", pk, "Cost of support"),)))
-
-    hours: dict[int, int] = {}  # pupil: delivered minutes over every cycle
-    outcomes: dict[int, list[int]] = {}  # pupil: [rated, achieved] over every cycle
-    for cycle in cycles:
-        hours[cycle.pupil] = hours.get(cycle.pupil, 0) + cycle.delivered_minutes
-        counts = outcomes.setdefault(cycle.pupil, [0, 0])
-        counts[0] += cycle.rated
-        counts[1] += cycle.achieved
-    for pk, minutes in hours.items():
-        n, achieved = outcomes.get(pk, (0, 0))
-        if (minutes / 60 >= rules.MUCH_PROVISION_HOURS and n
-                and achieved / n < rules.LITTLE_PROGRESS_SHARE):
-            found[pk].signals.append(Signal(
-                "dose", f"{minutes / 60:.0f} hours of additional support delivered, with "
-                        f"{achieved} of {n} outcomes achieved.", ()))
-
-    asks, parent_requests = evidence["ask"], evidence["request"]
-    for pk in set(asks) | set(parent_requests):
-        ask = asks.get(pk)
-        request = parent_requests.get(pk)
-        when = ask.on if ask else request.on
-        found[pk].signals.append(Signal(
-            "parents", f"The parents asked for an EHC needs assessment ({when:%-d %B %Y}).",
-            (Record("request", request.record, "Their request"),) if request else ()))
+        spend = spend_by_pupil(pupil_ids, school, today)
+    for pk, readiness in found.items():
+        readiness.signals = [signal for signal in (
+            unsuccessful_cycles_signal(history[pk]),
+            advice_signal(evidence["advice"].get(pk)),
+            spend_signal(pk, spend[pk]),
+            dose_signal(history[pk]),
+            parents_signal(evidence["ask"].get(pk), evidence["request"].get(pk)),
+        ) if signal is not None]
     return found
+
+
+def unsuccessful_cycles_signal(cycles: list["CycleSummary"]) -> Signal | None:
+    failed = [cycle for cycle in cycles if cycle.unsuccessful]
+    if len(failed) < rules.UNSUCCESSFUL_CYCLES:
+        return None
+    numbers = ", ".join(str(cycle.number) for cycle in failed)
+    return Signal(rules.SignalCode.CYCLES,
+                  f"{len(failed)} completed cycles with most outcomes not achieved "
+                  f"(cycle{'s' if len(failed) > 1 else ''} {numbers}).",
+                  tuple(Record("cycle", cycle.id, f"Cycle {cycle.number}") for cycle in failed))
+
+
+def advice_signal(advice: "Evidence | None") -> Signal | None:
+    if advice is None:
+        return None
+    source = AdviceSource(advice.source).label.lower()
+    return Signal(rules.SignalCode.ADVICE,
+                  f"Specialist advice on file: {source}, {advice.on:%-d %B %Y}.",
+                  (Record("cycle", advice.record, f"Cycle {advice.cycle_number}"),))
+
+
+def spend_signal(pupil_id: int, spend: PupilSpend) -> Signal | None:
+    if not spend.over_threshold and not spend.top_up_income:
+        return None
+    reason = (f"Projected cost this year £{spend.projected:,.2f}, above the "
+              f"£{spend.threshold:,.2f} met from the school's notional SEN budget")
+    if spend.top_up_income:
+        reason += f"; top-up of £{spend.top_up_income:,.2f} approved"
+    return Signal(rules.SignalCode.SPEND, reason + ".",
+                  (Record("spend", pupil_id, "Cost of support"),))
+
+
+def dose_signal(cycles: list["CycleSummary"]) -> Signal | None:
+    minutes = sum(cycle.delivered_minutes for cycle in cycles)
+    rated = sum(cycle.rated for cycle in cycles)
+    achieved = sum(cycle.achieved for cycle in cycles)
+    if not rules.much_provision_little_progress(minutes=minutes, rated=rated,
+                                                achieved=achieved):
+        return None
+    return Signal(rules.SignalCode.DOSE,
+                  f"{minutes / 60:.0f} hours of additional support delivered, with "
+                  f"{achieved} of {rated} outcomes achieved.")
+
+
+def parents_signal(ask: "Evidence | None", request: "Evidence | None") -> Signal | None:
+    if ask is None and request is None:
+        return None
+    when = ask.on if ask else request.on
+    return Signal(rules.SignalCode.PARENTS,
+                  f"The parents asked for an EHC needs assessment ({when:%-d %B %Y}).",
+                  (Record("request", request.record, "Their request"),) if request else ())
 
 
 @dataclass(frozen=True)
@@ -160,10 +167,10 @@ def latest_outside_evidence(pupil_ids) -> dict[str, dict[int, Evidence]]:
     return latest
 
 
-class CycleSummary(NamedTuple):
+@dataclass(frozen=True)
+class CycleSummary:
     """What one of a pupil's cycles adds to the evidence: how its outcomes were rated at
-    its review, and how much of its provision was delivered. (A named tuple: the register
-    reads some 450 of them for its 50 pupils.)"""
+    its review, and how much of its provision was delivered."""
 
     id: int
     pupil: int
@@ -179,11 +186,8 @@ class CycleSummary(NamedTuple):
 
     @property
     def unsuccessful(self) -> bool:
-        """A completed cycle in which most rated outcomes were not achieved (Code 6.63:
-        the school has taken relevant action and the child has not made expected
-        progress)."""
-        return (self.stage == Stage.CLOSED and self.rated > 0
-                and self.unachieved * 2 > self.rated)
+        return rules.cycle_unsuccessful(closed=self.stage == Stage.CLOSED, rated=self.rated,
+                                        unachieved=self.unachieved)
 
 
 def cycle_summaries(pupil_ids) -> list[CycleSummary]:

@@ -1,6 +1,5 @@
 """The API for plans: the provision library, plans, cycles and their records."""
 
-from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status
@@ -24,6 +23,7 @@ from .access import (
     access_provision_type,
     access_session,
 )
+from .evidence import ALLOWED_UPLOADS, evidence_download
 from .filters import CycleFilter, CycleItemFilter, PlanFilter, SessionFilter
 from .models import (
     AssessmentResult,
@@ -269,17 +269,10 @@ class EvidenceFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         call_service(services.cycle_item_delete, item=instance, actor=self.request.user)
 
     @extend_schema(responses={(200, content_type): bytes
-                              for content_type in sorted(set(services.ALLOWED_UPLOADS.values()))})
+                              for content_type in sorted(set(ALLOWED_UPLOADS.values()))})
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
         return evidence_download(self.get_object())
-
-
-def evidence_download(item: EvidenceFile) -> FileResponse:
-    """Always as an attachment, with the content type we chose on upload."""
-    return FileResponse(item.file.open("rb"), as_attachment=True,
-                        filename=item.file.name.rsplit("/", 1)[-1],
-                        content_type=item.content_type)
 
 
 class DeliveredSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -68,7 +68,8 @@ class SupportPlan(SchoolOwned):
         "cycle length in weeks",
         default=DEFAULT_CYCLE_WEEKS,
         validators=between(MIN_CYCLE_WEEKS, MAX_CYCLE_WEEKS, "Cycle length in weeks"),
-        help_text="How long a cycle usually runs before its review. Termly is about 12 weeks.",
+        help_text=f"How long a cycle usually runs before its review. Termly is about "
+                  f"{DEFAULT_CYCLE_WEEKS} weeks.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

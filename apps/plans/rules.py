@@ -1,5 +1,9 @@
 """The graduated approach's rules (SEND Code of Practice 0-25, 6.44-6.56), in one place."""
 
+import datetime
+import re
+from dataclasses import dataclass
+
 from django.db import models
 
 
@@ -54,6 +58,25 @@ MIN_MINUTES, MAX_MINUTES = 1, 480
 MAX_SESSIONS_PER_WEEK = 35
 MAX_GROUP_SIZE = 40
 
+def missing_to_enter(stage: str, *, needs: str, outcomes: int, provisions: int,
+                     review_date: datetime.date | None) -> list[str]:
+    """What must be done before a cycle may move on to ``stage``. Plan: the needs have been
+    assessed (Code 6.45-6.47). Do: outcomes agreed, provision planned and a date for the
+    review agreed with the parents (Code 6.48). Review and Closed need what the review
+    records (reviews/rules.py)."""
+    missing = []
+    if stage == Stage.PLAN and not needs.strip():
+        missing.append("Describe the pupil's needs at the Assess stage.")
+    if stage == Stage.DO:
+        if not outcomes:
+            missing.append("Add at least one outcome.")
+        if not provisions:
+            missing.append("Add at least one provision.")
+        if review_date is None:
+            missing.append("Agree a review date with the parents.")
+    return missing
+
+
 # Plan quality (advice, never blocking). Generic wording hides weak practice: outcomes
 # should be specific and measurable and linked to the provision meant to achieve them.
 VAGUE_PHRASES = (
@@ -66,3 +89,48 @@ VAGUE_PHRASES = (
     "where possible",
     "ongoing",
 )
+
+VAGUE = re.compile(r"\b(" + "|".join(re.escape(p) for p in VAGUE_PHRASES) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class Advice:
+    code: str
+    message: str
+
+
+def vague_words(text: str) -> list[str]:
+    return sorted({m.group(1).lower() for m in VAGUE.finditer(text or "")})
+
+
+def plan_quality(outcomes, provisions, links) -> list[Advice]:
+    """Advice on a cycle's plan: each outcome says how success will be known, is linked to
+    provision and is worded precisely; each provision is linked to an outcome and worded
+    precisely. ``links`` is a set of (outcome id, provision id)."""
+    advice = []
+    linked_outcomes = {o for o, _ in links}
+    linked_provisions = {p for _, p in links}
+    for outcome in outcomes:
+        name = f"“{str(outcome)[:60]}”"
+        if not outcome.success_criteria.strip():
+            advice.append(Advice("no_success_criteria",
+                                 f"Outcome {name} has no success criteria: say how you will "
+                                 "know it has been achieved."))
+        if outcome.pk not in linked_outcomes:
+            advice.append(Advice("outcome_without_provision",
+                                 f"Outcome {name} is not linked to any provision."))
+        words = vague_words(f"{outcome.description} {outcome.success_criteria}")
+        if words:
+            advice.append(Advice("vague_outcome",
+                                 f"Outcome {name} uses vague wording ({', '.join(words)}): "
+                                 "say exactly what, how often and how it will be measured."))
+    for provision in provisions:
+        if provision.pk not in linked_provisions:
+            advice.append(Advice("provision_without_outcome",
+                                 f"Provision “{provision}” is not linked to any outcome."))
+        words = vague_words(provision.details)
+        if words:
+            advice.append(Advice("vague_provision",
+                                 f"Provision “{provision}” uses vague wording "
+                                 f"({', '.join(words)}): say who, how often and for how long."))
+    return advice

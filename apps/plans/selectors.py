@@ -2,7 +2,6 @@
 plan-quality advice. Every queryset here runs inside a school scope."""
 
 import datetime
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,7 +13,7 @@ from apps.schools.models import Membership
 from apps.schools.roles import WHOLE_REGISTER
 
 from .models import Cycle, DeliveredSession, OutcomeProvision, Provision
-from .rules import VAGUE_PHRASES, Stage
+from .rules import Advice, Stage, missing_to_enter, plan_quality
 
 # How each cycle-owned model reaches its pupil: the path through which visibility flows.
 PUPIL_PATH = {
@@ -119,54 +118,15 @@ def sessions_for(provisions) -> QuerySet[DeliveredSession]:
     return DeliveredSession.objects.filter(provision__in=provisions)
 
 
-# Plan quality: advice, never blocking ----------------------------------------------------
-
-VAGUE = re.compile(r"\b(" + "|".join(re.escape(p) for p in VAGUE_PHRASES) + r")\b", re.I)
-
-
-@dataclass(frozen=True)
-class Advice:
-    code: str
-    message: str
-
-
-def vague_words(text: str) -> list[str]:
-    return sorted({m.group(1).lower() for m in VAGUE.finditer(text or "")})
-
-
-def plan_quality(outcomes, provisions, links) -> list[Advice]:
-    """Advice on a cycle's plan. ``links`` is a set of (outcome_id, provision_id)."""
-    advice = []
-    linked_outcomes = {o for o, _ in links}
-    linked_provisions = {p for _, p in links}
-    for outcome in outcomes:
-        name = f"“{str(outcome)[:60]}”"
-        if not outcome.success_criteria.strip():
-            advice.append(Advice("no_success_criteria",
-                                 f"Outcome {name} has no success criteria: say how you will "
-                                 "know it has been achieved."))
-        if outcome.pk not in linked_outcomes:
-            advice.append(Advice("outcome_without_provision",
-                                 f"Outcome {name} is not linked to any provision."))
-        words = vague_words(f"{outcome.description} {outcome.success_criteria}")
-        if words:
-            advice.append(Advice("vague_outcome",
-                                 f"Outcome {name} uses vague wording ({', '.join(words)}): "
-                                 "say exactly what, how often and how it will be measured."))
-    for provision in provisions:
-        if provision.pk not in linked_provisions:
-            advice.append(Advice("provision_without_outcome",
-                                 f"Provision “{provision}” is not linked to any outcome."))
-        words = vague_words(provision.details)
-        if words:
-            advice.append(Advice("vague_provision",
-                                 f"Provision “{provision}” uses vague wording "
-                                 f"({', '.join(words)}): say who, how often and for how long."))
-    return advice
-
-
 def cycle_quality(cycle: Cycle) -> list[Advice]:
+    """Advice on the cycle's plan (rules.plan_quality)."""
     links = set(OutcomeProvision.objects.filter(outcome__cycle=cycle)
                 .values_list("outcome_id", "provision_id"))
     return plan_quality(list(cycle.outcomes.all()),
                         list(cycle.provisions.select_related("provision_type")), links)
+
+
+def missing_for(cycle: Cycle, stage: str) -> list[str]:
+    """What must be done before the cycle may move on to ``stage`` (rules.missing_to_enter)."""
+    return missing_to_enter(stage, needs=cycle.needs, outcomes=cycle.outcomes.count(),
+                            provisions=cycle.provisions.count(), review_date=cycle.review_date)

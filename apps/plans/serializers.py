@@ -17,7 +17,7 @@ from .models import (
     SpecialistAdvice,
     SupportPlan,
 )
-from .rules import SessionStatus, Stage
+from .rules import SessionStatus, Stage, next_stage
 
 
 def visible(model):
@@ -95,11 +95,8 @@ class CycleDetailSerializer(CycleSerializer):
         fields = CycleSerializer.Meta.fields + ["missing_for_next_stage", "quality"]
 
     def get_missing_for_next_stage(self, cycle) -> list[str]:
-        from .rules import next_stage
-        from .services import missing_for
-
         following = next_stage(cycle.stage)
-        return missing_for(cycle, following) if following else []
+        return selectors.missing_for(cycle, following) if following else []
 
     @staticmethod
     def get_quality(cycle) -> list[dict]:

@@ -9,7 +9,6 @@ the review's decision and lives in ``apps.reviews.services``.
 import datetime
 import os
 
-import filetype
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery, Sum
@@ -21,6 +20,7 @@ from apps.pupils.selectors import school_members, school_teachers_and_tas
 from apps.schools.roles import STAFF
 from backend.validation import row_errors
 
+from .evidence import ALLOWED_UPLOADS, MAX_UPLOAD_BYTES, content_matches
 from .models import (
     AssessmentResult,
     Cycle,
@@ -35,7 +35,15 @@ from .models import (
     StageChange,
     SupportPlan,
 )
-from .rules import DEFAULT_CYCLE_WEEKS, SessionStatus, Stage, next_stage
+from .rules import (
+    DEFAULT_CYCLE_WEEKS,
+    MAX_MINUTES,
+    MIN_MINUTES,
+    SessionStatus,
+    Stage,
+    next_stage,
+)
+from .selectors import missing_for
 
 ASSESS_FIELDS = ("needs", "strengths", "pupil_views", "parent_views")
 
@@ -137,21 +145,6 @@ def cycle_update(*, cycle: Cycle, actor, expected_version: int | None = None,
     return cycle
 
 
-def missing_for(cycle: Cycle, stage: str) -> list[str]:
-    """What must be done before the cycle may move on to ``stage`` (Code 6.45-6.52)."""
-    missing = []
-    if stage == Stage.PLAN and not cycle.needs.strip():
-        missing.append("Describe the pupil's needs at the Assess stage.")
-    if stage == Stage.DO:
-        if not cycle.outcomes.exists():
-            missing.append("Add at least one outcome.")
-        if not cycle.provisions.exists():
-            missing.append("Add at least one provision.")
-        if cycle.review_date is None:
-            missing.append("Agree a review date with the parents.")
-    return missing
-
-
 @transaction.atomic
 def cycle_move(*, cycle: Cycle, actor, to: str) -> Cycle:
     """Move the cycle on one stage, if the stage it leaves is complete.
@@ -215,35 +208,6 @@ def assessment_save(*, cycle: Cycle, actor, instance=None, **fields) -> Assessme
 @transaction.atomic
 def advice_save(*, cycle: Cycle, actor, instance=None, **fields) -> SpecialistAdvice:
     return _evidence_save(SpecialistAdvice, cycle=cycle, instance=instance, fields=fields)
-
-
-ALLOWED_UPLOADS = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".txt": "text/plain",
-}
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def content_matches(upload, content_type: str) -> bool:
-    """Is the file what its name says? Its first bytes are read (``filetype``): a PDF must
-    start like a PDF, and so on; a text file must be UTF-8 text that is no known binary
-    type. A renamed program is refused whatever it is called."""
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    found = filetype.guess(head)
-    if content_type == "text/plain":
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as error:  # a multi-byte character cut at 8 KB is fine
-            if error.start < len(head) - 3:
-                return False
-        return found is None and b"\x00" not in head
-    return found is not None and found.mime == content_type
 
 
 @transaction.atomic
@@ -403,8 +367,8 @@ def _check_session(provision: Provision, *, date, minutes, status, reason, error
         elif date > provision.end_date:
             add("date", f"{provision} had ended by that date (it ended "
                         f"{provision.end_date:%-d %B %Y}).")
-    if minutes is not None and not (1 <= minutes <= 480):
-        add("minutes", "Minutes must be between 1 and 480.")
+    if minutes is not None and not (MIN_MINUTES <= minutes <= MAX_MINUTES):
+        add("minutes", f"Minutes must be between {MIN_MINUTES} and {MAX_MINUTES}.")
     if status == SessionStatus.CANCELLED and not (reason or "").strip():
         add("reason", "Say why the session was cancelled.")
 
@@ -438,8 +402,8 @@ def group_session_record(*, provision_type: ProvisionType, actor, date, minutes:
     errors = {}
     if not attendance:
         errors["pupils"] = ["Choose the pupils in the group."]
-    if minutes is None or not (1 <= minutes <= 480):
-        errors["minutes"] = ["Minutes must be between 1 and 480."]
+    if minutes is None or not (MIN_MINUTES <= minutes <= MAX_MINUTES):
+        errors["minutes"] = [f"Minutes must be between {MIN_MINUTES} and {MAX_MINUTES}."]
     provisions = {}
     if date is not None:
         running = (

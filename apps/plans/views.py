@@ -24,7 +24,7 @@ from .access import (
     access_provision,
     access_provision_type,
 )
-from .api import evidence_download
+from .evidence import evidence_download
 from .forms import (
     AssessForm,
     AssessmentResultForm,
@@ -39,7 +39,7 @@ from .forms import (
     StartPlanForm,
 )
 from .models import Cycle, Provision, ProvisionType
-from .rules import Stage
+from .rules import DEFAULT_CYCLE_WEEKS, Stage
 
 
 def cycle_url(school, cycle) -> str:
@@ -82,7 +82,7 @@ class StartPlanView(PupilPage, FormPage):
              "Cycle 1 opens at the Assess stage.")
 
     def get_initial(self):
-        return {"opened_on": timezone.localdate().isoformat(), "cycle_weeks": 12}
+        return {"opened_on": timezone.localdate().isoformat(), "cycle_weeks": DEFAULT_CYCLE_WEEKS}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {

@@ -1,5 +1,7 @@
 """Reviewing a cycle (Code 6.52-6.56): ratings, impact and the next step."""
 
+import datetime
+
 from django.db import models
 
 
@@ -37,3 +39,24 @@ class NextStep(models.TextChoices):
 OPENS_NEXT_CYCLE = frozenset({NextStep.CONTINUE, NextStep.NEW_CYCLE, NextStep.CONSIDER_EHC})
 # Which carry the running provision into the next cycle (a new cycle re-plans it).
 CARRIES_PROVISION = frozenset({NextStep.CONTINUE, NextStep.CONSIDER_EHC})
+
+
+def missing_to_close(*, reviewed: bool, unrated: list[str], next_step: str,
+                     step_down_on: datetime.date | None, next_step_reason: str) -> list[str]:
+    """What must be recorded before a cycle can close: the review meeting, a rating for
+    every outcome (``unrated``: those without one) and the next step, with the date and
+    the reason when the pupil steps down from SEN support (Code 6.52-6.56)."""
+    if not reviewed:
+        return ["Record the review meeting."]
+    missing = []
+    if unrated:
+        missing.append("Rate every outcome. Not yet rated: "
+                       + "; ".join(f"“{outcome}”" for outcome in unrated) + ".")
+    if not next_step:
+        missing.append("Choose the next step.")
+    elif next_step == NextStep.STEP_DOWN:
+        if step_down_on is None:
+            missing.append("Give the date SEN support ends.")
+        if not next_step_reason.strip():
+            missing.append("Give the reason for stepping down from SEN support.")
+    return missing

@@ -18,13 +18,10 @@ from apps.pupils.services import sen_status_change
 
 from .models import OutcomeRating, ProvisionImpact, Review
 from .rules import CARRIES_PROVISION, OPENS_NEXT_CYCLE, UNACHIEVED, Impact, NextStep, Rating
+from .selectors import missing_to_close, review_for
 
 REVIEW_FIELDS = ("held_on", "attendees", "parents_attended", "pupil_views", "parent_views",
                  "next_step", "next_step_reason", "step_down_on")
-
-
-def review_for(cycle: Cycle) -> Review | None:
-    return Review.objects.filter(cycle=cycle).first()
 
 
 @transaction.atomic
@@ -89,26 +86,6 @@ def review_save(*, cycle: Cycle, actor, ratings=None, impacts=None, **fields) ->
                       "comment": impact.get("comment", "") or ""},
         )
     return review
-
-
-def missing_to_close(cycle: Cycle, review: Review | None) -> list[str]:
-    if review is None:
-        return ["Record the review meeting."]
-    missing = []
-    rated = set(OutcomeRating.objects.filter(outcome__cycle=cycle)
-                .values_list("outcome_id", flat=True))
-    unrated = [o for o in cycle.outcomes.all() if o.pk not in rated]
-    if unrated:
-        missing.append("Rate every outcome. Not yet rated: "
-                       + "; ".join(f"“{o}”" for o in unrated) + ".")
-    if not review.next_step:
-        missing.append("Choose the next step.")
-    elif review.next_step == NextStep.STEP_DOWN:
-        if review.step_down_on is None:
-            missing.append("Give the date SEN support ends.")
-        if not review.next_step_reason.strip():
-            missing.append("Give the reason for stepping down from SEN support.")
-    return missing
 
 
 @transaction.atomic

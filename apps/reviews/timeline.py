@@ -20,7 +20,8 @@ from apps.plans.models import (
     StageChange,
     SupportPlan,
 )
-from apps.plans.selectors import Advice, Dose, dose, plan_quality, total_dose
+from apps.plans.rules import Advice, plan_quality
+from apps.plans.selectors import Dose, dose, total_dose
 
 from .models import OutcomeRating, ProvisionImpact, Review
 

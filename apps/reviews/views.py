@@ -7,14 +7,13 @@ from django.shortcuts import redirect
 from django.views.generic import TemplateView, View
 
 from apps.plans import selectors as plan_selectors
-from apps.plans import services as plan_services
 from apps.plans.rules import STAGE_ORDER, Stage, next_stage
 from apps.plans.views import CycleFormPage, CyclePage, cycle_url
 from apps.pupils.views import PupilPage
 from apps.schools.roles import Action, role_may
 from apps.schools.views import SchoolView
 
-from . import services
+from . import selectors, services
 from .forms import ReviewForm
 from .models import OutcomeRating, ProvisionImpact
 from .timeline import pupil_timeline
@@ -34,9 +33,9 @@ class CycleView(CyclePage, SchoolView, TemplateView):
         following = next_stage(self.cycle.stage)
         role = self.membership.role
         if following == Stage.CLOSED:
-            missing = services.missing_to_close(self.cycle, entry.review)
+            missing = selectors.missing_to_close(self.cycle, entry.review)
         else:
-            missing = plan_services.missing_for(self.cycle, following) if following else []
+            missing = plan_selectors.missing_for(self.cycle, following) if following else []
         open_cycle = not self.cycle.is_closed
         context.update(
             entry=entry,
@@ -68,7 +67,7 @@ class ReviewView(CycleFormPage):
             "provisions": self.cycle.provisions.select_related("provision_type")}
 
     def get_initial(self):
-        review = services.review_for(self.cycle)
+        review = selectors.review_for(self.cycle)
         if review is None:
             return {"parent_views": self.cycle.parent_views,
                     "pupil_views": self.cycle.pupil_views}
