@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -124,16 +123,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.schools.context_processors.current_school",
             ],
-            "libraries": {"status_tags": "backend.status_tags",
-                          "form_tags": "backend.form_tags"},
+            "libraries": {"status_tags": "backend.status_tags"},
         },
     },
 ]
-
-# Widgets render through the project's templates ("django.forms" above supplies Django's
-# own), so templates/django/forms/ can override one: the select writes its options with one
-# tag (backend/form_tags.py) rather than including a template per option.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -144,37 +137,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters travel apart from the SQL, so psycopg can prepare a statement once it has
-    # run PREPARE_THRESHOLD times on a connection: PostgreSQL then plans it once for the
-    # connection's life instead of on every request (a page's queries repeat request after
-    # request). It pays on persistent connections (CONN_MAX_AGE). Behind a pooler in
-    # transaction mode without prepared-statement support, set PREPARED_STATEMENTS=0.
-    # Row-level security is unaffected: the policies read app.school_id when a statement
-    # runs, not when it is planned. Queries whose best plan depends on their dates ask
-    # for a plan of their own each time (backend/db.py, planned_for_their_dates).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True,
-        prepare_threshold=envint("PREPARE_THRESHOLD", 5)
-        if envbool("PREPARED_STATEMENTS", True) else None,
-    )
-    # The planner's cost of reading a page out of order, against 1 for the next page in
-    # order. PostgreSQL's default, 4, assumes little caching and spinning disks; its manual
-    # ("Planner Cost Constants") advises lower where the database is mostly in memory and
-    # gives 1.1 as the figure for solid-state drives. At 4 the planner
-    # read every cycle of a large school to find the 50 pupils' of a register page (2,696
-    # rows, not 442). DATABASE_RANDOM_PAGE_COST sets another figure; empty, the server's.
-    random_page_cost = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1")
-    if random_page_cost:
-        try:
-            float(random_page_cost)
-        except ValueError:
-            raise ImproperlyConfigured(
-                "DATABASE_RANDOM_PAGE_COST must be a number such as 1.1, not "
-                f"{random_page_cost!r}.") from None
-        options = DATABASES["default"]["OPTIONS"]
-        options["options"] = (options.get("options", "")
-                              + f" -c random_page_cost={random_page_cost}").strip()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,17 +7,16 @@ from fractions import Fraction
 import pytest
 
 from apps.money.costing import (
-    Period,
     Rates,
     RateTimeline,
-    Tally,
     Timetable,
     budget_year,
+    minutes_cost,
     planned_cost,
     session_cost,
-    tallied_cost,
     to_pence,
 )
+from apps.schools.calendar import Period
 
 D = datetime.date
 ACADEMIC_2025 = budget_year(D(2025, 11, 1), "academic")
@@ -92,39 +91,14 @@ def test_planned_against_delivered():
     assert to_pence(delivered) == Decimal("9.78")  # 3 × ½ h × £13.04 ÷ 2
 
 
-class TestCostFromTheTally:
-    """A provision keeps its delivered minutes and the days of its first and last
-    delivered session; the cost to date comes from them only when they cannot mislead."""
-
-    timetable = ta_time("2", 30, group=2)
-    autumn = Period(ACADEMIC_2025.start, D(2025, 12, 31))
-
-    def test_all_inside_under_one_rate_is_the_minutes_at_that_rate(self):
-        tally = Tally(90, D(2025, 9, 2), D(2025, 9, 16))
-        cost = tallied_cost(self.timetable, tally, self.autumn, RateTimeline([rates()]))
-        assert to_pence(cost) == Decimal("9.78")  # as three sessions costed one by one
-
-    @pytest.mark.parametrize("first, last", [
-        (D(2025, 8, 28), D(2025, 9, 16)),   # the year began between them
-        (D(2025, 12, 15), D(2026, 1, 5)),   # the period ends between them
-    ])
-    def test_sessions_either_side_of_an_end_must_be_read(self, first, last):
-        tally = Tally(90, first, last)
-        assert tallied_cost(self.timetable, tally, self.autumn, RateTimeline([rates()])) is None
-
-    def test_sessions_either_side_of_a_rate_change_must_be_read(self):
-        timeline = RateTimeline([rates("12.00"), rates("15.00", D(2025, 10, 1))])
-        across = Tally(90, D(2025, 9, 2), D(2025, 10, 7))
-        assert tallied_cost(self.timetable, across, self.autumn, timeline) is None
-        after = Tally(60, D(2025, 10, 1), D(2025, 10, 7))
-        assert tallied_cost(self.timetable, after, self.autumn, timeline) == Fraction(15, 2)
-
-    @pytest.mark.parametrize("tally", [
-        Tally(0, None, None),                         # nothing delivered yet
-        Tally(90, D(2025, 6, 2), D(2025, 7, 16)),     # all in the year before
-    ])
-    def test_no_session_inside_costs_nothing(self, tally):
-        assert tallied_cost(self.timetable, tally, self.autumn, RateTimeline([rates()])) == 0
+def test_delivered_minutes_cost_their_share_of_an_hour_at_the_rate_shared_by_the_group():
+    assert minutes_cost(90, Fraction("13.04"), 2) == Fraction("9.78")  # 1½ h × £13.04 ÷ 2
+    assert minutes_cost(45, Fraction(38), None) == Fraction("28.50")  # one to one
+    september, timeline = D(2025, 9, 2), RateTimeline([rates(), rates("15.00", D(2025, 10, 1))])
+    october = D(2025, 10, 7)
+    table = ta_time("1", 60)
+    assert session_cost(table, 60, september, timeline) == Fraction("13.04")
+    assert session_cost(table, 60, october, timeline) == Fraction(15)  # the day's rate
 
 
 def test_a_fixed_cost_falls_in_the_year_it_starts():
@@ -153,16 +127,3 @@ def test_money_on_pages_reads_as_floatformat_would_in_english(value):
         assert pounds(Decimal(value), 0) == floatformat(Decimal(value), "0g")
         assert hours(Decimal(value)) == floatformat(Decimal(value), "-2")
     assert pounds(None) == hours("not a number") == ""
-
-
-def test_an_exact_sum_is_the_sum_of_its_fractions_and_rounds_the_same():
-    from apps.money.costing import ExactSum
-
-    amounts = [Fraction(6000, 39) * n / 7 for n in range(1, 40)] + [
-        Fraction(1, 3), Fraction(-5, 6), Fraction(1, 200), Fraction(0)]
-    total = ExactSum()
-    for amount in amounts:
-        total.add(amount)
-    assert total.value() == sum(amounts, Fraction(0))
-    assert to_pence(total.value()) == to_pence(sum(amounts, Fraction(0)))
-    assert ExactSum().value() == 0

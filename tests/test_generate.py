@@ -83,32 +83,31 @@ def test_every_generated_closed_cycle_keeps_the_counts_of_its_ratings():
         assert kept == counted
 
 
-def test_cost_to_date_from_the_tallies_is_what_each_session_costs():
+def test_cost_to_date_is_what_each_delivered_session_costs():
+    from fractions import Fraction
+
     from django.utils import timezone
 
-    from apps.money.costing import ONE_DAY, Period, Tally
-    from apps.money.selectors import (
-        TALLY_FIELDS,
-        TIMETABLE_FIELDS,
-        delivered_costs,
-        tally_of,
-        timetable_of,
-        year_rules,
-    )
-    from apps.plans.models import Provision
+    from apps.money.costing import session_cost
+    from apps.money.selectors import delivered_costs, timetable, year_rules
+    from apps.plans.models import DeliveredSession, Provision
+    from apps.schools.calendar import Period
 
     generate()
     school = School.objects.get(slug="bench-7-000")
     with school_scope(school):
         rules_ = year_rules(school)
         to_date = Period(rules_.period.start, min(rules_.period.end, timezone.localdate()))
-        rows = Provision.objects.values("id", *TIMETABLE_FIELDS, *TALLY_FIELDS)
-        provisions = {row["id"]: (timetable_of(row), tally_of(row)) for row in rows}
-        # As if every provision's sessions straddled the year's start: each session read.
-        read = {pk: (table, Tally(tally.minutes, to_date.start - ONE_DAY, tally.last))
-                for pk, (table, tally) in provisions.items() if tally.first}
-        from_tallies = delivered_costs(provisions, to_date, rules_.rates)
-        assert from_tallies and from_tallies == delivered_costs(read, to_date, rules_.rates)
+        provisions = Provision.objects.all()
+        timetables = {provision.pk: timetable(provision) for provision in provisions}
+        one_by_one: dict[int, Fraction] = {}
+        for session in DeliveredSession.objects.filter(
+                status="delivered", date__range=(to_date.start, to_date.end)):
+            one_by_one[session.provision_id] = one_by_one.get(
+                session.provision_id, Fraction(0)) + session_cost(
+                timetables[session.provision_id], session.minutes, session.date, rules_.rates)
+        grouped = delivered_costs(provisions, timetables, to_date, rules_.rates)
+    assert one_by_one and grouped == one_by_one
 
 
 def test_a_second_run_with_the_same_seed_is_refused():

@@ -166,27 +166,6 @@ def test_a_state_reads_the_same_on_every_page(kind, value, shown):
     assert page.render(Context({"kind": kind, "value": value})) == shown
 
 
-def test_a_select_writes_each_option_escaped_with_the_chosen_one_selected():
-    from django import forms
-
-    class Choose(forms.Form):
-        need = forms.ChoiceField(required=False, choices=[
-            ("", "Any"), ("Cognition & learning", [("MLD", "Moderate <learning>"),
-                                                    ("SPLD", "Specific")]),
-            (7, "Year 7")])
-
-    html = str(Choose({"need": "SPLD"})["need"])
-    assert html == (
-        '<select name="need" id="id_need">'
-        '\n  <option value="">Any</option>'
-        '\n  <optgroup label="Cognition &amp; learning">'
-        '\n  <option value="MLD">Moderate &lt;learning&gt;</option>'
-        '\n  <option value="SPLD" selected>Specific</option>'
-        '\n  </optgroup>'
-        '\n  <option value="7">Year 7</option>'
-        '\n</select>')
-
-
 def test_the_register_shows_year_groups_and_needs_by_their_names(as_user, school_a):
     page = as_user(school_a.senco).get(f"/s/{school_a.school.slug}/pupils/").content.decode()
     pupil = school_a.pupil
@@ -194,5 +173,3 @@ def test_the_register_shows_year_groups_and_needs_by_their_names(as_user, school
     assert (f'<abbr title="Speech, language and communication needs">{pupil.primary_need}'
             '</abbr>') in page
     assert f'<td class="govuk-table__cell">Year {pupil.year_group}</td>' in page
-    unknown = Pupil(year_group=99, primary_need="XYZ")
-    assert (unknown.get_year_group_display(), unknown.get_primary_need_display()) == (99, "XYZ")

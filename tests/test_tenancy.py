@@ -81,29 +81,6 @@ class TestRowLevelSecurity:
         with dangerously_all_schools():
             assert self.count(postgres) == len(school_a.pupils) + len(school_b.pupils)
 
-    def test_a_prepared_statement_planned_for_one_school_serves_the_next_only_its_own(
-            self, postgres, school_a, school_b):
-        """Statements are prepared once they repeat (settings: PREPARE_THRESHOLD): the
-        plan kept for the connection must read the school when it runs, not when it was
-        planned."""
-        def names():
-            with postgres.cursor() as cursor:
-                cursor.execute("SELECT first_name FROM pupils_pupil WHERE id > %s", [0])
-                return sorted(row[0] for row in cursor.fetchall())
-
-        with school_scope(school_a.school):
-            for _ in range(8):
-                a_names = names()
-        with postgres.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements "
-                           "WHERE statement LIKE '%%FROM pupils_pupil WHERE id > $1%%'")
-            assert cursor.fetchone()[0] == 1, "the statement was not prepared"
-        with school_scope(school_b.school):
-            b_names = names()
-        assert a_names == sorted(p.first_name for p in school_a.pupils)
-        assert b_names == sorted(p.first_name for p in school_b.pupils)
-        assert names() == []  # outside a scope, still nothing
-
     def test_writing_a_row_for_another_school_is_refused(self, postgres, school_a, school_b):
         with school_scope(school_a.school), pytest.raises(DatabaseError), \
                 transaction.atomic():
@@ -130,27 +107,9 @@ class TestRowLevelSecurity:
         assert expected and expected <= tables and expected <= forced
 
 
-def test_queries_about_dates_are_planned_for_their_dates_and_the_setting_ends_with_them(
-        postgres, school_a):
-    from backend.db import planned_for_their_dates
-
-    def mode():
-        with postgres.cursor() as cursor:
-            cursor.execute("SELECT current_setting('plan_cache_mode')")
-            return cursor.fetchone()[0]
-
-    with school_scope(school_a.school):
-        before = mode()
-        with planned_for_their_dates():
-            assert mode() == "force_custom_plan"
-            assert Pupil.objects.count() == len(school_a.pupils)  # still as the school
-        assert mode() == before == "auto"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_scope_that_opened_the_transaction_leaves_no_school_behind(postgres, school_a):
-    """A request's scope opens its transaction, and its school ends with it (nothing to put
-    back: one round trip fewer on every page)."""
+    """A request's scope opens its transaction, and its school ends with it."""
     with school_scope(school_a.school):
         assert Pupil.objects.count() == len(school_a.pupils)
     with postgres.cursor() as cursor:

@@ -220,16 +220,13 @@ class Generator:
         provisions = []
         for kind_index, sessions, delivered in drawn:
             _, _, staff, size, per_week, minutes = LIBRARY[kind_index]
-            delivered_on = [day for day, missed in sessions if not missed]
             provision = t[Provision].add(
                 school_id=school, cycle_id=cycle, provision_type_id=kinds[kind_index],
                 staff_type=staff, delivered_by_id=ta if staff == "ta" else teacher,
                 sessions_per_week=per_week, minutes_per_session=minutes, group_size=size,
                 start_date=opened, end_date=review_date,
                 delivered_sessions=delivered, delivered_minutes=delivered * minutes,
-                absent_sessions=len(sessions) - delivered,
-                first_delivered_on=min(delivered_on, default=None),
-                last_delivered_on=max(delivered_on, default=None))
+                absent_sessions=len(sessions) - delivered)
             provisions.append(provision)
             table = t[DeliveredSession]
             for day, missed in sessions:

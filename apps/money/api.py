@@ -19,7 +19,7 @@ from . import services
 from .access import access_top_up, top_ups_visible_to
 from .models import CostSettings, SenBudget, TopUpRequest
 from .provision_map import provision_map
-from .selectors import spend_by_pupil
+from .selectors import spend_by_pupil, year_rules_asked
 from .serializers import (
     CostSettingsSerializer,
     DecisionSerializer,
@@ -27,7 +27,6 @@ from .serializers import (
     SenBudgetSerializer,
     TopUpRequestSerializer,
 )
-from .views import chosen_year
 
 
 class MoneyViewSet(SchoolScopedViewSet):
@@ -78,8 +77,8 @@ class SpendViewSet(mixins.ListModelMixin, MoneyViewSet):
     @extend_schema(responses=PupilSpendSerializer(many=True))
     def list(self, request, *args, **kwargs):
         pupils = list(self.visible_queryset())
-        spend = spend_by_pupil([p.pk for p in pupils], self.school,
-                               rules_=chosen_year(request, self.school))
+        year = year_rules_asked(self.school, request.query_params.get("year"))
+        spend = spend_by_pupil([p.pk for p in pupils], self.school, rules_=year)
         state = request.query_params.get("state")
         rows = [{"pupil": p.pk, "name": p.full_name, **vars(spend[p.pk]),
                  "share_percent": spend[p.pk].share_percent,
@@ -100,8 +99,8 @@ class ProvisionMapViewSet(mixins.ListModelMixin, MoneyViewSet):
 
     @extend_schema(responses={200: dict})
     def list(self, request, *args, **kwargs):
-        m = provision_map(self.school, chosen_year(request, self.school),
-                          timezone.localdate())
+        year = year_rules_asked(self.school, request.query_params.get("year"))
+        m = provision_map(self.school, year, timezone.localdate())
 
         def text(amount):  # money travels as exact decimal strings, never floats
             return None if amount is None else f"{amount:.2f}"

@@ -1,4 +1,4 @@
-"""What provision costs. Pure functions, exact arithmetic.
+"""What provision costs. Pure functions, exact arithmetic; docs/money.md works examples.
 
 **The rounding rule, stated once:** every intermediate figure is an exact fraction
 (``fractions.Fraction``); a money figure is rounded to the penny, half up, only when it is
@@ -9,19 +9,16 @@ size, for each week it runs inside the budget year. Weeks are the school's weeks
 support (default 39), spread evenly over the budget year's days, so a provision running
 all year costs exactly that many weeks and one running part of it costs its share of
 the days. A rate change takes effect from its date: the days before use the old rate.
-A fixed cost falls in the budget year in which the provision starts. Delivered cost counts
-delivered sessions only: minutes ÷ 60 × the rate on the day ÷ group size. When all of a
-provision's delivered sessions fall in the period asked about under one set of rates, that
-is its kept tally of minutes at that rate (``tallied_cost``), with no session read.
+A fixed cost falls in the budget year in which the provision starts.
+
+**The cost of delivered sessions:** minutes ÷ 60 × the hourly rate on the day ÷ group
+size, for each delivered session (not those the pupil missed or that were cancelled).
 """
 
 import datetime
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
-from typing import NamedTuple
 
 from apps.schools.calendar import ONE_DAY, Period, year_containing
 
@@ -41,33 +38,6 @@ def to_pence(amount) -> Decimal:
     return Decimal(pence).scaleb(-2).quantize(PENNY)
 
 
-class ExactSum:
-    """A running total of fractions, exact, kept as numerators by denominator: adding is an
-    addition of whole numbers, where adding Fractions reduces by a gcd every time (the
-    provision map adds thousands). ``value()`` is the total as a Fraction."""
-
-    __slots__ = ("_numerators",)
-
-    def __init__(self):
-        self._numerators: dict[int, int] = {}
-
-    def add(self, amount: Fraction, times: int = 1) -> None:
-        """Add ``amount``, ``times`` over."""
-        denominator = amount.denominator
-        self._numerators[denominator] = (self._numerators.get(denominator, 0)
-                                         + amount.numerator * times)
-
-    def merge(self, other: "ExactSum") -> None:
-        """Add another running total to this one."""
-        for denominator, numerator in other._numerators.items():
-            self._numerators[denominator] = self._numerators.get(denominator, 0) + numerator
-
-    def value(self) -> Fraction:
-        """Over the least common denominator: one reduction, not one per denominator."""
-        common = math.lcm(*self._numerators) if self._numerators else 1
-        return Fraction(sum(n * (common // d) for d, n in self._numerators.items()), common)
-
-
 def budget_year(day: datetime.date, kind: str) -> Period:
     """The budget year containing ``day``: academic (1 Sep-31 Aug) or financial
     (1 Apr-31 Mar)."""
@@ -84,13 +54,7 @@ class Rates:
     specialist: Decimal
 
     def for_staff(self, staff_type: str) -> Fraction:
-        return self._as_fractions[staff_type]
-
-    @cached_property
-    def _as_fractions(self) -> dict[str, Fraction]:
-        # Every provision costed asks for its rate: each is made a Fraction once.
-        return {staff_type: Fraction(getattr(self, name))
-                for staff_type, name in rules.RATE_FOR_STAFF_TYPE.items()}
+        return Fraction(getattr(self, rules.RATE_FOR_STAFF_TYPE[staff_type]))
 
 
 class RateTimeline:
@@ -115,10 +79,9 @@ class RateTimeline:
             yield Period(start, after - ONE_DAY), self.on(start)
 
 
-class Timetable(NamedTuple):
-    """What costing needs to know about one provision. (Timetables and tallies are named
-    tuples: a page costs hundreds of provisions, and a frozen dataclass is several times
-    slower to build.)"""
+@dataclass(frozen=True)
+class Timetable:
+    """What costing needs to know about one provision."""
 
     staff_type: str
     sessions_per_week: Decimal | None
@@ -136,9 +99,8 @@ class Timetable(NamedTuple):
         """Staff hours a week spent on this pupil (shared across the group)."""
         if self.sessions_per_week is None:
             return Fraction(0)
-        sessions = Fraction(self.sessions_per_week)
-        return Fraction(sessions.numerator * self.minutes_per_session,
-                        sessions.denominator * 60 * (self.group_size or 1))
+        return (Fraction(self.sessions_per_week) * self.minutes_per_session / 60
+                / (self.group_size or 1))
 
 
 def planned_cost(timetable: Timetable, within: Period, year: Period, weeks_per_year: int,
@@ -152,58 +114,16 @@ def planned_cost(timetable: Timetable, within: Period, year: Period, weeks_per_y
     running = running.overlap(year) if running else None
     if running is None:
         return Fraction(0)
-    hours, total = timetable.weekly_hours(), Fraction(0)
+    total = Fraction(0)
     for piece, piece_rates in rates.segments(running):
         weeks = Fraction(weeks_per_year * piece.days, year.days)
-        total += hours * piece_rates.for_staff(timetable.staff_type) * weeks
+        total += timetable.weekly_hours() * piece_rates.for_staff(timetable.staff_type) * weeks
     return total
 
 
 def minutes_cost(minutes: int, rate: Fraction, group_size: int | None) -> Fraction:
-    """Delivered minutes for one pupil: minutes ÷ 60 × the hourly rate ÷ group size, built
-    as one fraction."""
-    return Fraction(minutes * rate.numerator, 60 * rate.denominator * (group_size or 1))
-
-
-class Tally(NamedTuple):
-    """A provision's delivered sessions as the provision keeps them: their minutes, and the
-    days of the first and the last (None before any)."""
-
-    minutes: int
-    first: datetime.date | None
-    last: datetime.date | None
-
-
-def delivered_inside(tally: Tally, period: Period) -> bool:
-    """Whether any of the provision's delivered sessions can fall inside ``period``: not
-    when it has none, or when its first and last both fall on one side of it."""
-    return not (tally.first is None or tally.last < period.start or tally.first > period.end)
-
-
-def tallied_rates(tally: Tally, period: Period, rates: RateTimeline) -> Rates | None:
-    """For a tally with sessions inside ``period`` (``delivered_inside``): the one set of
-    rates all of them were delivered under, when all of them fall inside ``period``; None
-    when they straddle an end of ``period`` or a change of rates, and so must be costed
-    session by session."""
-    if tally.first < period.start or tally.last > period.end:
-        return None
-    rates_then = rates.on(tally.first)
-    return rates_then if rates.on(tally.last) is rates_then else None
-
-
-def tallied_cost(timetable: Timetable, tally: Tally, period: Period,
-                 rates: RateTimeline) -> Fraction | None:
-    """What the provision's delivered sessions inside ``period`` cost, from its tally: none
-    of them inside costs nothing; all of them inside, under one set of rates, cost their
-    minutes at that rate. None when they straddle an end of ``period`` or a change of rates,
-    and so must be costed session by session."""
-    if not delivered_inside(tally, period):
-        return Fraction(0)
-    rates_then = tallied_rates(tally, period, rates)
-    if rates_then is None:
-        return None
-    return minutes_cost(tally.minutes, rates_then.for_staff(timetable.staff_type),
-                        timetable.group_size)
+    """Delivered minutes for one pupil: minutes ÷ 60 × the hourly rate ÷ group size."""
+    return Fraction(minutes) / 60 * rate / (group_size or 1)
 
 
 def session_cost(timetable: Timetable, minutes: int, day: datetime.date,

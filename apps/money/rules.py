@@ -7,6 +7,7 @@ figure and the rates are set per school; the defaults are here.
 """
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import models
 
@@ -43,6 +44,16 @@ class SpendState(models.TextChoices):
     OVER = "over", "Over"
 
 
+def spend_state(projected: Fraction, threshold: Decimal, approaching_percent: int) -> str:
+    """Over the threshold (top-up may be requested), approaching it (from
+    ``approaching_percent`` of it), or under it."""
+    if projected > threshold:
+        return SpendState.OVER
+    if projected * 100 >= Fraction(threshold) * approaching_percent:
+        return SpendState.APPROACHING
+    return SpendState.UNDER
+
+
 class TopUpStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
@@ -51,11 +62,18 @@ class TopUpStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-# Which moves a top-up request may make.
+# Which moves a top-up request may make: drafted by the school, sent to the local
+# authority, decided by its SEND panel (seed 000); withdrawn at any time before a decision.
 TOP_UP_MOVES = {
     TopUpStatus.DRAFT: {TopUpStatus.SUBMITTED, TopUpStatus.WITHDRAWN},
     TopUpStatus.SUBMITTED: {TopUpStatus.APPROVED, TopUpStatus.DECLINED, TopUpStatus.WITHDRAWN},
 }
+# A request that is still open: one per pupil and budget year.
+OPEN_TOP_UPS = frozenset({TopUpStatus.DRAFT, TopUpStatus.SUBMITTED})
+
+
+def top_up_may_move(status: str, to: str) -> bool:
+    return to in TOP_UP_MOVES.get(status, set())
 
 # Timetabled external provision is costed at the specialist rate.
 RATE_FOR_STAFF_TYPE = {"teacher": "teacher", "ta": "ta", "specialist": "specialist",

@@ -1,30 +1,27 @@
-"""What each pupil's support costs in a budget year, set-based: a fixed number of queries
-for any number of pupils, provisions and sessions."""
+"""What each pupil's support costs in a budget year, costed provision by provision with
+``costing``: a fixed number of queries for any number of pupils."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from operator import itemgetter
 
-from django.db.models import Case, IntegerField, Sum, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from apps.plans.models import DeliveredSession, Provision
 from apps.plans.rules import SessionStatus, Stage
+from apps.schools.calendar import ONE_DAY, Period
 
 from . import rules
 from .costing import (
-    ONE_DAY,
-    Period,
     Rates,
     RateTimeline,
-    Tally,
     Timetable,
     budget_year,
     minutes_cost,
     planned_cost,
-    tallied_cost,
     to_pence,
 )
 from .models import CostSettings, TopUpRequest
@@ -60,10 +57,6 @@ class YearRules:
     approaching_percent: int
     rates: RateTimeline
 
-    @property
-    def approaching_from(self) -> Fraction:
-        return Fraction(self.threshold) * self.approaching_percent / 100
-
 
 def year_rules(school, day: datetime.date | None = None,
                history: list[CostSettings] | None = None) -> YearRules:
@@ -75,26 +68,50 @@ def year_rules(school, day: datetime.date | None = None,
                      at_start.approaching_percent, rate_timeline(history))
 
 
+def year_rules_asked(school, asked: str | None) -> YearRules:
+    """The budget year asked for by a page or the API (``?year=YYYY-MM-DD``, any day in
+    it), else this one. A day that is not a date is a 404."""
+    day = timezone.localdate()
+    if asked:
+        try:
+            day = datetime.date.fromisoformat(asked)
+        except ValueError:
+            raise Http404("No such year.") from None
+    return year_rules(school, day)
+
+
 TIMETABLE_FIELDS = ("staff_type", "sessions_per_week", "minutes_per_session", "group_size",
                     "fixed_cost", "start_date", "end_date")
-TALLY_FIELDS = ("delivered_minutes", "first_delivered_on", "last_delivered_on")
 
 
-def timetable(provision) -> Timetable:
-    return Timetable(*(getattr(provision, name) for name in TIMETABLE_FIELDS))
+def timetable(provision: Provision | dict) -> Timetable:
+    """A provision's timetable, from the provision or from a ``values()`` row of it."""
+    value = provision.get if isinstance(provision, dict) else provision.__getattribute__
+    return Timetable(*(value(name) for name in TIMETABLE_FIELDS))
 
 
-_timetable_in, _tally_in = itemgetter(*TIMETABLE_FIELDS), itemgetter(*TALLY_FIELDS)
-
-
-def timetable_of(row: dict) -> Timetable:
-    """A provision's timetable from a ``values()`` row that read ``TIMETABLE_FIELDS``."""
-    return Timetable(*_timetable_in(row))
-
-
-def tally_of(row: dict) -> Tally:
-    """A provision's tally from a ``values()`` row that read ``TALLY_FIELDS``."""
-    return Tally(*_tally_in(row))
+def delivered_costs(provisions: QuerySet[Provision], timetables: dict[int, Timetable],
+                    period: Period, rates: RateTimeline) -> dict[int, Fraction]:
+    """What the delivered sessions of ``provisions`` inside ``period`` cost, per provision
+    (``timetables`` has the timetable of each): their minutes, added up by provision and by
+    each stretch of the period under one set of rates, in one query."""
+    if not period.days:
+        return {}
+    segments = list(rates.segments(period))
+    rows = (DeliveredSession.objects
+            .filter(provision__in=provisions.values("pk"), status=SessionStatus.DELIVERED,
+                    date__range=(period.start, period.end))
+            .annotate(segment=Case(*[When(date__range=(piece.start, piece.end), then=Value(i))
+                                     for i, (piece, _) in enumerate(segments)],
+                                   output_field=IntegerField()))
+            .values("provision_id", "segment").annotate(minutes=Sum("minutes")).order_by())
+    costs: dict[int, Fraction] = {}
+    for row in rows:
+        table = timetables[row["provision_id"]]
+        rate = segments[row["segment"]][1].for_staff(table.staff_type)
+        costs[row["provision_id"]] = (costs.get(row["provision_id"], Fraction(0))
+                                      + minutes_cost(row["minutes"], rate, table.group_size))
+    return costs
 
 
 @dataclass
@@ -126,60 +143,10 @@ class PupilSpend:
         return max(Decimal("0.00"), self.above_threshold - self.top_up_income)
 
 
-def state_of(projected: Fraction, rules_: YearRules) -> str:
-    if projected > rules_.threshold:
-        return rules.SpendState.OVER
-    if projected >= rules_.approaching_from:
-        return rules.SpendState.APPROACHING
-    return rules.SpendState.UNDER
-
-
-def delivered_costs(provisions: dict[int, tuple[Timetable, Tally]], period: Period,
-                    rates: RateTimeline) -> dict[int, Fraction]:
-    """What delivered sessions in ``period`` cost, per provision: from its tally where all
-    its sessions fall inside ``period`` under one set of rates (``costing.tallied_cost``),
-    else from the sessions of those that straddle, in one query grouped by provision and by
-    each stretch of time with one set of rates."""
-    if not period.days:
-        return {}
-    costs: dict[int, Fraction] = {}
-    straddling = []
-    for pk, (table, tally) in provisions.items():
-        cost = tallied_cost(table, tally, period, rates)
-        if cost is None:
-            straddling.append(pk)
-        elif cost:
-            costs[pk] = cost
-    if not straddling:
-        return costs
-    segments = list(rates.segments(period))
-    rows = (
-        DeliveredSession.objects.filter(provision__in=straddling,
-                                        status=SessionStatus.DELIVERED,
-                                        date__range=(period.start, period.end))
-        .annotate(segment=Case(*[When(date__range=(p.start, p.end), then=Value(i))
-                                 for i, (p, _) in enumerate(segments)],
-                               output_field=IntegerField()))
-        .values("provision_id", "segment").annotate(minutes=Sum("minutes"))
-    )
-    rates_of: dict[tuple[int, str], Fraction] = {}
-    for row in rows:
-        table = provisions[row["provision_id"]][0]
-        key = (row["segment"], table.staff_type)
-        rate = rates_of.get(key)
-        if rate is None:
-            rate = rates_of[key] = segments[row["segment"]][1].for_staff(table.staff_type)
-        pk = row["provision_id"]
-        costs[pk] = costs.get(pk, 0) + minutes_cost(row["minutes"], rate, table.group_size)
-    return costs
-
-
 def spend_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = None,
                    rules_: YearRules | None = None) -> dict[int, PupilSpend]:
-    """Spent to date, committed to the year's end, projected, and the state, for every
-    pupil in ``pupils``, a queryset or a page's ids (three queries whatever their number,
-    and a fourth for the sessions of provisions that straddle the year's start or a change
-    of rates).
+    """Spent to date, committed to the year's end, projected, and the state, for each
+    pupil, in three queries.
 
     Spent: delivered sessions and fixed costs so far this year. Committed: the provision
     of each open cycle from tomorrow to the end of the budget year, at its planned
@@ -190,53 +157,42 @@ def spend_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = N
     year = rules_.period
     to_date = Period(year.start, min(today, year.end))
     ahead = Period(max(today + ONE_DAY, year.start), year.end)
-    in_year = (Provision.objects.filter(cycle__plan__pupil__in=pupil_ids, start_date__lte=year.end)
-               .exclude(end_date__lt=year.start, cycle__stage=Stage.CLOSED))
-    provisions = list(  # in no order: every figure below is an exact sum
-        in_year.values("id", "cycle__plan__pupil_id", "cycle__stage", *TIMETABLE_FIELDS,
-                       *TALLY_FIELDS).order_by()
-    )
-    spent: dict[int, Fraction] = {}
-    committed: dict[int, Fraction] = {}
-    tables = {}
-    # Pupils' provisions share timetables (an intervention, its sessions, its dates): what
-    # each one commits is worked out once.
-    commits: dict[Timetable, Fraction] = {}
-    for row in provisions:
-        pupil = row["cycle__plan__pupil_id"]
-        table = timetable_of(row)
-        tables[row["id"]] = (pupil, table, tally_of(row))
+    provisions = (Provision.objects
+                  .filter(cycle__plan__pupil__in=pupil_ids, start_date__lte=year.end)
+                  .exclude(end_date__lt=year.start, cycle__stage=Stage.CLOSED))
+    spent = dict.fromkeys(pupil_ids, Fraction(0))
+    committed = dict.fromkeys(pupil_ids, Fraction(0))
+    pupil_of, timetables = {}, {}
+    for row in provisions.values("id", "cycle__plan__pupil_id", "cycle__stage",
+                                 *TIMETABLE_FIELDS):
+        pupil, table = row["cycle__plan__pupil_id"], timetable(row)
+        still_running = row["cycle__stage"] != Stage.CLOSED
+        pupil_of[row["id"]], timetables[row["id"]] = pupil, table
         if table.fixed_cost is not None:
             if table.start in to_date:
-                spent[pupil] = spent.get(pupil, 0) + Fraction(table.fixed_cost)
-            elif table.start in ahead and row["cycle__stage"] != Stage.CLOSED:
-                committed[pupil] = committed.get(pupil, 0) + Fraction(table.fixed_cost)
-        elif row["cycle__stage"] != Stage.CLOSED and ahead.days:
+                spent[pupil] += Fraction(table.fixed_cost)
+            elif table.start in ahead and still_running:
+                committed[pupil] += Fraction(table.fixed_cost)
+        elif still_running and ahead.days:
             # The current cycle's provision is assumed to go on, as planned, to the end
             # of the budget year: support continues from review to review.
             going_on = Timetable(table.staff_type, table.sessions_per_week,
                                  table.minutes_per_session, table.group_size, None,
                                  table.start, year.end)
-            cost = commits.get(going_on)
-            if cost is None:
-                cost = commits[going_on] = planned_cost(going_on, ahead, year,
-                                                        rules_.weeks_per_year, rules_.rates)
-            committed[pupil] = committed.get(pupil, 0) + cost
-    for provision_id, cost in delivered_costs(
-        {pk: (table, tally) for pk, (_, table, tally) in tables.items()}, to_date, rules_.rates
-    ).items():
-        pupil = tables[provision_id][0]
-        spent[pupil] = spent.get(pupil, 0) + cost
+            committed[pupil] += planned_cost(going_on, ahead, year, rules_.weeks_per_year,
+                                             rules_.rates)
+    for provision_id, cost in delivered_costs(provisions, timetables, to_date,
+                                              rules_.rates).items():
+        spent[pupil_of[provision_id]] += cost
     income = dict(
         TopUpRequest.objects.filter(pupil__in=pupil_ids, year_start=year.start,
                                     status=rules.TopUpStatus.APPROVED)
         .values("pupil").annotate(total=Sum("approved_amount")).values_list("pupil", "total")
     )
-    result = {}
-    for pupil in pupil_ids:
-        done, coming = spent.get(pupil, Fraction(0)), committed.get(pupil, Fraction(0))
-        result[pupil] = PupilSpend(
-            spent=to_pence(done), committed=to_pence(coming), projected=to_pence(done + coming),
-            threshold=rules_.threshold, top_up_income=income.get(pupil) or Decimal("0.00"),
-            state=state_of(done + coming, rules_))
-    return result
+    return {pupil: PupilSpend(
+        spent=to_pence(spent[pupil]), committed=to_pence(committed[pupil]),
+        projected=to_pence(spent[pupil] + committed[pupil]), threshold=rules_.threshold,
+        top_up_income=income.get(pupil) or Decimal("0.00"),
+        state=rules.spend_state(spent[pupil] + committed[pupil], rules_.threshold,
+                                rules_.approaching_percent))
+        for pupil in pupil_ids}

@@ -141,8 +141,7 @@ def top_up_draft(*, pupil: Pupil, actor, amount: Decimal | None = None,
     if amount is None or amount <= 0:
         errors["amount_requested"] = ["Enter an amount of at least £0.01."]
     if TopUpRequest.objects.filter(pupil=pupil, year_start=year.period.start,
-                                   status__in=[rules.TopUpStatus.DRAFT,
-                                               rules.TopUpStatus.SUBMITTED]).exists():
+                                   status__in=rules.OPEN_TOP_UPS).exists():
         errors["pupil"] = [f"{pupil.full_name} already has an open request for this year."]
     if errors:
         raise ValidationError(errors)
@@ -156,8 +155,7 @@ def top_up_draft(*, pupil: Pupil, actor, amount: Decimal | None = None,
 
 
 def _move(request: TopUpRequest, to: str) -> None:
-    allowed = rules.TOP_UP_MOVES.get(request.status, set())
-    if to not in allowed:
+    if not rules.top_up_may_move(request.status, to):
         raise ValidationError({"status": [
             f"This request is {request.get_status_display().lower()}; it cannot be "
             f"{rules.TopUpStatus(to).label.lower()}."]})

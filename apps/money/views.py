@@ -1,7 +1,6 @@
 """Money pages: the overview, settings, the SEN budget, the provision map with its
 exports, and top-up requests from draft to decision, with the request PDF."""
 
-import datetime
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -30,22 +29,17 @@ from .forms import (
 from .models import SenBudget, TopUpRequest
 from .provision_map import provision_map
 from .rules import SpendState, TopUpStatus
-from .selectors import settings_history, settings_on, spend_by_pupil, year_rules
+from .selectors import (
+    settings_history,
+    settings_on,
+    spend_by_pupil,
+    year_rules,
+    year_rules_asked,
+)
 
 
 def money_url(school, name="overview", **kwargs):
     return reverse(f"money:{name}", kwargs={"school": school.slug, **kwargs})
-
-
-def chosen_year(request, school):
-    """The budget year asked for (``?year=YYYY-MM-DD``, any day in it), else this one."""
-    day = timezone.localdate()
-    if request.GET.get("year"):
-        try:
-            day = datetime.date.fromisoformat(request.GET["year"])
-        except ValueError:
-            raise Http404("No such year.") from None
-    return year_rules(school, day)
 
 
 class OverviewView(SchoolView, TemplateView):
@@ -132,10 +126,10 @@ class ProvisionMapView(SchoolView, TemplateView):
         if kind not in self.downloads:
             raise Http404("No such download.")
         content_type, extension, render = self.downloads[kind]
-        map_ = provision_map(self.school, chosen_year(request, self.school),
-                             timezone.localdate())
+        year = year_rules_asked(self.school, request.GET.get("year"))
+        map_ = provision_map(self.school, year, timezone.localdate())
         record_access(self.school, path=request.get_full_path(), school_id=self.school.pk,
-                      pupils=sorted({row.upn for row in map_.detail}))
+                      pupils=sorted(map_.total.pupils))
         response = HttpResponse(render(map_, self.school), content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="provision-map-{self.school.slug}-'
@@ -143,8 +137,8 @@ class ProvisionMapView(SchoolView, TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
-        map_ = provision_map(self.school, chosen_year(self.request, self.school),
-                             timezone.localdate(), with_detail=False)
+        year = year_rules_asked(self.school, self.request.GET.get("year"))
+        map_ = provision_map(self.school, year, timezone.localdate(), with_detail=False)
         pupils, query = self.page_of(map_.by_pupil, self.pupils_per_page)
         return super().get_context_data(**kwargs) | {
             "map": map_, "pupils": pupils, "query": query}

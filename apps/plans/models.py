@@ -250,20 +250,15 @@ class Provision(SchoolOwned):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # The tally of its sessions ("dose delivered"), counted again from the sessions by
-    # services.recount_sessions in the transaction that records them, so that pages read a
-    # pupil's whole history of support from its provisions instead of adding up every
-    # session (the register's readiness signals, timelines, the plan PDF).
+    # services.recount_sessions in the transaction that records them, so that a pupil's
+    # history of support is read from their provisions (readiness, timelines, the plan
+    # shared with parents) rather than by adding up every session.
     delivered_sessions = models.PositiveIntegerField(default=0, editable=False)
     delivered_minutes = models.PositiveIntegerField(default=0, editable=False)
     absent_sessions = models.PositiveIntegerField(default=0, editable=False)
     cancelled_sessions = models.PositiveIntegerField(default=0, editable=False)
-    # The days of its first and last delivered session: where both fall in one budget year
-    # under one set of rates, its cost to date is its minutes at that rate (money.costing).
-    first_delivered_on = models.DateField(null=True, editable=False)
-    last_delivered_on = models.DateField(null=True, editable=False)
 
-    TALLY = ("delivered_sessions", "delivered_minutes", "absent_sessions",
-             "cancelled_sessions", "first_delivered_on", "last_delivered_on")
+    TALLY = ("delivered_sessions", "delivered_minutes", "absent_sessions", "cancelled_sessions")
 
     class Meta:
         ordering = ["start_date", "pk"]
@@ -279,24 +274,13 @@ class Provision(SchoolOwned):
             ),
         ]
         indexes = [
-            # The provision map (money/provision_map.py) asks for the school's provisions
-            # running in a budget year: by end date, this year's are found without reading
-            # every provision of the school's history. It is the school's only index here:
-            # beside a plain one on school, PostgreSQL preferred that (the rows of a school
-            # lie together) and read all 5,392 of a school's provisions for 600.
+            # The school's provisions running in a budget year (the provision map), by end
+            # date; it serves queries by school alone too, so school has no other index.
             models.Index(fields=["school", "end_date"], name="provision_by_end_date"),
         ]
 
     def __str__(self):
         return str(self.provision_type)
-
-    def save(self, *args, **kwargs):
-        # An edit never writes the tally back: the copy in memory may have been read
-        # before a session was recorded. Only recount_sessions sets it.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
-                                       if not f.primary_key and f.name not in self.TALLY]
-        super().save(*args, **kwargs)
 
     @property
     def is_timetabled(self) -> bool:

@@ -11,7 +11,7 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -46,6 +46,9 @@ from .rules import (
 from .selectors import missing_for
 
 ASSESS_FIELDS = ("needs", "strengths", "pupil_views", "parent_views")
+PROVISION_FIELDS = ("provision_type", "details", "staff_type", "delivered_by",
+                    "sessions_per_week", "minutes_per_session", "group_size", "fixed_cost",
+                    "start_date", "end_date")
 
 
 def _errors(**messages) -> ValidationError:
@@ -246,6 +249,8 @@ def provision_save(*, cycle: Cycle, actor, instance=None, expected_version: int 
     claim_version(cycle, actor=actor, expected=expected_version)
     provision = instance or Provision(school=cycle.school, cycle=cycle)
     for name, value in fields.items():
+        if name not in PROVISION_FIELDS:
+            raise TypeError(f"provision_save() got an unexpected field {name!r}")
         setattr(provision, name, value)
     kind = provision.provision_type if provision.provision_type_id else None
     if kind and instance is None and provision.fixed_cost is None:
@@ -278,7 +283,10 @@ def provision_save(*, cycle: Cycle, actor, instance=None, expected_version: int 
     ).exists():
         errors.setdefault("delivered_by", []).append("Choose someone who works at this school.")
     _raise(errors)
-    provision.save()
+    if instance is None:
+        provision.save()
+    else:  # never the tally: only recount_sessions writes it
+        provision.save(update_fields=PROVISION_FIELDS)
     return provision
 
 
@@ -454,23 +462,19 @@ def _lock_tallies(provision_ids) -> QuerySet[Provision]:
 
 
 def recount_sessions(provisions: QuerySet[Provision]) -> int:
-    """Set each provision's tally (``Provision.TALLY``) from its sessions, then its cycle's
+    """Set each provision's tally of sessions from its sessions, then its cycle's
     delivered minutes from the provisions' tallies: one UPDATE each. Counted again rather
     than incremented, so no tally can drift from the sessions."""
-    def of_status(status, total):
-        return Subquery(DeliveredSession.objects.filter(provision=OuterRef("pk"), status=status)
-                        .order_by().values("provision").annotate(n=total).values("n"))
-
     def tally(status, total):
-        return Coalesce(of_status(status, total), 0)
+        return Coalesce(Subquery(
+            DeliveredSession.objects.filter(provision=OuterRef("pk"), status=status)
+            .order_by().values("provision").annotate(n=total).values("n")), 0)
 
     counted = provisions.update(
         delivered_sessions=tally(SessionStatus.DELIVERED, Count("pk")),
         delivered_minutes=tally(SessionStatus.DELIVERED, Sum("minutes")),
         absent_sessions=tally(SessionStatus.ABSENT, Count("pk")),
         cancelled_sessions=tally(SessionStatus.CANCELLED, Count("pk")),
-        first_delivered_on=of_status(SessionStatus.DELIVERED, Min("date")),
-        last_delivered_on=of_status(SessionStatus.DELIVERED, Max("date")),
     )
     Cycle.objects.filter(pk__in=provisions.values("cycle")).update(
         delivered_minutes=Coalesce(Subquery(

@@ -9,9 +9,6 @@ from apps.schools.models import SchoolOwned
 from .rules import NEED_AREA_OF, NeedType, SenStatus, YearGroup
 from .validators import validate_upn
 
-YEAR_GROUP_LABELS = dict(YearGroup.choices)
-NEED_TYPE_LABELS = dict(NeedType.choices)
-
 
 class Pupil(SchoolOwned):
     upn = models.CharField(
@@ -61,17 +58,6 @@ class Pupil(SchoolOwned):
     @property
     def need_areas(self) -> list[str]:
         return [NEED_AREA_OF[n] for n in (self.primary_need, self.secondary_need) if n]
-
-    # Django's get_FOO_display() builds a dictionary of the field's choices on every call;
-    # lists such as the register show these for every row, so each is a lookup here.
-    def get_year_group_display(self) -> str:
-        return YEAR_GROUP_LABELS.get(self.year_group, self.year_group)
-
-    def get_primary_need_display(self) -> str:
-        return NEED_TYPE_LABELS.get(self.primary_need, self.primary_need)
-
-    def get_secondary_need_display(self) -> str:
-        return NEED_TYPE_LABELS.get(self.secondary_need, self.secondary_need)
 
 
 class SenProvisionRecord(SchoolOwned):

@@ -9,11 +9,7 @@ class SchoolsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from backend import lookups
-
         from . import checks  # noqa: F401  (registers the tenancy system check)
         from .rls import install_row_level_security
-
-        lookups.install()
 
         post_migrate.connect(install_row_level_security, dispatch_uid="schools.rls")

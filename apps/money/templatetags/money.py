@@ -1,5 +1,5 @@
-"""Money and hours on pages, as ``floatformat`` would show them in en-GB ("2g", "-2"), in
-a fraction of its time: the provision map shows several figures for every pupil."""
+"""Money and hours on pages, in one place: "1,234.56" for pounds and pence, rounded half up
+as ``costing.to_pence`` rounds (and as ``floatformat`` shows them in en-GB)."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
