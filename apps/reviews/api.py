@@ -16,9 +16,8 @@ from . import services
 from .access import access_review, reviews_visible_to
 from .filters import ReviewFilter
 from .models import Review
-from .serializers import CloseResultSerializer, ReviewSerializer
+from .serializers import CloseResultSerializer, ReviewSerializer, TimelineSerializer
 from .timeline import pupil_timeline
-from .timeline_json import timeline_json
 
 
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -71,7 +70,6 @@ class TimelineViewSet(mixins.RetrieveModelMixin, PlansViewSet):
     def visible_queryset(self):
         return pupils_visible_to(self.membership)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses=TimelineSerializer)
     def retrieve(self, request, *args, **kwargs):
-        pupil = self.get_object()
-        return Response(timeline_json(pupil, pupil_timeline(pupil)))
+        return Response(TimelineSerializer(pupil_timeline(self.get_object())).data)

@@ -3,7 +3,7 @@ evidence, outcomes and ratings, provision with the dose delivered, the review an
 decision taken (Code 6.72: the record of SEN support over the pupil's time in school).
 
 Built in a fixed number of queries however many cycles, outcomes, provisions or sessions
-there are (tests/test_timeline.py asserts it at two sizes)."""
+there are (tests/test_plans_api.py asserts it at two sizes)."""
 
 from dataclasses import dataclass, field
 
@@ -22,6 +22,7 @@ from apps.plans.models import (
 )
 from apps.plans.rules import Advice, plan_quality
 from apps.plans.selectors import Dose, dose, total_dose
+from apps.pupils.models import Pupil
 
 from .models import OutcomeRating, ProvisionImpact, Review
 
@@ -56,6 +57,7 @@ class CycleEntry:
 
 @dataclass
 class Timeline:
+    pupil: Pupil
     plan: SupportPlan | None
     cycles: list[CycleEntry]
 
@@ -71,9 +73,8 @@ def pupil_timeline(pupil, *, summary: bool = False) -> Timeline:
     and the evidence bundle read."""
     plan = SupportPlan.objects.filter(pupil=pupil).first()
     if plan is None:
-        return Timeline(plan=None, cycles=[])
-    # Prefetched into lists (to_attr): read straight off, where each .all() on a
-    # prefetched manager built a queryset, a few hundred on a pupil with years of cycles.
+        return Timeline(pupil=pupil, plan=None, cycles=[])
+    # Prefetched into lists (to_attr), which the entries below read.
     ratings = Prefetch("ratings", queryset=OutcomeRating.objects.all(), to_attr="rating_list")
     impacts = Prefetch("impacts", queryset=ProvisionImpact.objects.all(),
                        to_attr="impact_list")
@@ -132,7 +133,7 @@ def pupil_timeline(pupil, *, summary: bool = False) -> Timeline:
             entry.specialist_advice = cycle.advice_list
             entry.files = cycle.file_list
         entries.append(entry)
-    return Timeline(plan=plan, cycles=entries)
+    return Timeline(pupil=pupil, plan=plan, cycles=entries)
 
 
 def _first(rows: list):

@@ -10,10 +10,9 @@ class Pagination(LimitOffsetPagination):
 
 class ByPosition(CursorPagination):
     """Pages for a list that grows without end (delivered sessions): each page follows on
-    from where the last one stopped (``next``), in date order. A page costs the same after
-    years of records, where a count of every row grew with them, and a record added while
-    someone pages through neither repeats nor skips a row. No ``count``; ``limit`` up to
-    200 as elsewhere."""
+    from where the last one stopped (``next``), in date order, so a page never counts every
+    row before it, and a record added while someone pages through neither repeats nor
+    skips a row. No ``count``; ``limit`` up to 200 as elsewhere."""
 
     page_size = 50
     page_size_query_param = "limit"

@@ -27,10 +27,9 @@ def school_owned_models():
 
 def policy_sql(table: str) -> list[str]:
     # Each setting is read in a scalar subquery, which PostgreSQL evaluates once per query
-    # (an InitPlan) instead of once per row. Read per row, the settings tripled the time of
-    # an aggregate over a pupil's sessions, and the planner expected one row where there
-    # were thousands. (The policy still gives the planner no school to use on a joined
-    # table: queries that join across tables name the school where it matters.)
+    # (an InitPlan) rather than once per row, and which leaves the planner's estimates of
+    # the rows a school has intact. (The policy gives the planner no school to use on a
+    # joined table: queries that join across tables name the school where it matters.)
     condition = (
         f"(SELECT current_setting('{ALL_SCHOOLS_SETTING}', true) = 'on') "
         f"OR school_id = (SELECT NULLIF(current_setting('{SCHOOL_SETTING}', true), '')::bigint)"
