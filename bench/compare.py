@@ -10,8 +10,8 @@ than the change does.
 
 Prints each page's p50 in milliseconds for both versions, and after/before. URLs as for
 ``bench/where.py`` (``{school}``, ``{pupil}``); by default the benchmark's pages. Each
-page is first requested six times by each version, so that both measure connections
-whose statements are prepared (settings: PREPARE_THRESHOLD), as a server's would be.
+page is first requested a few times by each version, so that both measure a warm
+process, as a server's would be.
 """
 
 import argparse

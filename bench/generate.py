@@ -1,5 +1,6 @@
 """Benchmark data at trust scale: schools with their registers and years of graduated
-approach history, deterministic from a seed (``manage.py generate_data``).
+approach history, deterministic from a seed (``manage.py generate_data`` under the
+benchmark's settings, bench/settings.py).
 
 Per school: a SENCO, a head, two teachers, two teaching assistants (the trust SEND lead
 belongs to every school), a provision library, cost settings and a budget per year; the
@@ -21,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.demo.registers import date_of_birth_for, make_upn, school_year_start
 from apps.money.models import CostSettings, SenBudget, TopUpRequest
 from apps.parents.models import ParentMeeting
 from apps.plans.models import (
@@ -33,7 +35,7 @@ from apps.plans.models import (
     StageChange,
     SupportPlan,
 )
-from apps.plans.rules import STAGE_ORDER
+from apps.plans.rules import DEFAULT_CYCLE_WEEKS, STAGE_ORDER
 from apps.pupils.models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
 from apps.reviews.models import OutcomeRating, ProvisionImpact, Review
 from apps.reviews.rules import UNACHIEVED
@@ -41,7 +43,6 @@ from apps.schools.models import Membership, School, Trust
 from apps.schools.roles import Role
 
 from .bulk import Table, Writer, reset_sequences
-from .registers import date_of_birth_for, make_upn, school_year_start
 
 MODELS = [User, Trust, School, Membership, ProvisionType, CostSettings, SenBudget, Pupil,
           SenProvisionRecord, StaffAssignment, ParentLink, SupportPlan, Cycle, StageChange,
@@ -60,7 +61,7 @@ LIBRARY = [  # name, need area, staff, group size, sessions a week, minutes
 ]
 NEEDS = ["SLCN", "ASD", "SPLD", "MLD", "SEMH", "HI", "VI", "PD"]
 TERM_STARTS = [(9, 8), (1, 8), (4, 20)]  # autumn, spring, summer: (month, day)
-CYCLE_WEEKS = 12
+CYCLE_WEEKS = DEFAULT_CYCLE_WEEKS
 WORKDAYS = 5
 DAYS = [datetime.timedelta(days=n) for n in range(7)]
 WEEK = datetime.timedelta(weeks=1)

@@ -69,6 +69,7 @@ def pages(school, pupil_id) -> dict[str, str]:
         "trivial view (floor)": "/bench/trivial/",
         "register": f"{s}/pupils/",
         "register, overdue reviews": f"{s}/pupils/?overdue=true",
+        "pupil page": f"{s}/pupils/{pupil_id}/",
         "pupil timeline": f"{s}/pupils/{pupil_id}/timeline/",
         "provision map": f"{s}/money/provision-map/",
         "meetings (at risk first)": f"{s}/meetings/",
@@ -116,8 +117,7 @@ def measure_pdf(cycle, repeats) -> dict:
             pdf_variant="pdf/ua-1")
 
     # One of each untimed first: the process's first PDF loads fonts and fills caches,
-    # which landed on whichever side was timed first (five rounds in a fresh process
-    # measured x1.14; the next sets in that process x0.93 to x1.03).
+    # which would otherwise land on whichever side was timed first.
     ours(), alone()
     times = {ours: [], alone: []}
     for _ in range(repeats):  # in turn, so that a slow spell falls on both alike

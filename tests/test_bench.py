@@ -25,3 +25,26 @@ def test_the_same_school_is_compared_alone_and_among_the_large_scales_schools():
     assert header.split()[-3:] == ["alone", "among", "ratio"]
     assert register.split()[-3:] == ["20.0", "22.0", "1.10x"]
     assert map_.split()[-3:] == ["10.0", "11.5", "1.15x"]
+
+
+def _result(sen_pupils, **p50s):
+    return {"scale": {"sen_pupils": sen_pupils}, "requests": _requests(**p50s),
+            "pdf": {"plan_pdf_ms": 50.0, "weasyprint_alone_ms": 45.0, "ratio": 1.11}}
+
+
+def test_each_line_of_the_budget_judges_the_figures_it_names():
+    results = {"small": _result(50, **{"trivial view (floor)": 4.0, "register": 30.0,
+                                       "provision map": 20.0}),
+               "large": _result(300, **{"trivial view (floor)": 4.0, "register": 50.0,
+                                        "provision map": 130.0})}
+    same_school = {"requests": _requests(register=36.0, **{"provision map": 21.0})}
+    verdicts = {figures.split(":")[0] + " " + limit: ok
+                for figures, limit, ok in run.verdicts(results, same_school)}
+    assert verdicts["register same at both scales"] is True
+    assert verdicts["register <= 1.15x"] is False  # 36 against 30 alone
+    assert verdicts["provision map <= 1.15x"] is True  # 21 against 20
+    assert verdicts["register <= 12x"] is False  # 50 ms against a floor of 4
+    assert verdicts["provision map at most linear"] is False  # 43.3 per 100 against 40
+    assert "register at most linear" not in verdicts  # a page of 50, not the school
+    assert verdicts["plan PDF 50.0 ms vs WeasyPrint 45.0 ms <= 1.25x"] is True
+    assert run.per_hundred_pupils(results["large"], "provision map") == 130.0 / 3

@@ -1,23 +1,31 @@
 """The benchmark data generator: rows the application accepts, the same from the same seed,
-and pages that work on them."""
+and pages that work on them; only under the benchmark's settings, and never into a
+database with a school of its own."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from apps.demo.generate import MODELS
 from apps.plans.models import Cycle
 from apps.pupils.models import Pupil
 from apps.schools.models import School
 from apps.schools.tenancy import dangerously_all_schools, school_scope
+from bench.generate import MODELS
+from bench.management.commands.generate_data import Command as GenerateData
 
 pytestmark = pytest.mark.django_db
 
 
 def generate(seed=7, **options):
     args = {"schools": 2, "sen_pupils": 4, "other_pupils": 2, "years": 2, "seed": seed}
-    call_command("generate_data", stdout=open("/dev/null", "w"), **(args | options))
+    # The command is the benchmark's (bench/settings.py installs it): called by its class.
+    call_command(GenerateData(), stdout=open("/dev/null", "w"), **(args | options))
 
 
 def fingerprint(seed) -> dict:
@@ -140,8 +148,8 @@ def test_a_batch_that_fails_is_raised_and_nothing_of_it_is_kept():
     generator, and the transaction it was in is rolled back."""
     from django.db import DatabaseError, connection
 
-    from apps.demo.bulk import Table, Writer
     from apps.schools.models import Trust
+    from bench.bulk import Table, Writer
 
     failure = DatabaseError
     if connection.vendor == "postgresql":
@@ -158,8 +166,8 @@ def test_a_batch_that_fails_is_raised_and_nothing_of_it_is_kept():
 
 
 def test_a_row_without_a_required_value_is_refused_before_it_is_queued():
-    from apps.demo.bulk import Table, Writer
     from apps.schools.models import School
+    from bench.bulk import Table, Writer
 
     with transaction.atomic(), Writer() as writer:
         schools = Table(School, writer)
@@ -189,8 +197,8 @@ def test_foreign_keys_are_all_back_after_a_load_and_a_broken_one_fails_it():
     them again at the end, in its transaction: each is then checked once, for the table."""
     from django.db import connection
 
-    from apps.demo.bulk import Table, Writer, foreign_keys_checked_at_end
     from apps.schools.models import School, Trust
+    from bench.bulk import Table, Writer, foreign_keys_checked_at_end
 
     if connection.vendor != "postgresql":
         pytest.skip("foreign keys are dropped and created again on PostgreSQL only")
@@ -220,8 +228,8 @@ def test_indexes_are_all_back_after_a_load_and_an_error_keeps_them():
     them again over the loaded tables, in its transaction."""
     from django.db import connection
 
-    from apps.demo.bulk import indexes_built_at_end
     from apps.plans.models import DeliveredSession
+    from bench.bulk import indexes_built_at_end
 
     if connection.vendor != "postgresql":
         pytest.skip("indexes are dropped and built again on PostgreSQL only")
@@ -247,8 +255,8 @@ def test_row_level_security_is_forced_again_after_a_load_and_an_error_keeps_it()
     where it is), and it is forced again at the end, also when the load fails."""
     from django.db import connection
 
-    from apps.demo.bulk import row_security_lifted
     from apps.plans.models import DeliveredSession
+    from bench.bulk import row_security_lifted
 
     if connection.vendor != "postgresql":
         pytest.skip("row-level security is on PostgreSQL only")
@@ -342,3 +350,19 @@ def test_the_provision_map_lists_pupils_fifty_a_page_and_totals_the_school(clien
     today = timezone.localdate().isoformat()
     chosen = client.get(url, {"year": today}).content.decode()
     assert f"?year={today}&amp;page=2" in chosen
+
+
+def test_the_application_itself_has_no_generator(tmp_path):
+    env = {"PATH": os.environ["PATH"], "SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "backend.settings"}
+    result = subprocess.run([sys.executable, "manage.py", "generate_data", "--help"],
+                            cwd=Path(__file__).resolve().parents[1], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "Unknown command: 'generate_data'" in result.stderr
+
+
+def test_a_database_with_a_school_of_its_own_is_refused(school_a):
+    with pytest.raises(CommandError, match="schools that were not generated"):
+        generate()
+    with dangerously_all_schools():
+        assert not School.objects.filter(slug__startswith="bench-").exists()

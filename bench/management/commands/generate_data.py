@@ -1,6 +1,11 @@
-"""Generated data at a given scale for benchmarks, e.g.
-``manage.py generate_data --schools 50 --sen-pupils 300 --years 4``. Deterministic from
---seed; each school in its own transaction; prints how many rows it wrote and how fast."""
+"""Generated data at a given scale for the benchmark, e.g.
+``DJANGO_SETTINGS_MODULE=bench.settings manage.py generate_data --schools 50 --sen-pupils 300
+--years 4``. Deterministic from --seed; each school in its own transaction; prints how many
+rows it wrote and how fast.
+
+Only the benchmark's settings install this command, and it refuses a database that holds
+any school it did not generate: while it loads, it lifts row-level security and drops the
+tables' indexes and foreign keys."""
 
 import time
 
@@ -9,15 +14,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.demo.bulk import (
+from apps.schools.models import School
+from apps.schools.tenancy import dangerously_all_schools
+from bench.bulk import (
     Writer,
     foreign_keys_checked_at_end,
     indexes_built_at_end,
     row_security_lifted,
 )
-from apps.demo.generate import MODELS, Generator
-from apps.schools.models import School
-from apps.schools.tenancy import dangerously_all_schools
+from bench.generate import MODELS, Generator
+
+# Every generated school's slug starts so: "bench-<seed>-<number>".
+GENERATED = "bench-"
 
 
 class Command(BaseCommand):
@@ -36,7 +44,10 @@ class Command(BaseCommand):
         if min(schools, sen_pupils, years) < 1:
             raise CommandError("--schools, --sen-pupils and --years must be at least 1.")
         other_pupils = sen_pupils if other_pupils is None else other_pupils
-        if School.objects.filter(slug__startswith=f"bench-{seed}-").exists():
+        if School.objects.exclude(slug__startswith=GENERATED).exists():
+            raise CommandError("This database holds schools that were not generated: "
+                               "generate benchmark data only into a database of its own.")
+        if School.objects.filter(slug__startswith=f"{GENERATED}{seed}-").exists():
             raise CommandError(f"Data for seed {seed} is here already: use another --seed.")
         started = time.perf_counter()
         with disable_auditlog(), dangerously_all_schools(), \
