@@ -318,23 +318,3 @@ def test_the_evidence_bundle_as_pdf_and_json(school_a, as_user, api_as):
     assert {s["code"] for s in data["signals"]} >= {"cycles", "advice"}
 
 
-@pytest.mark.parametrize("role", ["senco", "teacher", "parent"])
-def test_another_schools_escalation_is_not_found(role, school_a, school_b, as_user, api_as):
-    two_unsuccessful_cycles(school_b)
-    with school_scope(school_b.school):
-        request = services.request_record(pupil=school_b.pupil, actor=school_b.senco,
-                                          requester="parent", received_on=TODAY)
-    client, api = as_user(school_a.people[role]), api_as(school_a.people[role])
-    pupil = school_b.pupil.pk
-    for slug in (school_a.school.slug, school_b.school.slug):
-        for page in [f"pupils/{pupil}/ehc/", f"pupils/{pupil}/ehc/bundle/",
-                     f"pupils/{pupil}/ehc/decision/", f"pupils/{pupil}/ehc/request/",
-                     f"ehc-requests/{request.pk}/outcome/"]:
-            assert client.get(f"/s/{slug}/{page}").status_code == 404, (slug, page)
-        for path in [f"ehc-requests/{request.pk}/", f"escalation/readiness/{pupil}/",
-                     f"escalation/readiness/{pupil}/evidence/"]:
-            assert api.get(f"/api/v1/schools/{slug}/{path}").status_code == 404, path
-        response = api.post(f"/api/v1/schools/{slug}/ehc-requests/{request.pk}/outcome/",
-                            {"outcome": "refused", "on": TODAY.isoformat()}, format="json")
-        assert response.status_code == 404
-    assert api.get(f"/api/v1/schools/{school_b.school.slug}/ehc-requests/").status_code == 404
