@@ -18,7 +18,7 @@ test: setup
 	SECRET_KEY=check-only $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# The benchmark at two scales on PostgreSQL and Redis (bench/run.py; see README).
+# The benchmark at two scales on PostgreSQL and Redis (bench/run.py; see bench/README.md).
 bench: setup
 	$(BIN)/python bench/run.py
 
@@ -48,7 +48,7 @@ demo: migrate
 demo-code: setup
 	@DEBUG=1 $(BIN)/python manage.py demo_code
 
-# Background services for running on PostgreSQL + Redis (see README).
+# Background services for running on PostgreSQL + Redis (see docs/operating.md).
 worker: setup
 	$(BIN)/celery -A backend worker -l info
 

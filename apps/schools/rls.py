@@ -5,7 +5,7 @@ enabled *and forced* (so it applies to the table's owner too) with one policy: a
 visible and writable only when its ``school_id`` equals the transaction-local setting
 ``app.school_id``, or when ``app.all_schools`` is ``on`` (see ``tenancy.py``). With neither
 set, a query sees nothing. Superusers bypass RLS in PostgreSQL, so the application must
-connect as an ordinary role (the README and ``.ci/run`` show how).
+connect as an ordinary role (docs/operating.md and ``.ci/run`` show how).
 """
 
 from django.apps import apps
