@@ -107,6 +107,7 @@ class MeetingStatesViewSet(SchoolScopedViewSet):
 
     model = Pupil
     default_required = Action.VIEW_PLANS
+    pagination_class = None  # the whole caseload, as the page orders it
 
     def visible_queryset(self):
         return Pupil.objects.none()  # the rows are the read model's, below
