@@ -1,8 +1,7 @@
 """The coloured tags that show a state on a page (GOV.UK Design System "Tag"): one table,
-so a state reads the same, in the same colour, on every page. A dictionary lookup, since
-pages such as the register and the meetings list show several for every row. It reads the
-states of every app, so it lives with the project, not in an app (settings.TEMPLATES
-registers it as the library ``status_tags``)."""
+so a state reads the same, in the same colour, on every page. It reads the states of
+every app, so it lives with the project, not in an app (settings.TEMPLATES registers it
+as the library ``status_tags``)."""
 
 from django import template
 from django.utils.safestring import mark_safe
