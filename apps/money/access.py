@@ -1,6 +1,6 @@
 """The door from an id to a top-up request the member may see."""
 
-from apps.pupils.selectors import pupils_visible_to
+from apps.pupils.selectors import about_pupils_visible_to
 from apps.schools.access import get_or_404
 from apps.schools.models import Membership
 
@@ -9,7 +9,7 @@ from .models import TopUpRequest
 
 def top_ups_visible_to(membership: Membership):
     """Top-up requests for the pupils this member may see."""
-    return TopUpRequest.objects.filter(pupil__in=pupils_visible_to(membership))
+    return about_pupils_visible_to(TopUpRequest, membership)
 
 
 def access_top_up(membership: Membership, pk) -> TopUpRequest:

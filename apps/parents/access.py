@@ -1,7 +1,7 @@
 """The doors from an id to a meeting with parents or a shared plan the member may see: a
 parent sees those of their own children, staff those of the pupils they may see."""
 
-from apps.pupils.selectors import pupils_visible_to
+from apps.pupils.selectors import about_pupils_visible_to
 from apps.schools.access import get_or_404
 from apps.schools.models import Membership
 
@@ -9,11 +9,11 @@ from .models import ParentMeeting, PlanSnapshot
 
 
 def meetings_visible_to(membership: Membership):
-    return ParentMeeting.objects.filter(pupil__in=pupils_visible_to(membership))
+    return about_pupils_visible_to(ParentMeeting, membership)
 
 
 def shared_plans_visible_to(membership: Membership):
-    return PlanSnapshot.objects.filter(pupil__in=pupils_visible_to(membership))
+    return about_pupils_visible_to(PlanSnapshot, membership)
 
 
 def access_meeting(membership: Membership, pk) -> ParentMeeting:

@@ -40,6 +40,12 @@ def pupils_visible_to(membership: Membership) -> QuerySet[Pupil]:
     return pupils.none()
 
 
+def about_pupils_visible_to(model, membership: Membership) -> QuerySet:
+    """Rows of ``model``, which belongs to a pupil (``model.pupil``), about the pupils this
+    member may see."""
+    return model.objects.filter(pupil__in=pupils_visible_to(membership))
+
+
 def with_sen_status(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
     """Annotate each pupil's current SEN status (from the open provision record) and the
     date it began."""
