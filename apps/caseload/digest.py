@@ -56,7 +56,8 @@ def school_digest(today: datetime.date) -> Digest:
         due=list(due.select_related("plan__pupil")),
         overdue=list(overdue_cycles(today).select_related("plan__pupil")),
         at_risk=[p for p in pupils if meetings[p.pk].state == MeetingState.AT_RISK],
-        late=[(request, due) for request, due in clocks if due.missed])  # the LA is late
+        late=[(request, statutory) for request, statutory in clocks
+              if statutory.missed])  # the local authority is late
 
 
 def daily_digest(*, school, today: datetime.date | None = None) -> int:

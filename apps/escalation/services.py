@@ -130,8 +130,9 @@ def evidence_bundle(pupil: Pupil, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     school = pupil.school
     timeline = pupil_timeline(pupil)
-    readiness = readiness_by_pupil([pupil.pk], school, today)[pupil.pk]
-    spend = spend_by_pupil([pupil.pk], school, today)[pupil.pk]
+    spends = spend_by_pupil([pupil.pk], school, today)  # one of the signals, and shown
+    readiness = readiness_by_pupil([pupil.pk], school, today, spend=spends)[pupil.pk]
+    spend = spends[pupil.pk]
     cycles = []
     assessments, advice, views = [], [], []
     for entry in timeline.cycles:
