@@ -239,6 +239,8 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SEN support <sen@localhost>")
+# Where people reach the service, for links in e-mails (invitations): scheme and host.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -296,6 +298,8 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "apps.plans.rules.Stage",
         "SpendStateEnum": "apps.money.rules.SpendState",
         "MeetingStateEnum": "apps.parents.rules.MeetingState",
+        "RoleEnum": "apps.schools.roles.Role",
+        "StaffRoleEnum": "apps.schools.roles.STAFF_ROLE_CHOICES",
         **{
             name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
             for name in (

@@ -4,6 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from apps.accounts import api as accounts_api
 from apps.accounts.views import ObtainToken
 from apps.caseload import api as caseload_api
 from apps.escalation import api as escalation_api
@@ -16,6 +17,8 @@ from apps.schools.api import MySchoolsViewSet
 from apps.schools.views import home
 
 school_api = SimpleRouter()
+school_api.register("members", accounts_api.MemberViewSet, basename="member")
+school_api.register("invitations", accounts_api.InvitationViewSet, basename="invitation")
 school_api.register("pupils", caseload_api.PupilViewSet, basename="pupil")
 school_api.register("provision-types", plans_api.ProvisionTypeViewSet, basename="provision-type")
 school_api.register("plans", plans_api.SupportPlanViewSet, basename="plan")
@@ -76,6 +79,7 @@ def api_not_found(request, *args, **kwargs):
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("apps.accounts.urls")),
+    path("s/<slug:school>/", include("apps.accounts.school_urls")),
     path("s/<slug:school>/", include("apps.caseload.urls")),
     path("s/<slug:school>/", include("apps.pupils.urls")),
     path("s/<slug:school>/", include("apps.plans.urls")),

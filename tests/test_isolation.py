@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from apps.accounts import invitations
 from apps.escalation import services as escalation
 from apps.money import services as money
 from apps.parents import services as parents
@@ -72,6 +73,14 @@ ROUTES = {
     "privacy:subject_access": {"pupil_id": "pupil"},
     "privacy:retention": {},
     "privacy:retention_period": {},
+    "people:people": {},
+    "people:invite": {},
+    "people:member_role": {"member_id": "member"},
+    "people:member_leave": {"member_id": "member"},
+    "people:invitation_resend": {"invitation_id": "invitation"},
+    "people:invitation_revoke": {"invitation_id": "invitation"},
+    "pupils:parent_invite": {"pupil_id": "pupil"},
+    "pupils:parent_remove": {"pupil_id": "pupil", "link_id": "parent-link"},
     "family:child": {"pupil_id": "pupil"},
     "family:plan": {"pupil_id": "pupil", "snapshot_id": "shared-plan"},
     "family:plan_pdf": {"pupil_id": "pupil", "snapshot_id": "shared-plan"},
@@ -134,6 +143,14 @@ ROUTES = {
     "readiness-evidence": {"pk": "pupil"},
     "pupil-timeline": {"pupil": "pupil"},
     "pupil-subject-access": {"pupil": "pupil"},
+    "pupil-invite-parent": {"pk": "pupil"},
+    "member-list": {},
+    "member-detail": {"pk": "member"},
+    "member-leave": {"pk": "member"},
+    "invitation-list": {},
+    "invitation-detail": {"pk": "invitation"},
+    "invitation-resend": {"pk": "invitation"},
+    "invitation-withdraw": {"pk": "invitation"},
 }
 ROLES = ["senco", "teacher", "ta", "head", "trust_lead", "parent"]
 
@@ -176,6 +193,11 @@ def every_record(world) -> dict:
             date=today + datetime.timedelta(days=7)).pk
         cycle = world.pupil.plans.get().cycles.get(pk=records["cycle"])
         records["shared-plan"] = parents.plan_share(cycle=cycle, actor=world.senco).pk
+        records["member"] = Membership.objects.get(user=world.teacher).pk
+        records["invitation"] = invitations.invite(
+            school=world.school, email=f"invited@{world.school.slug}.example",
+            first_name="In", last_name="Vited", role=Role.TEACHER, actor=world.senco).pk
+        records["parent-link"] = world.pupil.parent_links.get().pk
         records["ehc-request"] = escalation.request_record(
             pupil=world.pupil, actor=world.senco, requester="parent", received_on=today).pk
     return records

@@ -94,13 +94,13 @@ class TestAddingAPupilOnThePage:
         response = as_user(school_a.senco).post(self.url(school_a), {
             "upn": "A801200005001", "first_name": "", "last_name": "Bell",
             "date_of_birth": "not a date", "year_group": "2", "sen_status": "K",
-            "parents": [school_b.parent.pk],
+            "staff": [school_b.teacher.pk],
         })
         page = response.content.decode()
         assert response.status_code == 200
         assert "There is a problem" in page
         assert 'href="#id_first_name"' in page and 'href="#id_date_of_birth"' in page
-        assert 'href="#id_parents_0"' in page  # another school's parent is not a choice
+        assert 'href="#id_staff_0"' in page  # another school's teacher is not a choice
         assert "govuk-form-group--error" in page
         with school_scope(school_a.school):
             assert not Pupil.objects.filter(last_name="Bell").exists()
@@ -135,14 +135,13 @@ def test_editing_a_pupil_keeps_what_was_not_changed(as_user, school_a):
     form = client.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None}
     data["staff"] = [u.pk for u in data["staff"]]
-    data["parents"] = [u.pk for u in data["parents"]]
     data["class_name"] = "4C"
     response = client.post(url, data)
     assert response.status_code == 302
     with school_scope(school_a.school):
         pupil.refresh_from_db()
         assert pupil.class_name == "4C"
-        assert list(pupil.parents.all()) == [school_a.parent]
+        assert list(pupil.parents.all()) == [school_a.parent]  # parents: not on this form
 
 
 @pytest.mark.parametrize(("kind", "value", "shown"), [

@@ -1,7 +1,12 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from apps.schools.models import School
+from apps.schools.roles import STAFF_ROLE_CHOICES
 from backend.govuk import GovukFormMixin
+
+from .models import User
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -39,3 +44,97 @@ class CodeForm(GovukFormMixin, forms.Form):
         if not (code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Enter the code as 6 digits, for example 123456")
         return code
+
+
+class PersonNameMixin(forms.Form):
+    first_name = forms.CharField(max_length=150, error_messages={
+        "required": "Enter their first name"})
+    last_name = forms.CharField(max_length=150, error_messages={
+        "required": "Enter their last name"})
+
+
+class InviteForm(GovukFormMixin, PersonNameMixin):
+    """Invite a member of staff."""
+
+    email = forms.EmailField(label="E-mail address", max_length=254, error_messages={
+        "required": "Enter their e-mail address",
+        "invalid": "Enter an e-mail address in the correct format, like name@example.org"},
+        help_text="Their school e-mail address. The invitation link is sent there.")
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES,
+                             widget=forms.RadioSelect,
+                             error_messages={"required": "Choose their role"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
+
+
+class RoleForm(GovukFormMixin, forms.Form):
+    role = forms.ChoiceField(label="Role", choices=STAFF_ROLE_CHOICES,
+                             widget=forms.RadioSelect,
+                             error_messages={"required": "Choose their role"})
+
+
+class LeaverForm(GovukFormMixin, forms.Form):
+    on = forms.DateField(
+        label="Date they left", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="From now on they cannot sign in to this school. What they recorded stays "
+        "with their name on it.",
+        error_messages={"required": "Enter the date they left",
+                        "invalid": "Enter the date they left as a real date"})
+    on.govuk_width = "govuk-input--width-10"
+
+
+class AcceptForm(GovukFormMixin, PersonNameMixin):
+    """Someone new accepting an invitation: their name and a password."""
+
+    password1 = forms.CharField(
+        label="Create a password", strip=False, widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters. Three random words make a strong password.",
+        error_messages={"required": "Create a password"})
+    password2 = forms.CharField(
+        label="Type the password again", strip=False, widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the password again"})
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The passwords do not match")
+        elif first:
+            user = User(email=self.email, first_name=data.get("first_name", ""),
+                        last_name=data.get("last_name", ""))
+            try:
+                password_validation.validate_password(first, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class NewSchoolForm(GovukFormMixin, forms.Form):
+    """For whoever runs the service: a school and its first SENCO."""
+
+    name = forms.CharField(label="School name", max_length=200)
+    urn = forms.CharField(label="URN", max_length=6,
+                          help_text="Unique Reference Number, 6 digits, from Get Information "
+                          "about Schools.")
+    urn.govuk_width = "govuk-input--width-10"
+    la_code = forms.CharField(label="LA code", max_length=3,
+                              help_text="The local authority's number, 3 digits.")
+    la_code.govuk_width = "govuk-input--width-4"
+    la_name = forms.CharField(label="Local authority", max_length=120)
+    phase = forms.ChoiceField(choices=School.Phase.choices, widget=forms.RadioSelect)
+    trust = forms.CharField(label="Trust (optional)", max_length=200, required=False,
+                            help_text="For an academy: the trust's name. A new name creates "
+                            "the trust.")
+    senco_first_name = forms.CharField(label="SENCO's first name", max_length=150)
+    senco_last_name = forms.CharField(label="SENCO's last name", max_length=150)
+    senco_email = forms.EmailField(label="SENCO's e-mail address", max_length=254,
+                                   help_text="They are sent the invitation to set up the "
+                                   "school.")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import people_views, views
 from .forms import SignInForm
 
 app_name = "accounts"
@@ -22,4 +22,6 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),
     path("sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("operator/new-school/", people_views.NewSchoolView.as_view(), name="new_school"),
+    path("invitations/<str:token>/", people_views.accept_invitation, name="invitation"),
 ]

@@ -49,6 +49,14 @@ PUPIL_PATHS = {
 }
 
 
+# The school's people: who was invited, joined, changed role or left, and by whom. (The
+# link's key is left out: with the secret key it would make a working link.)
+PEOPLE_MODELS = {
+    "schools.Membership": [],
+    "accounts.Invitation": ["link_key", "emailed_key", "renewal_asked_key"],
+}
+
+
 def pupil_id_of(obj) -> int | None:
     path = PUPIL_PATHS.get(f"{obj._meta.app_label}.{obj.__class__.__name__}")
     if path is None:
@@ -70,6 +78,18 @@ def register_models():
         model = apps.get_model(label)
         model.get_additional_data = additional_data
         auditlog.register(model, exclude_fields=["updated_at"])
+    for label, secret in PEOPLE_MODELS.items():
+        model = apps.get_model(label)
+        model.get_additional_data = additional_data
+        auditlog.register(model, exclude_fields=secret)
+
+
+def people_trail(school):
+    """Who joined, changed role, left or was invited at the school, newest first."""
+    return (LogEntry.objects.filter(additional_data__school=school.pk,
+                                    additional_data__pupil=None)
+            .filter(content_type__app_label__in=["schools", "accounts"])
+            .select_related("actor", "content_type").order_by("-timestamp", "-pk"))
 
 
 def record_access(obj, *, path: str, school_id: int | None, pupils=None) -> None:

@@ -14,6 +14,7 @@ from apps.pupils import services
 from apps.pupils.access import access_pupil
 from apps.pupils.models import Pupil, SenProvisionRecord
 from apps.pupils.serializers import (
+    ParentInviteSerializer,
     PupilInputSerializer,
     SenProvisionRecordSerializer,
     SenStatusChangeSerializer,
@@ -38,6 +39,7 @@ class PupilViewSet(mixins.ListModelMixin, SchoolScopedViewSet):
         "update": Action.EDIT_PUPIL,
         "partial_update": Action.EDIT_PUPIL,
         "change_sen_status": Action.CHANGE_SEN_STATUS,
+        "invite_parent": Action.INVITE_PARENTS,
     }
 
     def visible_queryset(self):
@@ -91,6 +93,18 @@ class PupilViewSet(mixins.ListModelMixin, SchoolScopedViewSet):
         record = call_service(services.sen_status_change, pupil=pupil, actor=request.user,
                               **data.validated_data)
         return Response(SenProvisionRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ParentInviteSerializer, responses={201: PupilSummarySerializer})
+    @action(detail=True, methods=["post"], url_path="invite-parent")
+    def invite_parent(self, request, *args, **kwargs):
+        """Link a parent or carer to the pupil and e-mail them an invitation (someone
+        already a parent at the school, or already invited, is linked with no new one)."""
+        pupil = self.get_object()
+        data = ParentInviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call_service(services.parent_invite, pupil=pupil, actor=request.user,
+                     **data.validated_data)
+        return Response(self.summary(pupil), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=SenProvisionRecordSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="sen-history", pagination_class=None,

@@ -25,8 +25,14 @@ from apps.parents.rules import MeetingState
 from apps.parents.selectors import Meetings, meetings_by_pupil, on_sen_support
 from apps.plans.models import Cycle
 from apps.plans.selectors import current_cycle, pupil_has_overdue_review
-from apps.pupils.models import ParentLink, Pupil, SenProvisionRecord
-from apps.pupils.selectors import people_by_pupil, pupils_visible_to, with_sen_status
+from apps.pupils.models import Pupil, SenProvisionRecord
+from apps.pupils.selectors import (
+    ParentAccess,
+    parent_links_with_access,
+    people_by_pupil,
+    pupils_visible_to,
+    with_sen_status,
+)
 from apps.schools.models import Membership
 from apps.schools.roles import Action, role_may
 
@@ -92,7 +98,7 @@ class PupilSummary:
     row: RegisterRow
     sen_history: list[SenProvisionRecord]
     works_with: list[User]  # the teachers and TAs, by name
-    parent_links: list[ParentLink]
+    parent_links: list[ParentAccess]  # with whether each can sign in yet
     current_cycle: Cycle | None  # with ``is_overdue``; for staff
     meetings: Meetings | None  # this school year's meetings with parents; for staff
 
@@ -114,7 +120,7 @@ def pupil_summary(*, membership: Membership, pupil: Pupil,
         sen_history=list(SenProvisionRecord.objects.filter(pupil=pupil)
                          .select_related("recorded_by")),
         works_with=list(pupil.staff.order_by("last_name", "first_name")),
-        parent_links=list(pupil.parent_links.select_related("parent")),
+        parent_links=parent_links_with_access(pupil),
         current_cycle=current_cycle(pupil) if staff_view else None,
         meetings=meetings_by_pupil([pupil.pk], today)[pupil.pk] if staff_view else None,
     )

@@ -52,6 +52,7 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             "summary": summary, "pupil": summary.pupil,
             "may_edit": role_may(role, Action.EDIT_PUPIL),
             "may_change_status": role_may(role, Action.CHANGE_SEN_STATUS),
+            "may_invite_parents": role_may(role, Action.INVITE_PARENTS),
             "may_see_plans": selectors.sees_plans(self.membership),
             "may_start_plan": role_may(role, Action.MANAGE_PLANS),
             "may_record_meetings": role_may(role, Action.RECORD_MEETINGS),

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from apps.pupils.selectors import school_members, school_teachers_and_tas
+from apps.accounts.selectors import school_members
+from apps.pupils.selectors import school_teachers_and_tas
 from apps.schools.roles import STAFF
 from backend.govuk import GovukFormMixin
 

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from apps.pupils.selectors import pupils_visible_to, school_members, school_teachers_and_tas
+from apps.accounts.selectors import school_members
+from apps.pupils.selectors import pupils_visible_to, school_teachers_and_tas
 from apps.schools.api import VisibleField
 from apps.schools.roles import STAFF
 

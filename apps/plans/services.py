@@ -15,8 +15,9 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.accounts.selectors import school_members
 from apps.pupils.models import Pupil
-from apps.pupils.selectors import school_members, school_teachers_and_tas
+from apps.pupils.selectors import school_teachers_and_tas
 from apps.schools.roles import STAFF
 from backend.validation import row_errors
 

@@ -3,7 +3,7 @@ from django import forms
 from backend.govuk import GovukFormMixin
 
 from .rules import NeedType, SenStatus, YearGroup
-from .selectors import school_parents, school_teachers_and_tas
+from .selectors import school_teachers_and_tas
 from .validators import validate_upn
 
 NEED_CHOICES = [("", "None recorded")] + NeedType.choices
@@ -40,19 +40,11 @@ class PupilForm(GovukFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    parents = forms.ModelMultipleChoiceField(
-        label="Parents and carers",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Parents and carers with an account at this school.",
-    )
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per request, for this school only.
         self.fields["staff"].queryset = school_teachers_and_tas(school).distinct()
-        self.fields["parents"].queryset = school_parents(school).distinct()
 
 
 class NewPupilForm(PupilForm):
@@ -86,3 +78,24 @@ class SenStatusForm(GovukFormMixin, forms.Form):
         "with peers.",
         error_messages={"required": "Enter the reason for the change."},
     )
+
+
+class ParentInviteForm(GovukFormMixin, forms.Form):
+    first_name = forms.CharField(max_length=150,
+                                 error_messages={"required": "Enter their first name"})
+    last_name = forms.CharField(max_length=150,
+                                error_messages={"required": "Enter their last name"})
+    email = forms.EmailField(label="E-mail address", max_length=254, error_messages={
+        "required": "Enter their e-mail address",
+        "invalid": "Enter an e-mail address in the correct format, like name@example.org"},
+        help_text="They are sent a link to see the plans you share with them and to tell "
+        "you their views.")
+    relationship = forms.CharField(
+        label="Relationship to the pupil", max_length=60,
+        help_text="For example: Mother, Father, Grandparent, Foster carer.",
+        error_messages={"required": "Enter their relationship to the pupil"})
+    relationship.govuk_width = "govuk-input--width-20"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")

@@ -1,8 +1,12 @@
 """Read models for the register. Every queryset here runs inside a school scope."""
 
+from dataclasses import dataclass
+
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from apps.accounts.models import User
+from apps.accounts.invitation_link import STATE_LABELS, state_of
+from apps.accounts.models import Invitation, User
+from apps.accounts.selectors import school_members
 from apps.schools.models import Membership
 from apps.schools.roles import ASSIGNED_PUPILS, OWN_CHILDREN, WHOLE_REGISTER, Role
 
@@ -67,14 +71,39 @@ def search_pupils(pupils: QuerySet[Pupil], text: str) -> QuerySet[Pupil]:
     return pupils.filter(query)
 
 
-def school_members(school, roles) -> QuerySet[User]:
-    """People who hold one of these roles in the school (users are not school-owned)."""
-    return User.objects.filter(memberships__school=school, memberships__role__in=roles)
-
-
 def school_teachers_and_tas(school) -> QuerySet[User]:
     return school_members(school, {Role.TEACHER, Role.TEACHING_ASSISTANT, Role.SENCO})
 
 
 def school_parents(school) -> QuerySet[User]:
     return school_members(school, {Role.PARENT})
+
+
+@dataclass
+class ParentAccess:
+    """A parent link, and whether that parent can sign in yet."""
+
+    link: ParentLink
+    can_sign_in: bool
+    invitation: Invitation | None  # the invitation not yet accepted, if there is one
+    invitation_state: str = ""
+
+
+def parent_links_with_access(pupil: Pupil) -> list[ParentAccess]:
+    """The pupil's parents and carers, each with their account's state at the school: can
+    sign in, or invited (waiting or expired). Three queries."""
+    links = list(pupil.parent_links.select_related("parent").order_by(
+        "parent__last_name", "parent__first_name"))
+    members = set(Membership.objects.filter(
+        school=pupil.school_id, role=Role.PARENT, user__in=[link.parent_id for link in links])
+        .values_list("user", flat=True))
+    waiting = {invitation.email: invitation for invitation in Invitation.objects.filter(
+        email__in=[link.parent.email for link in links], accepted_at__isnull=True,
+        revoked_at__isnull=True)}
+    rows = []
+    for link in links:
+        invitation = waiting.get(link.parent.email)
+        rows.append(ParentAccess(
+            link=link, can_sign_in=link.parent_id in members, invitation=invitation,
+            invitation_state=STATE_LABELS[state_of(invitation)] if invitation else ""))
+    return rows

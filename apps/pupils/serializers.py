@@ -64,3 +64,11 @@ class PupilInputSerializer(serializers.ModelSerializer):
         if self.instance is not None:  # a change of status has its own endpoint
             fields.pop("sen_status")
         return fields
+
+
+class ParentInviteSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    relationship = serializers.CharField(max_length=60, help_text=(
+        "For example: Mother, Father, Grandparent, Foster carer."))

@@ -7,6 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts import invitations
+from apps.accounts.models import Invitation, User
+from apps.schools.models import Membership
+from apps.schools.roles import Role
+
 from .models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
 from .rules import STATUSES_NEEDING_A_PRIMARY_NEED, STATUSES_NOTIFIED_TO_PARENTS, SenStatus
 from .selectors import open_sen_record, school_parents, school_teachers_and_tas
@@ -209,3 +214,56 @@ def sen_status_change(
 
 def _notify_parents_after_commit(record: SenProvisionRecord) -> None:
     notify_parents_of_sen_support.delay_on_commit(school_id=record.school_id, record_id=record.pk)
+
+
+@transaction.atomic
+def parent_invite(*, pupil: Pupil, actor, email: str, first_name: str, last_name: str,
+                  relationship: str) -> str:
+    """Link a parent or carer to the pupil and invite them to sign in (Code 6.64-6.65:
+    parents are involved from the start). Someone who is already a parent at the school,
+    or already invited as one, is linked to this child too, with no new invitation. The
+    link exists from now, so the formal notice of SEN support reaches them even before
+    they accept. Returns what happened: "invited" or "linked"."""
+    email = User.objects.normalize_email(email).lower()
+    member = Membership.objects.filter(school=pupil.school_id, user__email__iexact=email).first()
+    waiting = Invitation.objects.filter(email=email, accepted_at__isnull=True,
+                                        revoked_at__isnull=True).first()
+    for role, what in ((member and member.role, "a member of this school"),
+                       (waiting and waiting.role, "invited to this school")):
+        if role and role != Role.PARENT:
+            raise ValidationError({"email": (
+                f"{email} is already {what} as {Role(role).label}. Use a different "
+                "e-mail address for them as a parent.")})
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+        user.set_unusable_password()
+        user.save()
+    if ParentLink.objects.filter(pupil=pupil, parent=user).exists():
+        raise ValidationError({"email": f"{email} is already linked to {pupil.full_name}."})
+    ParentLink.objects.create(school_id=pupil.school_id, pupil=pupil, parent=user,
+                              relationship=relationship.strip())
+    if member or waiting:
+        return "linked"
+    invitations.invite(school=pupil.school, email=email, first_name=first_name,
+                       last_name=last_name, role=Role.PARENT, actor=actor)
+    return "invited"
+
+
+@transaction.atomic
+def parent_unlink(*, link: ParentLink, actor) -> None:
+    """Remove a parent or carer from the pupil. Someone who is then linked to no child at
+    the school can no longer sign in to it, and an invitation not yet accepted is
+    withdrawn."""
+    parent = link.parent
+    link.delete()
+    if ParentLink.objects.filter(parent=parent).exists():
+        return
+    for membership in Membership.objects.filter(school=link.school_id, user=parent,
+                                                role=Role.PARENT):
+        membership.left_on = timezone.localdate()
+        membership.save(update_fields=["left_on"])
+    for invitation in Invitation.objects.filter(email=parent.email, role=Role.PARENT,
+                                                accepted_at__isnull=True,
+                                                revoked_at__isnull=True):
+        invitations.revoke(invitation=invitation, actor=actor)

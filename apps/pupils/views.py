@@ -2,14 +2,17 @@
 status. And ``PupilPage``, the base of every page about one pupil. (The register and the
 pupil page themselves bring the caseload together: apps.caseload.)"""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.views import View
 
 from apps.schools.roles import Action
-from apps.schools.views import ServiceFormView
+from apps.schools.views import FormPage, SchoolView, ServiceFormView
 
 from . import services
-from .access import access_pupil
-from .forms import NewPupilForm, PupilForm, SenStatusForm
+from .access import access_parent_link, access_pupil
+from .forms import NewPupilForm, ParentInviteForm, PupilForm, SenStatusForm
 from .rules import STATUSES_NOTIFIED_TO_PARENTS
 
 
@@ -52,7 +55,6 @@ class PupilEditView(PupilPage, ServiceFormView):
         initial = {name: getattr(self.pupil, name) for name in services.PUPIL_FIELDS}
         initial["date_of_birth"] = self.pupil.date_of_birth.isoformat()
         initial["staff"] = list(self.pupil.staff.all())
-        initial["parents"] = list(self.pupil.parents.all())
         return initial
 
     def perform(self, data):
@@ -73,3 +75,41 @@ class SenStatusChangeView(PupilPage, ServiceFormView):
         if record.status in STATUSES_NOTIFIED_TO_PARENTS and pupil.parent_links.exists():
             text += " Their parents and carers are being sent the formal notice of SEN support."
         return pupil_url(self.school, pupil), text
+
+
+class ParentInviteView(PupilPage, FormPage):
+    """Invite a parent or carer of this pupil (never picked from a list of every parent)."""
+
+    action = Action.INVITE_PARENTS
+    form_class = ParentInviteForm
+    title = "Invite a parent or carer"
+    submit = "Send the invitation"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name, "back_url": pupil_url(self.school, self.pupil)}
+
+    def perform(self, data):
+        done = services.parent_invite(pupil=self.pupil, actor=self.request.user, **data)
+        email = data["email"]
+        return pupil_url(self.school, self.pupil), (
+            f"An invitation has been sent to {email}." if done == "invited" else
+            f"{email} already has an invitation or an account here, and is now linked to "
+            f"{self.pupil.full_name} too.")
+
+
+class ParentUnlinkView(PupilPage, SchoolView, View):
+    """Remove a parent or carer from the pupil (a button on the pupil page)."""
+
+    action = Action.INVITE_PARENTS
+    http_method_names = ["post"]
+
+    def resolve_objects(self, *, pupil_id, link_id):
+        super().resolve_objects(pupil_id=pupil_id)
+        self.link = access_parent_link(self.membership, self.pupil, link_id)
+
+    def post(self, request, *args, **kwargs):
+        services.parent_unlink(link=self.link, actor=request.user)
+        messages.success(request, f"{self.link.parent} is no longer linked to "
+                         f"{self.pupil.full_name}.")
+        return redirect(pupil_url(self.school, self.pupil))

@@ -7,4 +7,5 @@ def current_school(request):
     membership = getattr(request, "membership", None)
     return {"membership": membership, "school": getattr(membership, "school", None),
             "school_count": getattr(membership, "school_count", None),
-            "money_roles": PERMISSIONS[Action.VIEW_MONEY]}
+            "money_roles": PERMISSIONS[Action.VIEW_MONEY],
+            "people_roles": PERMISSIONS[Action.MANAGE_PEOPLE]}

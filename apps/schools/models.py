@@ -70,21 +70,40 @@ class School(models.Model):
         return self.name
 
 
+class CurrentMemberships(models.Manager):
+    """Memberships of people who still belong to the school. The default manager, and so
+    also behind ``user.memberships``: someone who has left a school cannot reach it by any
+    path that asks for their memberships."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(left_on__isnull=True)
+
+
 class Membership(models.Model):
     """A person's role in one school. A trust SEND lead holds one per school of the trust;
-    a parent holds one per school where they have a child."""
+    a parent holds one per school where they have a child.
+
+    A leaver's membership is kept with the date they left (``left_on``): what they recorded
+    stays attributed to them, and the people page lists them, but they can no longer sign
+    in to the school. ``Membership.everyone`` reaches leavers too."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    left_on = models.DateField("left on", null=True, blank=True)
+
+    everyone = models.Manager()
+    objects = CurrentMemberships()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["school", "user"], name="one_role_per_school")
         ]
         ordering = ["school__name"]
+        default_manager_name = "objects"
+        base_manager_name = "everyone"
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} at {self.school}"

@@ -23,6 +23,10 @@ STAFF = WHOLE_REGISTER | ASSIGNED_PUPILS
 # child's record in a school. The DfE's cyber security standards for schools expect
 # multi-factor authentication for staff with access to sensitive personal data.
 SECOND_FACTOR = WHOLE_REGISTER
+# The roles a member of staff may be invited to. Parents are invited from their child's
+# page (pupils), never as a role picked here.
+STAFF_ROLES = [Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT, Role.HEAD, Role.TRUST_LEAD]
+STAFF_ROLE_CHOICES = [(role.value, role.label) for role in STAFF_ROLES]
 
 
 class Action(models.TextChoices):
@@ -45,6 +49,9 @@ class Action(models.TextChoices):
     VIEW_AUDIT = "view_audit", "read a pupil's audit trail"
     EXPORT_RECORD = "export_record", "export everything held about a pupil"
     APPLY_RETENTION = "apply_retention", "delete records past the school's retention period"
+    VIEW_PEOPLE = "view_people", "see who works at the school"
+    MANAGE_PEOPLE = "manage_people", "invite staff, change their roles and record leavers"
+    INVITE_PARENTS = "invite_parents", "invite a pupil's parents and carers"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -81,6 +88,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # as data controller.
     Action.EXPORT_RECORD: frozenset({Role.SENCO, Role.HEAD}),
     Action.APPLY_RETENTION: frozenset({Role.HEAD}),
+    # People: every member of staff may look up colleagues (to name who delivers support);
+    # the SENCO and the head run the school's accounts, and the SENCO, who keeps the
+    # register, invites parents (Code 6.64: parents are involved from the start).
+    Action.VIEW_PEOPLE: STAFF,
+    Action.MANAGE_PEOPLE: frozenset({Role.SENCO, Role.HEAD}),
+    Action.INVITE_PARENTS: frozenset({Role.SENCO}),
 }
 
 
