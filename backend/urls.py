@@ -79,6 +79,7 @@ def api_not_found(request, *args, **kwargs):
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("apps.accounts.urls")),
+    path("s/<slug:school>/", include("apps.schools.urls")),
     path("s/<slug:school>/", include("apps.accounts.school_urls")),
     path("s/<slug:school>/", include("apps.caseload.urls")),
     path("s/<slug:school>/", include("apps.pupils.urls")),

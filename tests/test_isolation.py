@@ -73,6 +73,7 @@ ROUTES = {
     "privacy:subject_access": {"pupil_id": "pupil"},
     "privacy:retention": {},
     "privacy:retention_period": {},
+    "schools:settings": {},
     "people:people": {},
     "people:invite": {},
     "people:member_role": {"member_id": "member"},

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.accounts import invitations
 from apps.accounts.models import Invitation, User
-from apps.audit.trail import people_trail
+from apps.audit.trail import school_trail
 from apps.pupils.models import ParentLink
 from apps.schools.models import Membership, School, Trust
 from apps.schools.roles import Role
@@ -255,7 +255,7 @@ def test_a_role_change_and_a_leaver_are_recorded_and_the_leaver_is_shut_out(
     assert Membership.everyone.get(pk=teacher.pk).left_on == datetime.date(2026, 12, 1)
     assert not Membership.objects.filter(pk=teacher.pk).exists()
 
-    trail = list(people_trail(school_a.school))
+    trail = list(school_trail(school_a.school))
     assert [entry.actor for entry in trail[:2]] == [school_a.senco] * 2
     assert trail[0].changes_dict["left_on"] == ["None", "2026-12-01"]
     assert trail[1].changes_dict["role"] == ["teacher", "ta"]

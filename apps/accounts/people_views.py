@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from apps.audit.trail import people_trail
+from apps.audit.trail import school_trail
 from apps.schools.roles import SECOND_FACTOR, Action, Role
 from apps.schools.tenancy import school_scope
 from apps.schools.views import FormPage, SchoolView
@@ -57,7 +57,7 @@ class PeopleView(SchoolView, TemplateView):
             "current": [m for m in everyone if m.left_on is None],
             "leavers": [m for m in everyone if m.left_on is not None],
             "waiting": waiting,
-            "changes": people_trail(self.school)[:RECENT_CHANGES],
+            "changes": school_trail(self.school)[:RECENT_CHANGES],
         }
 
 

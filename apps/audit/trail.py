@@ -49,9 +49,11 @@ PUPIL_PATHS = {
 }
 
 
-# The school's people: who was invited, joined, changed role or left, and by whom. (The
-# link's key is left out: with the secret key it would make a working link.)
-PEOPLE_MODELS = {
+# The school itself and its people: settings changed, who was invited, joined, changed
+# role or left, and by whom. (The link's key is left out: with the secret key it would
+# make a working link.)
+SCHOOL_MODELS = {
+    "schools.School": [],
     "schools.Membership": [],
     "accounts.Invitation": ["link_key", "emailed_key", "renewal_asked_key"],
 }
@@ -70,7 +72,8 @@ def pupil_id_of(obj) -> int | None:
 
 
 def additional_data(obj) -> dict:
-    return {"school": getattr(obj, "school_id", None), "pupil": pupil_id_of(obj)}
+    school = obj.pk if obj._meta.label == "schools.School" else getattr(obj, "school_id", None)
+    return {"school": school, "pupil": pupil_id_of(obj)}
 
 
 def register_models():
@@ -78,14 +81,15 @@ def register_models():
         model = apps.get_model(label)
         model.get_additional_data = additional_data
         auditlog.register(model, exclude_fields=["updated_at"])
-    for label, secret in PEOPLE_MODELS.items():
+    for label, secret in SCHOOL_MODELS.items():
         model = apps.get_model(label)
         model.get_additional_data = additional_data
         auditlog.register(model, exclude_fields=secret)
 
 
-def people_trail(school):
-    """Who joined, changed role, left or was invited at the school, newest first."""
+def school_trail(school):
+    """Changes to the school's settings and people (invited, joined, changed role, left),
+    newest first."""
     return (LogEntry.objects.filter(additional_data__school=school.pk,
                                     additional_data__pupil=None)
             .filter(content_type__app_label__in=["schools", "accounts"])

@@ -50,6 +50,10 @@ def snapshot_content(cycle: Cycle, parent_help: str) -> dict:
         "parent_help": parent_help.strip(),
         "sendiass": {"name": school.sendiass_name, "phone": school.sendiass_phone,
                      "email": school.sendiass_email, "website": school.sendiass_website},
+        "senco": {"name": school.senco_name, "email": school.senco_email,
+                  "phone": school.senco_phone},
+        "local_offer_url": school.local_offer_url,
+        "complaints": school.complaints,
     }
 
 

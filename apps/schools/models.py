@@ -49,6 +49,18 @@ class School(models.Model):
     trust = models.ForeignKey(
         Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
     )
+    # Who parents contact at the school about SEN: shown in the documents sent to them
+    # (Code 6.43 notice, shared plans) and on their pages.
+    senco_name = models.CharField("SENCO's name", max_length=200, blank=True)
+    senco_email = models.EmailField("SENCO's e-mail", blank=True)
+    senco_phone = models.CharField("SENCO's telephone", max_length=40, blank=True)
+    # The local authority's local offer (Code 4.1: what is available locally for children
+    # with SEND), and how to complain (the SEN information report must say: SEND
+    # Regulations 2014, Schedule 1).
+    local_offer_url = models.URLField("local offer web address", blank=True)
+    complaints = models.TextField(
+        "how to complain", blank=True,
+        help_text="Who parents contact first, and where the complaints policy is.")
     # Where parents get free, impartial advice: the LA's SEND Information, Advice and
     # Support Service (shown on every plan shared with parents).
     sendiass_name = models.CharField("SENDIASS name", max_length=200, blank=True)

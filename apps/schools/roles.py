@@ -49,6 +49,7 @@ class Action(models.TextChoices):
     VIEW_AUDIT = "view_audit", "read a pupil's audit trail"
     EXPORT_RECORD = "export_record", "export everything held about a pupil"
     APPLY_RETENTION = "apply_retention", "delete records past the school's retention period"
+    MANAGE_SCHOOL = "manage_school", "change the school's settings"
     VIEW_PEOPLE = "view_people", "see who works at the school"
     MANAGE_PEOPLE = "manage_people", "invite staff, change their roles and record leavers"
     INVITE_PARENTS = "invite_parents", "invite a pupil's parents and carers"
@@ -91,6 +92,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # People: every member of staff may look up colleagues (to name who delivers support);
     # the SENCO and the head run the school's accounts, and the SENCO, who keeps the
     # register, invites parents (Code 6.64: parents are involved from the start).
+    # The school's contact details for parents: the SENCO and the head.
+    Action.MANAGE_SCHOOL: frozenset({Role.SENCO, Role.HEAD}),
     Action.VIEW_PEOPLE: STAFF,
     Action.MANAGE_PEOPLE: frozenset({Role.SENCO, Role.HEAD}),
     Action.INVITE_PARENTS: frozenset({Role.SENCO}),

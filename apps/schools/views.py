@@ -12,7 +12,10 @@ from django.views.generic import FormView
 from apps.audit.trail import record_access
 
 from .access import access_school
+from .forms import SchoolSettingsForm
+from .models import School
 from .roles import Action, Role, role_may
+from .services import school_settings_save
 from .tenancy import school_scope
 
 
@@ -118,3 +121,24 @@ def home(request):
     if len(memberships) == 1:
         return redirect(reverse("caseload:register", kwargs={"school": memberships[0].school.slug}))
     return render(request, "schools/choose.html", {"memberships": memberships})
+
+
+class SchoolSettingsView(FormPage):
+    """The school's contact details that parents see: the SENCO, SENDIASS, the local offer
+    and how to complain."""
+
+    action = Action.MANAGE_SCHOOL
+    form_class = SchoolSettingsForm
+    title = "School settings"
+    submit = "Save the settings"
+    intro = ("Parents see these in the plans you share, the notice of SEN support and "
+             "their pages.")
+
+    def get_form_kwargs(self):
+        # A copy: a refused value must not change the school the page is showing.
+        return super().get_form_kwargs() | {"instance": School.objects.get(pk=self.school.pk)}
+
+    def perform(self, data):
+        school_settings_save(school=self.school, actor=self.request.user, **data)
+        return reverse("schools:settings", kwargs={"school": self.school.slug}), (
+            "The settings have been saved.")

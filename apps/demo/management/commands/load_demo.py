@@ -54,6 +54,15 @@ SCHOOLS = [
         "domain": "riverside.example",
     },
 ]
+# What parents are told about whom to contact (the settings page), for both demo schools.
+CONTACTS = {
+    "sendiass_name": "SENDIASS Bristol (demo)",
+    "sendiass_phone": "0117 000 0000",
+    "sendiass_website": "https://sendiass.example",
+    "local_offer_url": "https://localoffer.example/bristol",
+    "complaints": "Talk to the SENCO first. If that does not put it right, the school's "
+                  "complaints policy is on its website.",
+}
 STAFF_ROLES = [
     ("senco", Role.SENCO, "Sam", "Okafor"),
     ("teacher", Role.TEACHER, "Tess", "Morgan"),
@@ -156,8 +165,9 @@ class Command(BaseCommand):
 
     def school(self, trust, spec):
         fields = {k: spec[k] for k in ("name", "urn", "la_code", "la_name", "phase")}
+        senco = {"senco_name": "Sam Okafor", "senco_email": f"senco@{spec['domain']}"}
         school, _ = School.objects.update_or_create(
-            slug=spec["slug"], defaults=fields | {"trust": trust}
+            slug=spec["slug"], defaults=fields | CONTACTS | senco | {"trust": trust}
         )
         return school
 
