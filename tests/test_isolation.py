@@ -14,6 +14,7 @@ from apps.accounts import invitations
 from apps.escalation import services as escalation
 from apps.money import services as money
 from apps.parents import services as parents
+from apps.pupils.models import PupilImport
 from apps.schools.models import Membership
 from apps.schools.roles import Role
 from apps.schools.tenancy import school_scope
@@ -81,6 +82,9 @@ ROUTES = {
     "people:invitation_resend": {"invitation_id": "invitation"},
     "people:invitation_revoke": {"invitation_id": "invitation"},
     "pupils:parent_invite": {"pupil_id": "pupil"},
+    "pupils:import_start": {},
+    "pupils:import": {"import_id": "pupil-import"},
+    "pupils:import_template": {},
     "pupils:parent_remove": {"pupil_id": "pupil", "link_id": "parent-link"},
     "family:child": {"pupil_id": "pupil"},
     "family:plan": {"pupil_id": "pupil", "snapshot_id": "shared-plan"},
@@ -199,6 +203,8 @@ def every_record(world) -> dict:
             school=world.school, email=f"invited@{world.school.slug}.example",
             first_name="In", last_name="Vited", role=Role.TEACHER, actor=world.senco).pk
         records["parent-link"] = world.pupil.parent_links.get().pk
+        records["pupil-import"] = PupilImport.objects.create(
+            school=world.school, file_name="pupils.csv", uploaded_by=world.senco).pk
         records["ehc-request"] = escalation.request_record(
             pupil=world.pupil, actor=world.senco, requester="parent", received_on=today).pk
     return records

@@ -1,9 +1,10 @@
-"""The one door from a pupil id to a pupil the member may see."""
+"""The doors from an id in a URL to a pupil, a parent link or a pupil import (or 404)."""
 
 from apps.schools.access import get_or_404
 from apps.schools.models import Membership
+from apps.schools.roles import Action, role_may
 
-from .models import ParentLink, Pupil
+from .models import ParentLink, Pupil, PupilImport
 from .selectors import pupils_visible_to, with_sen_status
 
 
@@ -17,3 +18,14 @@ def access_pupil(membership: Membership, pupil_id) -> Pupil:
 def access_parent_link(membership: Membership, pupil: Pupil, link_id) -> ParentLink:
     """One of this pupil's parent links (the pupil having come through access_pupil)."""
     return get_or_404(pupil.parent_links.select_related("parent"), link_id)
+
+
+def pupil_imports_visible_to(membership: Membership):
+    """Imports of the school, for those who may import (everyone else: none)."""
+    if not role_may(membership.role, Action.IMPORT_PUPILS):
+        return PupilImport.objects.none()
+    return PupilImport.objects.select_related("uploaded_by")
+
+
+def access_pupil_import(membership: Membership, import_id) -> PupilImport:
+    return get_or_404(pupil_imports_visible_to(membership), import_id)

@@ -2,6 +2,7 @@ from django import forms
 
 from backend.govuk import GovukFormMixin
 
+from .csv_columns import COLUMNS
 from .rules import NeedType, SenStatus, YearGroup
 from .selectors import school_teachers_and_tas
 from .validators import validate_upn
@@ -22,6 +23,11 @@ class PupilForm(GovukFormMixin, forms.Form):
     first_name = forms.CharField(max_length=100,
                                  error_messages={"required": "Enter a first name"})
     last_name = forms.CharField(max_length=100, error_messages={"required": "Enter a last name"})
+    preferred_first_name = forms.CharField(
+        max_length=100, required=False, label="Preferred first name (optional)",
+        help_text="What they are known by at school, if different from their legal name.")
+    preferred_last_name = forms.CharField(max_length=100, required=False,
+                                          label="Preferred last name (optional)")
     date_of_birth = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="For example, 27 March 2017.",
@@ -99,3 +105,36 @@ class ParentInviteForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
+
+
+class ImportFileForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="CSV file exported from your MIS",
+        help_text="One row per pupil, with a heading row. Up to 5 MB.",
+        error_messages={"required": "Choose the CSV file to import",
+                        "empty": "The file is empty"})
+
+
+class ImportMappingForm(GovukFormMixin, forms.Form):
+    """Which of our columns each heading of the file is."""
+
+    def __init__(self, *args, mapping: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Leave out")] + [(c.key, c.label) for c in COLUMNS]
+        for number, (heading, key) in enumerate(mapping.items()):
+            self.fields[f"h{number}"] = forms.ChoiceField(
+                label=heading or f"Column {number + 1} (no heading)", choices=choices,
+                required=False, initial=key)
+        self.headings = list(mapping)
+
+    def mapping(self) -> dict:
+        return {heading: self.cleaned_data.get(f"h{number}", "")
+                for number, heading in enumerate(self.headings)}
+
+
+class ImportConfirmForm(GovukFormMixin, forms.Form):
+    invite_parents = forms.BooleanField(
+        label="E-mail the parents and carers in the file an invitation to sign in",
+        required=False,
+        help_text="Leave this unticked to link them to their children now and invite them "
+        "later from each pupil's page.")

@@ -17,8 +17,12 @@ class Pupil(SchoolOwned):
         validators=[validate_upn],
         help_text="Unique Pupil Number: 13 characters, starting with a check letter.",
     )
+    # Legal names, as on the MIS and in the census; the preferred names are what the pupil
+    # is known by at school, where different.
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    preferred_first_name = models.CharField(max_length=100, blank=True)
+    preferred_last_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
     year_group = models.SmallIntegerField(choices=YearGroup.choices)
     class_name = models.CharField("class", max_length=40, blank=True)
@@ -144,3 +148,38 @@ class SenSupportNotice(SchoolOwned):
                 fields=["school", "record", "parent"], name="sen_support_notice_once"
             )
         ]
+
+
+class PupilImport(SchoolOwned):
+    """A CSV file of pupils from the school's MIS: previewed row by row, then applied at
+    once, all or nothing (``pupils/mis_import.py``). The file's text is kept only until the
+    import is applied or abandoned."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for you to check"
+        QUEUED = "queued", "Waiting to start"
+        APPLYING = "applying", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+
+    file_name = models.CharField(max_length=200)
+    text = models.TextField(blank=True)
+    # the file's headings -> our fields ("" for a heading that is left out)
+    mapping = models.JSONField(default=dict)
+    plan = models.JSONField(default=list)  # one entry per row: what will happen and why
+    invite_parents = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    message = models.TextField(blank=True)
+    task_id = models.CharField(max_length=50, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import of {self.file_name}"

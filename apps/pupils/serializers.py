@@ -51,7 +51,8 @@ class PupilInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Pupil
-        fields = ["upn", "first_name", "last_name", "date_of_birth", "year_group",
+        fields = ["upn", "first_name", "last_name", "preferred_first_name",
+                  "preferred_last_name", "date_of_birth", "year_group",
                   "class_name", "primary_need", "secondary_need", "sen_status", "staff",
                   "parents"]
         # Uniqueness of the UPN within the school is checked by the service, which knows

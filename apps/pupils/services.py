@@ -12,16 +12,18 @@ from apps.accounts.models import Invitation, User
 from apps.schools.models import Membership
 from apps.schools.roles import Role
 
+from . import tasks
 from .models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
 from .rules import STATUSES_NEEDING_A_PRIMARY_NEED, STATUSES_NOTIFIED_TO_PARENTS, SenStatus
 from .selectors import open_sen_record, school_parents, school_teachers_and_tas
-from .tasks import notify_parents_of_sen_support
 from .validators import normalise_upn
 
 PUPIL_FIELDS = (
     "upn",
     "first_name",
     "last_name",
+    "preferred_first_name",
+    "preferred_last_name",
     "date_of_birth",
     "year_group",
     "class_name",
@@ -30,7 +32,9 @@ PUPIL_FIELDS = (
 )
 
 
-def _check_pupil(pupil: Pupil, *, sen_status: str) -> None:
+def check_pupil(pupil: Pupil, *, sen_status: str) -> None:
+    """The register's rules for one pupil's details (the pages, the API and the MIS import
+    all go through here). Raises ValidationError field by field."""
     errors = {}
     try:
         pupil.full_clean(exclude=["school"], validate_unique=False, validate_constraints=False)
@@ -81,13 +85,14 @@ def pupil_create(
     sen_status_since: datetime.date | None = None,
     staff=(),
     parents=(),
+    notify_parents: bool = True,
     **fields,
 ) -> Pupil:
     fields["upn"] = normalise_upn(fields.get("upn", ""))
     pupil = Pupil(school=school, **{k: v for k, v in fields.items() if k in PUPIL_FIELDS})
     errors = {}
     try:
-        _check_pupil(pupil, sen_status=sen_status)
+        check_pupil(pupil, sen_status=sen_status)
     except ValidationError as error:
         errors.update(error.message_dict)
     if sen_status not in SenStatus.values:
@@ -105,7 +110,9 @@ def pupil_create(
         recorded_by=actor,
     )
     _set_people(pupil, staff=staff, parents=parents)
-    if sen_status in STATUSES_NOTIFIED_TO_PARENTS:
+    # (An import of pupils already on SEN support, notify_parents=False, sends no notice:
+    # the school told their parents when their support began.)
+    if notify_parents and sen_status in STATUSES_NOTIFIED_TO_PARENTS:
         _notify_parents_after_commit(record)
     return pupil
 
@@ -121,7 +128,7 @@ def pupil_update(*, pupil: Pupil, actor, staff=None, parents=None, **fields) -> 
     record = open_sen_record(pupil)
     errors = {}
     try:
-        _check_pupil(pupil, sen_status=record.status if record else SenStatus.NO_SEN)
+        check_pupil(pupil, sen_status=record.status if record else SenStatus.NO_SEN)
     except ValidationError as error:
         errors.update(error.message_dict)
     errors.update(
@@ -213,7 +220,8 @@ def sen_status_change(
 
 
 def _notify_parents_after_commit(record: SenProvisionRecord) -> None:
-    notify_parents_of_sen_support.delay_on_commit(school_id=record.school_id, record_id=record.pk)
+    tasks.notify_parents_of_sen_support.delay_on_commit(school_id=record.school_id,
+                                                        record_id=record.pk)
 
 
 @transaction.atomic
@@ -224,6 +232,19 @@ def parent_invite(*, pupil: Pupil, actor, email: str, first_name: str, last_name
     or already invited as one, is linked to this child too, with no new invitation. The
     link exists from now, so the formal notice of SEN support reaches them even before
     they accept. Returns what happened: "invited" or "linked"."""
+    email = User.objects.normalize_email(email).lower()
+    if ParentLink.objects.filter(pupil=pupil, parent__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already linked to {pupil.full_name}."})
+    return parent_add(pupil=pupil, actor=actor, email=email, first_name=first_name,
+                      last_name=last_name, relationship=relationship, invite=True)
+
+
+@transaction.atomic
+def parent_add(*, pupil: Pupil, actor, email: str, first_name: str, last_name: str,
+               relationship: str, invite: bool) -> str:
+    """Link a parent or carer to the pupil (nothing to do if they are linked already) and,
+    with ``invite``, invite them unless they are a parent here or invited already. Returns
+    "invited", "linked" or "" (already linked)."""
     email = User.objects.normalize_email(email).lower()
     member = Membership.objects.filter(school=pupil.school_id, user__email__iexact=email).first()
     waiting = Invitation.objects.filter(email=email, accepted_at__isnull=True,
@@ -239,11 +260,11 @@ def parent_invite(*, pupil: Pupil, actor, email: str, first_name: str, last_name
         user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
         user.set_unusable_password()
         user.save()
-    if ParentLink.objects.filter(pupil=pupil, parent=user).exists():
-        raise ValidationError({"email": f"{email} is already linked to {pupil.full_name}."})
+    elif ParentLink.objects.filter(pupil=pupil, parent=user).exists():
+        return ""
     ParentLink.objects.create(school_id=pupil.school_id, pupil=pupil, parent=user,
                               relationship=relationship.strip())
-    if member or waiting:
+    if member or waiting or not invite:
         return "linked"
     invitations.invite(school=pupil.school, email=email, first_name=first_name,
                        last_name=last_name, role=Role.PARENT, actor=actor)

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from apps.schools.tasks import SchoolTask
 
-from . import notices
+from . import mis_import, notices
 
 
 @shared_task(base=SchoolTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -12,3 +12,14 @@ def notify_parents_of_sen_support(*, school_id: int, record_id: int) -> int:
     """E-mail each linked parent the formal notice that their child now receives SEN
     support (Code 6.43). Returns how many notices were sent by this run."""
     return notices.send_sen_support_notices(record_id=record_id)
+
+
+@shared_task(base=SchoolTask, bind=True)
+def apply_pupil_import(self, *, school_id: int, import_id: int) -> str:
+    """Apply a confirmed pupil import (all or nothing), telling its progress as it goes."""
+    def progress(done, total):
+        if not self.request.is_eager:
+            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    return mis_import.import_apply(import_id=import_id, task_id=self.request.id or "",
+                                   progress=progress).status

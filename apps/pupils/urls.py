@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "pupils"
 
 urlpatterns = [
     path("pupils/new/", views.PupilCreateView.as_view(), name="pupil_new"),
+    path("pupils/import/", import_views.ImportStartView.as_view(), name="import_start"),
+    path("pupils/import/<int:import_id>/", import_views.ImportView.as_view(), name="import"),
+    path("pupils/import/template.csv", import_views.ImportTemplateView.as_view(),
+         name="import_template"),
     path("pupils/<int:pupil_id>/edit/", views.PupilEditView.as_view(), name="pupil_edit"),
     path("pupils/<int:pupil_id>/sen-status/", views.SenStatusChangeView.as_view(),
          name="sen_status"),

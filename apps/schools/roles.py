@@ -32,6 +32,7 @@ STAFF_ROLE_CHOICES = [(role.value, role.label) for role in STAFF_ROLES]
 class Action(models.TextChoices):
     VIEW_PUPILS = "view_pupils", "see pupils"
     ADD_PUPIL = "add_pupil", "add a pupil"
+    IMPORT_PUPILS = "import_pupils", "import pupils from the MIS"
     EDIT_PUPIL = "edit_pupil", "change a pupil's details and needs"
     CHANGE_SEN_STATUS = "change_sen_status", "move a pupil on or off the SEN register"
     VIEW_PLANS = "view_plans", "see support plans"
@@ -59,6 +60,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Everyone sees pupils, but only those their role may see (pupils/selectors.py).
     Action.VIEW_PUPILS: STAFF | OWN_CHILDREN,
     Action.ADD_PUPIL: frozenset({Role.SENCO}),
+    Action.IMPORT_PUPILS: frozenset({Role.SENCO}),
     Action.EDIT_PUPIL: frozenset({Role.SENCO}),
     # The SENCO manages the register (Code 6.88-6.90).
     Action.CHANGE_SEN_STATUS: frozenset({Role.SENCO}),

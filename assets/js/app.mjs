@@ -3,3 +3,20 @@ import { initAll } from "./govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// A region marked data-poll (an import that is running) refreshes itself until it is done;
+// without JavaScript, its "Check progress" link does the same.
+for (const region of document.querySelectorAll("[data-poll]")) {
+  const poll = async () => {
+    const response = await fetch(region.dataset.poll, { headers: { Accept: "text/html" } });
+    if (!response.ok) return;
+    const holder = document.createElement("div");
+    holder.innerHTML = await response.text();
+    const next = holder.querySelector("#import-status");
+    if (!next) return;
+    region.innerHTML = next.innerHTML;
+    if (next.dataset.poll) setTimeout(poll, 2000);
+    else delete region.dataset.poll;
+  };
+  setTimeout(poll, 2000);
+}
