@@ -167,7 +167,17 @@ def per_hundred_pupils(result: dict, page: str) -> float:
     return result["requests"][page]["p50_ms"] * 100 / result["scale"]["sen_pupils"]
 
 
-def verdicts(results: dict, same_school: dict) -> list[tuple[str, str, bool]]:
+def measure_import(seed: int) -> dict:
+    """The MIS import of 2,000 rows into a fresh database (bench/import_measure.py)."""
+    fresh_database(database_url("import"))
+    env = environment("import", seed)
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    return json.loads(run([PYTHON, "bench/import_measure.py"], env).stdout.strip()
+                      .splitlines()[-1])
+
+
+def verdicts(results: dict, same_school: dict,
+             mis: dict | None = None) -> list[tuple[str, str, bool]]:
     """Each line of the budget with the figures behind it."""
     names = list(results)
     small, large = results[names[0]], results[names[-1]]
@@ -192,6 +202,11 @@ def verdicts(results: dict, same_school: dict) -> list[tuple[str, str, bool]]:
     pdf = large["pdf"]
     lines.append((f"plan PDF {pdf['plan_pdf_ms']} ms vs WeasyPrint {pdf['weasyprint_alone_ms']}"
                   " ms", f"<= {PDF_RATIO}x", pdf["ratio"] <= PDF_RATIO))
+    if mis:
+        for step in ("preview", "apply"):
+            seconds = mis[f"{step}_seconds"]
+            lines.append((f"MIS import of {mis['rows']} rows, {step}: {seconds} s",
+                          f"<= {mis['budget_seconds']} s", seconds <= mis["budget_seconds"]))
     return lines
 
 
@@ -207,7 +222,7 @@ def same_school_lines(results: dict, same_school: dict) -> list[str]:
     return out
 
 
-def report(results: dict, same_school: dict) -> str:
+def report(results: dict, same_school: dict, mis: dict | None = None) -> str:
     out = []
     for name, result in results.items():
         s = result["scale"]
@@ -234,7 +249,7 @@ def report(results: dict, same_school: dict) -> str:
         out.append(f"{page:34} {per_hundred_pupils(results[names[0]], page):>9.2f} "
                    f"{per_hundred_pupils(results[names[-1]], page):>9.2f}")
     out.append("\nbudget")
-    for figures, limit, ok in verdicts(results, same_school):
+    for figures, limit, ok in verdicts(results, same_school, mis):
         out.append(f"  {'ok  ' if ok else 'MISS'} {figures} ({limit})")
     return "\n".join(out)
 
@@ -269,13 +284,18 @@ def main():
         results, same_school = measure_all(scales, seed_of)
     except subprocess.CalledProcessError as failed:
         sys.exit(f"{' '.join(failed.cmd)} failed:\n{failed.stdout}\n{failed.stderr}")
+    print("measuring the MIS import...", flush=True)
+    try:
+        mis = measure_import(options.seed)
+    except subprocess.CalledProcessError as failed:
+        sys.exit(f"{' '.join(failed.cmd)} failed:\n{failed.stdout}\n{failed.stderr}")
     document = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                             "platform": platform.platform()},
                 "measured_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "results": results,
-                "same_school": same_school}
+                "same_school": same_school, "mis_import": mis}
     Path(options.out).parent.mkdir(parents=True, exist_ok=True)
     Path(options.out).write_text(json.dumps(document, indent=2) + "\n")
-    print(report(results, same_school))
+    print(report(results, same_school, mis))
     print(f"\nwritten to {options.out}")
 
 

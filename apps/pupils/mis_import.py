@@ -297,7 +297,9 @@ def plan_rows(*, school, headings, lines, mapping, today=None):
         if pupil is not None and new_contacts and action == "unchanged":
             action = "update"
         try:
-            services.check_pupil(candidate, sen_status=status or (
+            # The file's UPNs are unique (checked above) and matched to the school's pupils
+            # by UPN, so no other pupil has this one.
+            services.check_pupil(candidate, upn_taken=False, sen_status=status or (
                 statuses[pupil.pk].status if pupil and statuses[pupil.pk]
                 else SenStatus.NO_SEN))
         except ValidationError as error:

@@ -32,9 +32,11 @@ PUPIL_FIELDS = (
 )
 
 
-def check_pupil(pupil: Pupil, *, sen_status: str) -> None:
+def check_pupil(pupil: Pupil, *, sen_status: str, upn_taken: bool | None = None) -> None:
     """The register's rules for one pupil's details (the pages, the API and the MIS import
-    all go through here). Raises ValidationError field by field."""
+    all go through here). Raises ValidationError field by field. ``upn_taken``: whether
+    another pupil has this UPN, when the caller already knows (the import reads every UPN
+    of the school in one query); otherwise it is asked here."""
     errors = {}
     try:
         pupil.full_clean(exclude=["school"], validate_unique=False, validate_constraints=False)
@@ -55,7 +57,10 @@ def check_pupil(pupil: Pupil, *, sen_status: str) -> None:
         errors.setdefault("secondary_need", []).append(
             "Select a primary need before a secondary need."
         )
-    if pupil.upn and Pupil.objects.filter(upn=pupil.upn).exclude(pk=pupil.pk).exists():
+    if upn_taken is None:
+        upn_taken = bool(pupil.upn) and Pupil.objects.filter(upn=pupil.upn).exclude(
+            pk=pupil.pk).exists()
+    if upn_taken:
         errors.setdefault("upn", []).append("Another pupil in this school already has this UPN.")
     if errors:
         raise ValidationError(errors)
@@ -65,11 +70,11 @@ def _check_people(school, *, staff=None, parents=None) -> dict:
     """Staff and parents must belong to this school in a fitting role. Another school's
     people are rejected the same way as unknown ones."""
     errors = {}
-    if staff is not None:
+    if staff:
         allowed = set(school_teachers_and_tas(school).values_list("pk", flat=True))
         if any(user.pk not in allowed for user in staff):
             errors["staff"] = ["Choose teachers or teaching assistants from this school."]
-    if parents is not None:
+    if parents:
         allowed = set(school_parents(school).values_list("pk", flat=True))
         if any(user.pk not in allowed for user in parents):
             errors["parents"] = ["Choose parents or carers who belong to this school."]
@@ -109,7 +114,8 @@ def pupil_create(
         start_reason="Added to the register",
         recorded_by=actor,
     )
-    _set_people(pupil, staff=staff, parents=parents)
+    # A new pupil has no links yet: only people named need linking.
+    _set_people(pupil, staff=staff or None, parents=parents or None)
     # (An import of pupils already on SEN support, notify_parents=False, sends no notice:
     # the school told their parents when their support began.)
     if notify_parents and sen_status in STATUSES_NOTIFIED_TO_PARENTS:
@@ -245,17 +251,19 @@ def parent_add(*, pupil: Pupil, actor, email: str, first_name: str, last_name: s
     """Link a parent or carer to the pupil (nothing to do if they are linked already) and,
     with ``invite``, invite them unless they are a parent here or invited already. Returns
     "invited", "linked" or "" (already linked)."""
+    # Addresses are stored in lower case (UserManager, invitations), so an exact match
+    # uses the unique index on accounts_user.email where iexact would scan the table.
     email = User.objects.normalize_email(email).lower()
-    member = Membership.objects.filter(school=pupil.school_id, user__email__iexact=email).first()
-    waiting = Invitation.objects.filter(email=email, accepted_at__isnull=True,
-                                        revoked_at__isnull=True).first()
+    member = Membership.objects.filter(school=pupil.school_id, user__email=email).first()
+    waiting = None if member else Invitation.objects.filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True).first()
     for role, what in ((member and member.role, "a member of this school"),
                        (waiting and waiting.role, "invited to this school")):
         if role and role != Role.PARENT:
             raise ValidationError({"email": (
                 f"{email} is already {what} as {Role(role).label}. Use a different "
                 "e-mail address for them as a parent.")})
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(email=email).first()
     if user is None:
         user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
         user.set_unusable_password()
