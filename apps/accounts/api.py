@@ -27,12 +27,21 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "first_name", "last_name", "email", "role", "left_on"]
+        fields = ["id", "user", "first_name", "last_name", "email", "role", "classes",
+                  "left_on"]
         read_only_fields = fields
 
 
+def classes_field(**kwargs):
+    return serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=50,
+        help_text="The classes (registration groups) they teach: they see those pupils.",
+        **kwargs)
+
+
 class RoleChangeSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    role = serializers.ChoiceField(choices=STAFF_ROLE_CHOICES, required=False)
+    classes = classes_field()
 
 
 class LeaverSerializer(serializers.Serializer):
@@ -41,12 +50,13 @@ class LeaverSerializer(serializers.Serializer):
 
 class InvitationSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    classes = classes_field(default=list)
     state = serializers.SerializerMethodField()
 
     class Meta:
         model = Invitation
-        fields = ["id", "email", "first_name", "last_name", "role", "invited_by", "sent_at",
-                  "expires_at", "accepted_at", "revoked_at", "state"]
+        fields = ["id", "email", "first_name", "last_name", "role", "classes", "invited_by",
+                  "sent_at", "expires_at", "accepted_at", "revoked_at", "state"]
         read_only_fields = ["invited_by", "sent_at", "expires_at", "accepted_at",
                             "revoked_at"]
 
@@ -81,8 +91,10 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolScop
         """Change a member of staff's role."""
         data = RoleChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        member = call_service(members.member_change_role, membership=self.get_object(),
-                              actor=request.user, **data.validated_data)
+        member = self.get_object()
+        changes = {"role": member.role} | data.validated_data
+        member = call_service(members.member_change_role, membership=member,
+                              actor=request.user, **changes)
         return Response(MemberSerializer(member).data)
 
     @extend_schema(request=LeaverSerializer, responses=MemberSerializer)

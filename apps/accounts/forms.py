@@ -53,6 +53,27 @@ class PersonNameMixin(forms.Form):
         "required": "Enter their last name"})
 
 
+class ClassesField(forms.CharField):
+    """Class names typed with commas between them, as a list."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label="Classes they teach (optional)", required=False, max_length=500,
+            help_text="Registration groups as your MIS names them, separated by commas, for "
+            "example 3A, 3B. They will see the pupils of these classes.", **kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def clean(self, value):
+        return class_list(super().clean(value))
+
+
+def class_list(text: str) -> list[str]:
+    return list(dict.fromkeys(name.strip() for name in (text or "").split(",")
+                              if name.strip()))
+
+
 class InviteForm(GovukFormMixin, PersonNameMixin):
     """Invite a member of staff."""
 
@@ -63,6 +84,7 @@ class InviteForm(GovukFormMixin, PersonNameMixin):
     role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES,
                              widget=forms.RadioSelect,
                              error_messages={"required": "Choose their role"})
+    classes = ClassesField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +95,7 @@ class RoleForm(GovukFormMixin, forms.Form):
     role = forms.ChoiceField(label="Role", choices=STAFF_ROLE_CHOICES,
                              widget=forms.RadioSelect,
                              error_messages={"required": "Choose their role"})
+    classes = ClassesField()
 
 
 class LeaverForm(GovukFormMixin, forms.Form):

@@ -42,7 +42,7 @@ def _refuse_a_member(school, email: str) -> None:
 
 
 def invite(*, school, email: str, first_name: str, last_name: str, role: str,
-           actor=None) -> Invitation:
+           actor=None, classes=()) -> Invitation:
     """Invite someone to the school in a role, and e-mail them the link after commit.
     Refused for a current member (named in the message) and for someone already invited
     and not yet answered (resend that invitation instead)."""
@@ -54,7 +54,8 @@ def invite(*, school, email: str, first_name: str, last_name: str, role: str,
                                "like name@example.org"}) from None
     _refuse_a_member(school, email)
     invitation = Invitation(school=school, email=email, first_name=first_name.strip(),
-                            last_name=last_name.strip(), role=role, invited_by=actor)
+                            last_name=last_name.strip(), role=role, invited_by=actor,
+                            classes=list(classes))
     new_link(invitation)
     try:
         with transaction.atomic():
@@ -142,6 +143,7 @@ def accept(*, invitation, user=None, password: str = "", first_name: str = "",
     if membership is None:
         membership = Membership(school_id=invitation.school_id, user=user)
     membership.role, membership.left_on = invitation.role, None
+    membership.classes = invitation.classes
     membership.save()
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

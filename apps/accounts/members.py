@@ -33,7 +33,8 @@ def _not_yourself(membership, actor) -> None:
 
 
 @transaction.atomic
-def member_change_role(*, membership, role: str, actor) -> Membership:
+def member_change_role(*, membership, role: str, actor, classes=None) -> Membership:
+    """A new role (and, if given, the classes they teach)."""
     membership = _lock(membership)
     _not_yourself(membership, actor)
     if membership.left_on:
@@ -41,10 +42,16 @@ def member_change_role(*, membership, role: str, actor) -> Membership:
     if membership.role == Role.PARENT or role not in STAFF_ROLES:
         raise ValidationError({"role": "Choose a staff role. Parents and carers are "
                                "invited from their child's page."})
+    changed = []
     if role != membership.role:
         _keep_a_senco(membership, role)
         membership.role = role
-        membership.save(update_fields=["role"])
+        changed.append("role")
+    if classes is not None and list(classes) != membership.classes:
+        membership.classes = list(classes)
+        changed.append("classes")
+    if changed:
+        membership.save(update_fields=changed)
     return membership
 
 

@@ -64,6 +64,7 @@ class Invitation(SchoolOwned):
     first_name = models.CharField("first name", max_length=150)
     last_name = models.CharField("last name", max_length=150)
     role = models.CharField(max_length=20, choices=Role.choices)
+    classes = models.JSONField(default=list, blank=True)  # given to the membership
     invited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="Empty when the service created the school and invited its first SENCO.")

@@ -92,16 +92,17 @@ class MemberPage(FormPage):
 
 class MemberRoleView(MemberPage):
     form_class = RoleForm
-    title = "Change role"
-    submit = "Save the role"
+    title = "Change role and classes"
+    submit = "Save"
 
     def get_initial(self):
-        return {"role": self.member.role}
+        return {"role": self.member.role, "classes": self.member.classes}
 
     def perform(self, data):
         members.member_change_role(membership=self.member, actor=self.request.user, **data)
         return people_url(self.school), (
-            f"{self.member.user} is now {Role(data['role']).label}.")
+            f"{self.member.user} is now {Role(data['role']).label}"
+            f"{', teaching ' + ', '.join(data['classes']) if data['classes'] else ''}.")
 
 
 class MemberLeaveView(MemberPage):

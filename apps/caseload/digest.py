@@ -17,7 +17,8 @@ from apps.parents.selectors import meetings_by_pupil, on_sen_support
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
 from apps.plans.selectors import overdue_cycles
-from apps.pupils.models import Pupil, StaffAssignment
+from apps.pupils.models import Pupil
+from apps.pupils.selectors import pupils_visible_to
 from apps.schools.models import Membership
 from apps.schools.roles import Role
 
@@ -65,16 +66,14 @@ def daily_digest(*, school, today: datetime.date | None = None) -> int:
     Returns the number of e-mails sent by this call."""
     today = today or timezone.localdate()
     digest = school_digest(today)
-    taught: dict[int, set[int]] = {}
-    for pupil_id, user_id in StaffAssignment.objects.values_list("pupil_id", "user_id"):
-        taught.setdefault(user_id, set()).add(pupil_id)
     sent = 0
     for membership in (Membership.objects.filter(school=school, role__in=[WHOLE_SCHOOL,
                                                                          OWN_PUPILS])
                        .select_related("user")):
         person = membership.user
+        # A teacher's own pupils: those they may see (linked, or in a class they teach).
         mine = digest if membership.role == WHOLE_SCHOOL else digest.only(
-            taught.get(person.pk, set()))
+            set(pupils_visible_to(membership).values_list("pk", flat=True)))
         if not mine:
             continue
         sent += send_once(

@@ -14,12 +14,13 @@ from django.views.generic import TemplateView
 
 from apps.schools.roles import Action
 from apps.schools.views import SchoolView, ServiceFormView
+from backend.csv_upload import MAX_BYTES, FileRefused
 
 from . import imports
 from .access import access_pupil_import, pupil_imports_visible_to
 from .csv_columns import COLUMNS, PROFILE_LABELS, PROFILES
 from .forms import ImportConfirmForm, ImportFileForm, ImportMappingForm
-from .mis_import import MAX_BYTES, FileRefused, missing_columns
+from .mis_import import missing_columns
 from .models import PupilImport
 
 # How many earlier imports the upload page lists.

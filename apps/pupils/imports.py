@@ -4,8 +4,10 @@ and applying are in ``mis_import``)."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from backend.csv_upload import decode, read_csv
+
 from .csv_columns import COLUMN_LABELS, guess_mapping
-from .mis_import import decode, missing_columns, read_csv, replan
+from .mis_import import missing_columns, replan
 from .models import PupilImport
 from .tasks import apply_pupil_import
 

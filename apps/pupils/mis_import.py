@@ -15,9 +15,7 @@ Cells are text: nothing in them is evaluated, and a cell that a spreadsheet woul
 formula (``=HYPERLINK(...)``) refuses its row, so it is never stored to be opened later.
 """
 
-import csv
 import datetime
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from django.utils import timezone
 
 from apps.accounts.selectors import school_members
 from apps.schools.roles import STAFF
+from backend.csv_upload import FileRefused, looks_like_formula, read_csv
 
 from . import services
 from .csv_columns import COLUMN_LABELS, CONTACTS, REQUIRED
@@ -37,14 +36,6 @@ from .rules import NeedType, SenStatus, YearGroup
 from .selectors import open_sen_record
 from .validators import normalise_upn, validate_upn
 
-MAX_BYTES = 5 * 1024 * 1024  # a school of 2,000 pupils exports well under 1 MB
-MAX_ROWS = 5000
-SIGNATURES = {b"PK\x03\x04": "an Excel workbook (.xlsx)",
-              b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
-              b"%PDF": "a PDF"}
-# A leading =, +, -, @ (or tab or carriage return) makes a spreadsheet run a cell as a
-# formula (OWASP "CSV injection"); a minus sign followed by a digit is only a number.
-FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?!\d))")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
 STATUS_WORDS = {
     "n": SenStatus.NO_SEN, "": SenStatus.NO_SEN, "nosen": SenStatus.NO_SEN,
@@ -56,57 +47,6 @@ DETAIL_FIELDS = ("first_name", "last_name", "preferred_first_name", "preferred_l
                  "date_of_birth", "year_group", "class_name", "primary_need",
                  "secondary_need")
 IMPORT_REASON = "From the MIS import"
-
-
-class FileRefused(Exception):
-    """A file that cannot be read at all, with what to tell the SENCO."""
-
-
-def read_csv(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The headings and the (line number, cells) of each non-empty row."""
-    if not data.strip():
-        raise FileRefused("The file is empty.")
-    if len(data) > MAX_BYTES:
-        raise FileRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Export "
-                          "only the columns listed below, or split it by year group.")
-    for signature, kind in SIGNATURES.items():
-        if data.startswith(signature):
-            raise FileRefused(f"This file is {kind}, not a CSV file. In your MIS or "
-                              "spreadsheet, save or export it as \"CSV UTF-8\".")
-    text = decode(data)
-    if "\x00" in text:
-        raise FileRefused("This is not a text file. Export the pupils as a CSV file.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        lines = [(reader.line_num, row) for row in reader]
-    except csv.Error as error:
-        raise FileRefused(f"The file is not valid CSV ({error}). Export it again as "
-                          "\"CSV UTF-8\".") from None
-    lines = [(number, row) for number, row in lines if any(cell.strip() for cell in row)]
-    if not lines:
-        raise FileRefused("The file has no rows.")
-    headings = [heading.strip() for heading in lines[0][1]]
-    if len(lines) - 1 > MAX_ROWS:
-        raise FileRefused(f"The file has more than {MAX_ROWS} rows. Split it by year group.")
-    return headings, lines[1:]
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without the byte-order mark Excel writes), UTF-16 with its mark, or
-    Windows-1252 (older exports); anything else is refused rather than guessed."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRefused("The file's characters could not be read. Export it again as "
-                      "\"CSV UTF-8\".")
 
 
 # Reading one cell ----------------------------------------------------------------------
@@ -180,7 +120,7 @@ def _read_row(line: int, cells: list[str], headings: list[str], mapping: dict,
             raw[key] = cell.strip()
     row = Row(line=line, upn=normalise_upn(raw.get("upn", "")).upper())
     for key, cell in raw.items():
-        if FORMULA.match(cell):
+        if looks_like_formula(cell):
             row.reasons.append(f"{COLUMN_LABELS[key]} looks like a spreadsheet formula "
                                f"(\"{cell[:30]}\"); enter it as plain text")
     if row.reasons:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from apps.accounts.invitation_link import STATE_LABELS, state_of
 from apps.accounts.models import Invitation, User
@@ -33,12 +33,17 @@ def open_sen_record(pupil: Pupil) -> SenProvisionRecord | None:
 
 def pupils_visible_to(membership: Membership) -> QuerySet[Pupil]:
     """The pupils this member of the school may see: all of them for SENCO, head and trust
-    lead; the pupils they work with for teachers and TAs; their own children for parents."""
+    lead; for teachers and TAs, the pupils they work with and those of the classes they
+    teach (``Membership.classes``); their own children for parents."""
     pupils = Pupil.objects.all()
     if membership.role in WHOLE_REGISTER:
         return pupils
     if membership.role in ASSIGNED_PUPILS:
-        return pupils.filter(assignments__user_id=membership.user_id)
+        seen = Q(Exists(StaffAssignment.objects.filter(pupil=OuterRef("pk"),
+                                                       user_id=membership.user_id)))
+        if membership.classes:
+            seen |= Q(class_name__in=membership.classes)
+        return pupils.filter(seen)
     if membership.role in OWN_CHILDREN:
         return pupils.filter(parent_links__parent_id=membership.user_id)
     return pupils.none()

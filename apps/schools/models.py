@@ -105,6 +105,9 @@ class Membership(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     left_on = models.DateField("left on", null=True, blank=True)
+    # The classes (registration groups) a teacher or teaching assistant teaches: they see
+    # those classes' pupils (roles.py), as well as the pupils they are linked to by hand.
+    classes = models.JSONField(default=list, blank=True)
 
     everyone = models.Manager()
     objects = CurrentMemberships()

@@ -13,8 +13,9 @@ class Role(models.TextChoices):
 
 
 # Who sees which pupils. SENCO, head and trust lead see the whole register; teachers and
-# teaching assistants see the pupils they work with (Code 6.52: the class teacher stays
-# responsible); parents see only their own children.
+# teaching assistants see the pupils they work with and the pupils of the classes they
+# teach (Code 6.52: the class teacher stays responsible); parents see only their own
+# children.
 WHOLE_REGISTER = frozenset({Role.SENCO, Role.HEAD, Role.TRUST_LEAD})
 ASSIGNED_PUPILS = frozenset({Role.TEACHER, Role.TEACHING_ASSISTANT})
 OWN_CHILDREN = frozenset({Role.PARENT})
