@@ -77,6 +77,7 @@ ROUTES = {
     "schools:settings": {},
     "people:people": {},
     "people:invite": {},
+    "people:import": {},
     "people:member_role": {"member_id": "member"},
     "people:member_leave": {"member_id": "member"},
     "people:invitation_resend": {"invitation_id": "invitation"},

@@ -2,12 +2,14 @@
 roles changed, leavers recorded, every step in the audit trail."""
 
 import datetime
+import html
 import re
 from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -435,3 +437,69 @@ def test_the_api_invites_a_parent_through_their_child(school_a, api_as):
     assert made.status_code == 201
     assert User.objects.get(email="ann@home.example").pk in made.json()["parents"]
     assert LogEntry.objects.filter(object_repr__contains="ann@home.example").exists()
+
+
+# Classes and the staff import --------------------------------------------------------
+
+def test_a_teacher_sees_the_pupils_of_the_classes_they_teach(school_a, as_user, api_as):
+    from apps.pupils.models import Pupil
+
+    with school_scope(school_a.school):
+        Pupil.objects.filter(pk=school_a.pupils[1].pk).update(class_name="5B")
+    url = f"/api/v1/schools/{school_a.school.slug}/pupils/"
+    seen = {row["id"] for row in api_as(school_a.teacher).get(url).json()["results"]}
+    assert seen == {school_a.pupils[0].pk}  # linked by hand only
+    teacher = Membership.objects.get(user=school_a.teacher)
+    as_user(school_a.senco).post(reverse("people:member_role", kwargs={
+        "school": school_a.school.slug, "member_id": teacher.pk}),
+        {"role": Role.TEACHER, "classes": "5B, 6A"})
+    assert Membership.objects.get(pk=teacher.pk).classes == ["5B", "6A"]
+    seen = {row["id"] for row in api_as(school_a.teacher).get(url).json()["results"]}
+    assert seen == {school_a.pupils[0].pk, school_a.pupils[1].pk}
+
+
+STAFF_CSV = """First name,Last name,E-mail,Role,Classes
+Nia,Jones,nia@alder.example,Class teacher,3A; 3B
+{teacher_first},{teacher_last},{teacher_email},Teaching assistant,4C
+Bad,Role,bad@alder.example,Caretaker,
+Dup,One,nia@alder.example,Teacher,
+Evil,Cell,=cmd@alder.example,Teacher,
+"""
+
+
+def staff_csv(world) -> bytes:
+    return STAFF_CSV.format(teacher_first=world.teacher.first_name,
+                            teacher_last=world.teacher.last_name,
+                            teacher_email=world.teacher.email).encode()
+
+
+def test_the_staff_import_previews_then_invites_and_updates(
+        school_a, as_user, django_capture_on_commit_callbacks):
+    client = as_user(school_a.senco)
+    url = reverse("people:import", kwargs={"school": school_a.school.slug})
+    preview = client.post(url, {"file": SimpleUploadedFile("staff.csv", staff_csv(school_a))})
+    body = html.unescape(preview.content.decode())
+    assert "Send 1 invitation and update 1" in body
+    assert "Unknown role \"Caretaker\"" in body and "also on row 2" in body
+    assert "looks like a spreadsheet formula" in body
+    with school_scope(school_a.school):
+        assert not Invitation.objects.exists()  # the preview changes nothing
+    token = re.search(r'name="token" value="([^"]+)"', body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"confirm": "", "token": token})
+    with school_scope(school_a.school):
+        invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.role, invitation.classes) == (
+        "nia@alder.example", Role.TEACHER, ["3A", "3B"])
+    assert mail.outbox[-1].to == ["nia@alder.example"]
+    teacher = Membership.objects.get(user=school_a.teacher)
+    assert (teacher.role, teacher.classes) == (Role.TEACHING_ASSISTANT, ["4C"])
+    forged = client.post(url, {"confirm": "", "token": token + "x"}, follow=True)
+    assert "could not be read back" in forged.content.decode()
+
+
+def test_a_staff_file_without_the_needed_headings_says_which(school_a, as_user):
+    page = as_user(school_a.senco).post(
+        reverse("people:import", kwargs={"school": school_a.school.slug}),
+        {"file": SimpleUploadedFile("staff.csv", b"Name,Mail\nA,b@c.example\n")})
+    assert "no First name, Last name, E-mail, Role column" in page.content.decode()

@@ -161,3 +161,12 @@ class NewSchoolForm(GovukFormMixin, forms.Form):
     senco_email = forms.EmailField(label="SENCO's e-mail address", max_length=254,
                                    help_text="They are sent the invitation to set up the "
                                    "school.")
+
+
+class StaffFileForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="CSV file of staff",
+        help_text="Headings: First name, Last name, E-mail, Role, and (for teachers and "
+        "teaching assistants) Classes, such as \"3A; 3B\".",
+        error_messages={"required": "Choose the CSV file to import",
+                        "empty": "The file is empty"})

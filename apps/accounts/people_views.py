@@ -16,10 +16,18 @@ from apps.audit.trail import school_trail
 from apps.schools.roles import SECOND_FACTOR, Action, Role
 from apps.schools.tenancy import school_scope
 from apps.schools.views import FormPage, SchoolView
+from backend.csv_upload import MAX_BYTES, FileRefused, decode
 
-from . import invitations, members
+from . import invitations, members, staff_import
 from .access import access_invitation, access_member
-from .forms import AcceptForm, InviteForm, LeaverForm, NewSchoolForm, RoleForm
+from .forms import (
+    AcceptForm,
+    InviteForm,
+    LeaverForm,
+    NewSchoolForm,
+    RoleForm,
+    StaffFileForm,
+)
 from .invitation_link import (
     LINK_REASONS,
     STATE_LABELS,
@@ -231,3 +239,44 @@ class NewSchoolView(FormView):
         messages.success(self.request, f"{school.name} has been added. An invitation has been "
                          f"sent to {invitation.email}.")
         return redirect("accounts:new_school")
+
+
+class StaffImportView(SchoolView, TemplateView):
+    """Upload a CSV of staff, see what it will do, confirm: invitations for the new, the
+    file's role and classes for those already here."""
+
+    action = Action.MANAGE_PEOPLE
+    template_name = "accounts/staff_import.html"
+
+    def get_context_data(self, form=None, rows=None, token="", **kwargs):
+        counts = {action: sum(1 for row in rows or [] if row.action == action)
+                  for action in ("invite", "update", "unchanged", "refuse")}
+        return super().get_context_data(**kwargs) | {
+            "form": form or StaffFileForm(), "rows": rows, "token": token, "counts": counts,
+            "back_url": people_url(self.school)}
+
+    def post(self, request, *args, **kwargs):
+        if "confirm" in request.POST:
+            try:
+                invited, updated = staff_import.apply(
+                    school=self.school, actor=request.user,
+                    text=staff_import.unsign(request.POST.get("token", "")))
+            except (ValidationError, FileRefused) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+                return redirect("people:import", school=self.school.slug)
+            messages.success(request, f"{invited} invitation{'s' if invited != 1 else ''} "
+                             f"sent, {updated} member{'s' if updated != 1 else ''} of staff "
+                             "updated.")
+            return redirect(people_url(self.school))
+        form = StaffFileForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data["file"].read(MAX_BYTES + 1)
+            try:
+                text = decode(data)
+                rows = staff_import.plan(school=self.school, actor=request.user, text=text)
+            except FileRefused as refused:
+                form.add_error("file", str(refused))
+            else:
+                return self.render_to_response(self.get_context_data(
+                    form=form, rows=rows, token=staff_import.sign(text)))
+        return self.render_to_response(self.get_context_data(form=form))

@@ -205,7 +205,7 @@ def plan_rows(*, school, headings, lines, mapping, today=None):
         pupil = existing.get(row.upn)
         for contact in row.contacts:
             if contact.email in staff_emails:
-                row.reasons.append(f"contact {contact.email} is a member of staff here; "
+                row.reasons.append(f"Contact {contact.email} is a member of staff here; "
                                    "use their home e-mail address")
         if row.reasons:
             planned.append((row, "refuse", [], pupil))
@@ -232,7 +232,7 @@ def plan_rows(*, school, headings, lines, mapping, today=None):
                         f"{current.started_on:%d/%m/%Y}, when the current status began")
             action = "update" if changes else "unchanged"
         new_contacts = [c for c in row.contacts if (pupil and pupil.pk, c.email) not in linked]
-        changes += [f"adds {c.relationship.lower()} {c.email}" for c in new_contacts
+        changes += [f"Adds {c.relationship.lower()} {c.email}" for c in new_contacts
                     if pupil is not None]
         if pupil is not None and new_contacts and action == "unchanged":
             action = "update"
