@@ -18,6 +18,7 @@ from apps.pupils.serializers import (
     PupilInputSerializer,
     SenProvisionRecordSerializer,
     SenStatusChangeSerializer,
+    SenStatusCorrectSerializer,
 )
 from apps.schools.api import SchoolScopedViewSet, call_service
 from apps.schools.roles import Action
@@ -39,6 +40,7 @@ class PupilViewSet(mixins.ListModelMixin, SchoolScopedViewSet):
         "update": Action.EDIT_PUPIL,
         "partial_update": Action.EDIT_PUPIL,
         "change_sen_status": Action.CHANGE_SEN_STATUS,
+        "correct_sen_status": Action.CHANGE_SEN_STATUS,
         "invite_parent": Action.INVITE_PARENTS,
     }
 
@@ -93,6 +95,19 @@ class PupilViewSet(mixins.ListModelMixin, SchoolScopedViewSet):
         record = call_service(services.sen_status_change, pupil=pupil, actor=request.user,
                               **data.validated_data)
         return Response(SenProvisionRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SenStatusCorrectSerializer, responses=SenProvisionRecordSerializer)
+    @action(detail=True, methods=["post"], url_path="sen-status/correct")
+    def correct_sen_status(self, request, *args, **kwargs):
+        """Correct the current SEN status and when it began (a status recorded with the
+        wrong date, or an EHC plan issued before the school used this service). No notice
+        is sent; the previous period now ends when this one begins."""
+        pupil = self.get_object()
+        data = SenStatusCorrectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = call_service(services.sen_status_correct, pupil=pupil, actor=request.user,
+                              **data.validated_data)
+        return Response(SenProvisionRecordSerializer(record).data)
 
     @extend_schema(request=ParentInviteSerializer, responses={201: PupilSummarySerializer})
     @action(detail=True, methods=["post"], url_path="invite-parent")

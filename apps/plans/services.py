@@ -175,13 +175,17 @@ def cycle_move(*, cycle: Cycle, actor, to: str) -> Cycle:
     return cycle
 
 
-def enter_stage(*, cycle: Cycle, actor, stage: str) -> None:
+def enter_stage(*, cycle: Cycle, actor, stage: str,
+                closed_on: datetime.date | None = None) -> None:
     """Move the cycle on. Closing writes the rating counts the caller has set on the cycle
-    (reviews.services.cycle_close); the database refuses a closed cycle without them."""
+    (reviews.services.cycle_close); the database refuses a closed cycle without them. A
+    cycle closes on the day its review was held (``closed_on``), which for a school
+    entering its past cycles is not the day the closing is recorded (the stage change
+    keeps that)."""
     cycle.stage = stage
     fields = ["stage", "updated_at"]
     if stage == Stage.CLOSED:
-        cycle.closed_on = timezone.localdate()
+        cycle.closed_on = closed_on or timezone.localdate()
         fields += ["closed_on", "rated_outcomes", "unachieved_outcomes"]
     cycle.save(update_fields=fields)
     StageChange.objects.create(school=cycle.school, cycle=cycle, stage=stage, moved_by=actor)

@@ -138,3 +138,21 @@ class ImportConfirmForm(GovukFormMixin, forms.Form):
         required=False,
         help_text="Leave this unticked to link them to their children now and invite them "
         "later from each pupil's page.")
+
+
+class SenStatusCorrectForm(GovukFormMixin, forms.Form):
+    status = forms.ChoiceField(label="The status it should be", choices=SenStatus.choices,
+                               widget=forms.RadioSelect)
+    since = forms.DateField(
+        label="The date it began",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For an EHC plan, the date the plan was issued. It may be in the past.",
+        error_messages={"required": "Enter the date the status began.",
+                        "invalid": "Enter the date as a real date."})
+    since.govuk_width = "govuk-input--width-10"
+    reason = forms.CharField(
+        label="Why the record is being corrected", max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: EHC plan issued on this date, before the school used this "
+        "service.",
+        error_messages={"required": "Enter why the record is being corrected."})

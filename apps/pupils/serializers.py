@@ -15,12 +15,18 @@ class SenProvisionRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = SenProvisionRecord
         fields = ["id", "status", "status_label", "started_on", "start_reason", "ended_on",
-                  "end_reason"]
+                  "end_reason", "recorded_at"]
 
 
 class SenStatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=SenStatus.choices)
     on = serializers.DateField(help_text="The date the change takes effect.")
+    reason = serializers.CharField(max_length=500)
+
+
+class SenStatusCorrectSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=SenStatus.choices)
+    since = serializers.DateField(help_text="When the status began; may be in the past.")
     reason = serializers.CharField(max_length=500)
 
 

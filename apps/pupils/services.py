@@ -102,6 +102,8 @@ def pupil_create(
         errors.update(error.message_dict)
     if sen_status not in SenStatus.values:
         errors["sen_status"] = ["Select N, K or E."]
+    if sen_status_since and sen_status_since > timezone.localdate():
+        errors["sen_status_since"] = ["The date cannot be in the future."]
     errors.update(_check_people(school, staff=list(staff), parents=list(parents)))
     if errors:
         raise ValidationError(errors)
@@ -195,7 +197,9 @@ def sen_status_change(
     elif current and on < current.started_on:
         errors["on"] = [
             f"The date must be on or after {current.started_on:%-d %B %Y}, when the "
-            "current status began."
+            "current status began. If the current status was recorded with the wrong date "
+            "or status (for example when the school started using this service), correct "
+            "it instead."
         ]
     if not (reason or "").strip():
         errors["reason"] = ["Enter the reason for the change."]
@@ -223,6 +227,52 @@ def sen_status_change(
     if status in STATUSES_NOTIFIED_TO_PARENTS:
         _notify_parents_after_commit(record)
     return record
+
+
+@transaction.atomic
+def sen_status_correct(*, pupil: Pupil, actor, status: str, since: datetime.date,
+                       reason: str) -> SenProvisionRecord:
+    """Correct the pupil's current SEN status and when it began: for a record entered with
+    the wrong status or date, and for a school entering its pupils' past (an EHC plan issued
+    last May). The record keeps when it was entered (``recorded_at``); the audit trail keeps
+    what it said before. The previous period, if any, now ends when this one begins. No
+    notice is sent: this corrects the record of what happened, it is not a new change."""
+    current = (SenProvisionRecord.objects.select_for_update()
+               .filter(pupil=pupil, ended_on__isnull=True).first())
+    previous = (SenProvisionRecord.objects.select_for_update()
+                .filter(pupil=pupil, ended_on__isnull=False).order_by("-ended_on", "-pk")
+                .first())
+    errors = {}
+    if current is None:
+        errors["status"] = ["The pupil has no current SEN status to correct."]
+    if status not in SenStatus.values:
+        errors["status"] = ["Select N, K or E."]
+    elif status in STATUSES_NEEDING_A_PRIMARY_NEED and not pupil.primary_need:
+        errors["status"] = ["Record the pupil's primary need before placing them on SEN "
+                            "support or an EHC plan."]
+    if since is None:
+        errors["since"] = ["Enter the date the status began."]
+    elif since > timezone.localdate():
+        errors["since"] = ["The date cannot be in the future."]
+    elif previous and since <= previous.started_on:
+        errors["since"] = [
+            f"The date must be after {previous.started_on:%-d %B %Y}, when the previous "
+            f"status ({previous.get_status_display()}) began."]
+    elif previous and previous.status == status:
+        errors["status"] = [f"The previous status was also {previous.get_status_display()}."]
+    if not (reason or "").strip():
+        errors["reason"] = ["Enter why the record is being corrected."]
+    elif len(reason) > 500:
+        errors["reason"] = ["The reason must be 500 characters or fewer."]
+    if errors:
+        raise ValidationError(errors)
+    if previous and previous.ended_on != since:
+        previous.ended_on = since
+        previous.save(update_fields=["ended_on"])
+    current.status, current.started_on = status, since
+    current.start_reason = reason.strip()
+    current.save(update_fields=["status", "started_on", "start_reason"])
+    return current
 
 
 def _notify_parents_after_commit(record: SenProvisionRecord) -> None:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("pupils/<int:pupil_id>/edit/", views.PupilEditView.as_view(), name="pupil_edit"),
     path("pupils/<int:pupil_id>/sen-status/", views.SenStatusChangeView.as_view(),
          name="sen_status"),
+    path("pupils/<int:pupil_id>/sen-status/correct/", views.SenStatusCorrectView.as_view(),
+         name="sen_status_correct"),
     path("pupils/<int:pupil_id>/parents/invite/", views.ParentInviteView.as_view(),
          name="parent_invite"),
     path("pupils/<int:pupil_id>/parents/<int:link_id>/remove/",

@@ -12,7 +12,13 @@ from apps.schools.views import FormPage, SchoolView, ServiceFormView
 
 from . import services
 from .access import access_parent_link, access_pupil
-from .forms import NewPupilForm, ParentInviteForm, PupilForm, SenStatusForm
+from .forms import (
+    NewPupilForm,
+    ParentInviteForm,
+    PupilForm,
+    SenStatusCorrectForm,
+    SenStatusForm,
+)
 from .rules import STATUSES_NOTIFIED_TO_PARENTS
 
 
@@ -75,6 +81,34 @@ class SenStatusChangeView(PupilPage, ServiceFormView):
         if record.status in STATUSES_NOTIFIED_TO_PARENTS and pupil.parent_links.exists():
             text += " Their parents and carers are being sent the formal notice of SEN support."
         return pupil_url(self.school, pupil), text
+
+
+class SenStatusCorrectView(PupilPage, FormPage):
+    """Correct the current SEN status and when it began (a past EHC plan, a wrong date)."""
+
+    action = Action.CHANGE_SEN_STATUS
+    form_class = SenStatusCorrectForm
+    title = "Correct the current SEN status"
+    submit = "Save the correction"
+    intro = ("For a status recorded with the wrong date or the wrong status, or to enter "
+             "what was already true when the school started using this service. No notice "
+             "is sent to parents. To record a change from today, change the SEN status "
+             "instead.")
+
+    def get_initial(self):
+        return {"status": self.pupil.sen_status,
+                "since": self.pupil.sen_status_since.isoformat()
+                if self.pupil.sen_status_since else None}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name, "back_url": pupil_url(self.school, self.pupil)}
+
+    def perform(self, data):
+        record = services.sen_status_correct(pupil=self.pupil, actor=self.request.user, **data)
+        return pupil_url(self.school, self.pupil), (
+            f"{self.pupil.full_name} is recorded as {record.get_status_display()} since "
+            f"{record.started_on.day} {record.started_on:%B %Y}.")
 
 
 class ParentInviteView(PupilPage, FormPage):

@@ -106,7 +106,7 @@ def cycle_close(*, cycle: Cycle, actor) -> Cycle | None:
     ratings = list(OutcomeRating.objects.filter(outcome__cycle=cycle).select_related("outcome"))
     unachieved = [rating.outcome for rating in ratings if rating.rating in UNACHIEVED]
     cycle.rated_outcomes, cycle.unachieved_outcomes = len(ratings), len(unachieved)
-    enter_stage(cycle=cycle, actor=actor, stage=Stage.CLOSED)
+    enter_stage(cycle=cycle, actor=actor, stage=Stage.CLOSED, closed_on=review.held_on)
     pupil = cycle.plan.pupil
     if review.next_step == NextStep.STEP_DOWN:
         sen_status_change(pupil=pupil, actor=actor, status=SenStatus.NO_SEN,
