@@ -34,6 +34,9 @@ class RegisterFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label="Review", choices=[("true", "Overdue"), ("false", "Not overdue")],
         empty_label="Any", method="filter_overdue")
+    roll = django_filters.ChoiceFilter(
+        label="On roll", empty_label="On roll now",
+        choices=[("left", "Left the school"), ("all", "Everyone")], method="filter_roll")
     spend = django_filters.ChoiceFilter(
         label="Cost this year", empty_label="Any",
         choices=[(SpendState.OVER.value, "Over the threshold"),
@@ -56,6 +59,15 @@ class RegisterFilter(django_filters.FilterSet):
         ids = list(queryset.values_list("pk", flat=True))
         spend = spend_by_pupil(ids, self.request.membership.school)
         return queryset.filter(pk__in=[pk for pk in ids if spend[pk].state == value])
+
+    def filter_queryset(self, queryset):
+        # The working register is the pupils on roll; leavers are asked for (``roll``).
+        if not self.form.cleaned_data.get("roll"):
+            queryset = queryset.filter(left_on__isnull=True)
+        return super().filter_queryset(queryset)
+
+    def filter_roll(self, queryset, name, value):
+        return queryset.filter(left_on__isnull=False) if value == "left" else queryset
 
     def filter_need_area(self, queryset, name, value):
         codes = need_types_in(value)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views.generic import RedirectView, TemplateView
 
 from apps.audit.trail import record_access
+from apps.pupils.rules import read_only_because
 from apps.pupils.views import PupilPage
 from apps.schools.roles import Action, role_may
 from apps.schools.views import SchoolView
@@ -48,15 +49,18 @@ class PupilView(PupilPage, SchoolView, TemplateView):
     def get_context_data(self, **kwargs):
         role = self.membership.role
         summary = selectors.pupil_summary(membership=self.membership, pupil=self.pupil)
+        # A leaver's record is read: no page offers to change it (the services refuse too).
+        on_roll = not read_only_because(summary.pupil)
         return super().get_context_data(**kwargs) | {
             "summary": summary, "pupil": summary.pupil,
-            "may_edit": role_may(role, Action.EDIT_PUPIL),
-            "may_change_status": role_may(role, Action.CHANGE_SEN_STATUS),
-            "may_invite_parents": role_may(role, Action.INVITE_PARENTS),
+            "read_only_because": read_only_because(summary.pupil),
+            "may_edit": on_roll and role_may(role, Action.EDIT_PUPIL),
+            "may_change_status": on_roll and role_may(role, Action.CHANGE_SEN_STATUS),
+            "may_invite_parents": on_roll and role_may(role, Action.INVITE_PARENTS),
             "may_see_plans": selectors.sees_plans(self.membership),
-            "may_start_plan": role_may(role, Action.MANAGE_PLANS),
-            "may_record_meetings": role_may(role, Action.RECORD_MEETINGS),
-            "may_request_top_up": role_may(role, Action.MANAGE_TOP_UPS),
+            "may_start_plan": on_roll and role_may(role, Action.MANAGE_PLANS),
+            "may_record_meetings": on_roll and role_may(role, Action.RECORD_MEETINGS),
+            "may_request_top_up": on_roll and role_may(role, Action.MANAGE_TOP_UPS),
             "may_audit": role_may(role, Action.VIEW_AUDIT),
             "may_export": role_may(role, Action.EXPORT_RECORD)}
 

@@ -11,7 +11,7 @@ from apps.money.models import TopUpRequest
 from apps.money.selectors import spend_by_pupil
 from apps.pupils.models import Pupil
 from apps.pupils.rules import SenStatus
-from apps.pupils.services import sen_status_change
+from apps.pupils.services import ensure_on_roll, sen_status_change
 from apps.reviews.timeline import pupil_timeline
 
 from . import rules
@@ -29,6 +29,7 @@ def _today_or_before(value, field, errors, what="The date"):
 @transaction.atomic
 def decision_record(*, pupil: Pupil, actor, decision: str, reason: str,
                     decided_on: datetime.date | None = None) -> EscalationDecision:
+    ensure_on_roll(pupil)
     decided_on = decided_on or timezone.localdate()
     errors = {}
     if decision not in rules.Decision.values:
@@ -47,6 +48,7 @@ def decision_record(*, pupil: Pupil, actor, decision: str, reason: str,
 
 @transaction.atomic
 def parent_ask_record(*, pupil: Pupil, actor, asked_on: datetime.date, note: str = ""):
+    ensure_on_roll(pupil)
     errors = {}
     _today_or_before(asked_on, "asked_on", errors)
     if errors:
@@ -60,6 +62,7 @@ def request_record(*, pupil: Pupil, actor, requester: str, received_on: datetime
                    parents_informed_on: datetime.date | None = None) -> EhcRequest:
     """Record a request the LA has received. A school's request must record that the
     parents were told (Code 9.8: the school must tell them)."""
+    ensure_on_roll(pupil)
     errors = {}
     if requester not in rules.Requester.values:
         errors["requester"] = ["Choose who made the request."]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.plans.models import DeliveredSession
 from apps.plans.rules import SessionStatus
 from apps.pupils.models import Pupil
+from apps.pupils.services import ensure_on_roll
 from apps.reviews.timeline import pupil_timeline
 from backend.validation import row_errors
 
@@ -125,6 +126,7 @@ def top_up_draft(*, pupil: Pupil, actor, amount: Decimal | None = None,
                  reason: str = "") -> TopUpRequest:
     """Draft a request for this budget year. The amount defaults to the projected cost
     above the threshold; another amount, or a pupil under the threshold, needs a reason."""
+    ensure_on_roll(pupil)
     today = timezone.localdate()
     year, spend = _snapshot(pupil, today)
     computed = spend.above_threshold

@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
 from apps.pupils.models import Pupil
+from apps.pupils.services import ensure_on_roll
 from backend.validation import row_errors
 
 from .models import ParentContribution, ParentMeeting, PlanSnapshot
@@ -18,6 +19,7 @@ from .tasks import invite_parents_to_meeting, render_shared_plan
 @transaction.atomic
 def meeting_save(*, pupil: Pupil, actor, instance=None, **fields) -> ParentMeeting:
     """Record a meeting held, or plan one; planned meetings invite the parents."""
+    ensure_on_roll(pupil)
     meeting = instance or ParentMeeting(school=pupil.school, pupil=pupil, recorded_by=actor)
     for name, value in fields.items():
         setattr(meeting, name, value)
@@ -56,6 +58,7 @@ def plan_share(*, cycle: Cycle, actor, parent_help: str = "") -> PlanSnapshot:
 @transaction.atomic
 def views_add(*, pupil: Pupil, parent, views: str) -> ParentContribution:
     """A parent's views for the next review of their child's plan."""
+    ensure_on_roll(pupil)
     cycle = (Cycle.objects.filter(plan__pupil=pupil).exclude(stage=Stage.CLOSED)
              .order_by("-number").first())
     errors = {}

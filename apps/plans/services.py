@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from apps.accounts.selectors import school_members
 from apps.pupils.models import Pupil
+from apps.pupils.rules import read_only_because
 from apps.pupils.selectors import school_teachers_and_tas
+from apps.pupils.services import ensure_on_roll
 from apps.schools.roles import STAFF
 from backend.validation import row_errors
 
@@ -85,10 +87,12 @@ def claim_version(cycle: Cycle, *, actor, expected: int | None) -> None:
 
 
 def ensure_editable(cycle: Cycle) -> None:
+    """Refuse a change to a closed cycle, or to any cycle of a pupil who has left."""
     if cycle.is_closed:
         raise ValidationError(
             f"Cycle {cycle.number} is closed: its record can be read but not changed."
         )
+    ensure_on_roll(cycle.plan.pupil)
 
 
 # Plans and cycles -------------------------------------------------------------------------
@@ -98,6 +102,7 @@ def ensure_editable(cycle: Cycle) -> None:
 def plan_start(*, pupil: Pupil, actor, cycle_weeks: int = DEFAULT_CYCLE_WEEKS,
                opened_on: datetime.date | None = None) -> SupportPlan:
     """Start the pupil's support plan with cycle 1 at the Assess stage."""
+    ensure_on_roll(pupil)
     if SupportPlan.objects.filter(pupil=pupil).exists():
         raise ValidationError(f"{pupil.full_name} already has a support plan.")
     plan = SupportPlan(school=pupil.school, pupil=pupil, cycle_weeks=cycle_weeks)
@@ -369,6 +374,8 @@ def _check_session(provision: Provision, *, date, minutes, status, reason, error
     if provision.cycle.is_closed:
         add("provision", f"Cycle {provision.cycle.number} is closed; sessions can no longer "
                          "be recorded against it.")
+    elif read_only_because(provision.cycle.plan.pupil):
+        add("provision", read_only_because(provision.cycle.plan.pupil))
     if not provision.is_timetabled:
         add("provision", "This provision is a fixed cost, not timetabled sessions.")
     if date is not None:
@@ -430,7 +437,9 @@ def group_session_record(*, provision_type: ProvisionType, actor, date, minutes:
         if date > timezone.localdate():
             errors["date"] = ["A session cannot be recorded for a date in the future."]
     for pupil, status in attendance.items():
-        if status not in (SessionStatus.DELIVERED, SessionStatus.ABSENT):
+        if read_only_because(pupil):
+            errors.setdefault("pupils", []).append(read_only_because(pupil))
+        elif status not in (SessionStatus.DELIVERED, SessionStatus.ABSENT):
             errors.setdefault("pupils", []).append(
                 f"Mark {pupil.full_name} as there or absent.")
         elif pupil.pk not in provisions and "date" not in errors:

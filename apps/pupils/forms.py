@@ -156,3 +156,14 @@ class SenStatusCorrectForm(GovukFormMixin, forms.Form):
         help_text="For example: EHC plan issued on this date, before the school used this "
         "service.",
         error_messages={"required": "Enter why the record is being corrected."})
+
+
+class LeaverForm(GovukFormMixin, forms.Form):
+    on = forms.DateField(
+        label="Date they left", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date they left.",
+                        "invalid": "Enter the date as a real date."})
+    on.govuk_width = "govuk-input--width-10"
+    destination = forms.CharField(
+        label="Destination school (optional)", max_length=200, required=False,
+        help_text="Where they went, if known.")

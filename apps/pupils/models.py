@@ -34,6 +34,10 @@ class Pupil(SchoolOwned):
     parents = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ParentLink", related_name="+"
     )
+    # A pupil who has left the school: off the working register, their record kept and
+    # read-only until the school's retention period removes it (privacy/retention.py).
+    left_on = models.DateField("left the school on", null=True, blank=True)
+    destination = models.CharField("destination school", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -85,3 +85,12 @@ class YearGroup(models.IntegerChoices):
     YEAR_11 = 11, "Year 11"
     YEAR_12 = 12, "Year 12"
     YEAR_13 = 13, "Year 13"
+
+
+def read_only_because(pupil) -> str:
+    """Why a pupil's record can no longer be changed, or "" if it can: a pupil who has left
+    keeps their record as it was, for the school's records and the next school."""
+    if pupil.left_on:
+        return (f"{pupil.full_name} left the school on {pupil.left_on.day} "
+                f"{pupil.left_on:%B %Y}: their record can be read but not changed.")
+    return ""

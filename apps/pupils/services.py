@@ -14,9 +14,23 @@ from apps.schools.roles import Role
 
 from . import tasks
 from .models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
-from .rules import STATUSES_NEEDING_A_PRIMARY_NEED, STATUSES_NOTIFIED_TO_PARENTS, SenStatus
+from .rules import (
+    STATUSES_NEEDING_A_PRIMARY_NEED,
+    STATUSES_NOTIFIED_TO_PARENTS,
+    SenStatus,
+    read_only_because,
+)
 from .selectors import open_sen_record, school_parents, school_teachers_and_tas
 from .validators import normalise_upn
+
+
+def ensure_on_roll(pupil: Pupil) -> None:
+    """Refuse any change to the record of a pupil who has left (every service that writes
+    about a pupil calls it)."""
+    reason = read_only_because(pupil)
+    if reason:
+        raise ValidationError(reason)
+
 
 PUPIL_FIELDS = (
     "upn",
@@ -127,6 +141,7 @@ def pupil_create(
 
 @transaction.atomic
 def pupil_update(*, pupil: Pupil, actor, staff=None, parents=None, **fields) -> Pupil:
+    ensure_on_roll(pupil)
     if "upn" in fields:
         fields["upn"] = normalise_upn(fields["upn"])
     for name, value in fields.items():
@@ -180,6 +195,7 @@ def sen_status_change(
 
     One record is open at a time; the closed ones are the pupil's history.
     """
+    ensure_on_roll(pupil)
     current = (
         SenProvisionRecord.objects.select_for_update()
         .filter(pupil=pupil, ended_on__isnull=True)
@@ -237,6 +253,7 @@ def sen_status_correct(*, pupil: Pupil, actor, status: str, since: datetime.date
     last May). The record keeps when it was entered (``recorded_at``); the audit trail keeps
     what it said before. The previous period, if any, now ends when this one begins. No
     notice is sent: this corrects the record of what happened, it is not a new change."""
+    ensure_on_roll(pupil)
     current = (SenProvisionRecord.objects.select_for_update()
                .filter(pupil=pupil, ended_on__isnull=True).first())
     previous = (SenProvisionRecord.objects.select_for_update()
@@ -301,6 +318,7 @@ def parent_add(*, pupil: Pupil, actor, email: str, first_name: str, last_name: s
     """Link a parent or carer to the pupil (nothing to do if they are linked already) and,
     with ``invite``, invite them unless they are a parent here or invited already. Returns
     "invited", "linked" or "" (already linked)."""
+    ensure_on_roll(pupil)
     # Addresses are stored in lower case (UserManager, invitations), so an exact match
     # uses the unique index on accounts_user.email where iexact would scan the table.
     email = User.objects.normalize_email(email).lower()
@@ -346,3 +364,32 @@ def parent_unlink(*, link: ParentLink, actor) -> None:
                                                 accepted_at__isnull=True,
                                                 revoked_at__isnull=True):
         invitations.revoke(invitation=invitation, actor=actor)
+
+
+@transaction.atomic
+def pupil_leave(*, pupil: Pupil, actor, on: datetime.date, destination: str = "") -> Pupil:
+    """Record that the pupil has left the school: off the working register, the current SEN
+    status ends that day, and the record is kept read-only."""
+    ensure_on_roll(pupil)
+    current = (SenProvisionRecord.objects.select_for_update()
+               .filter(pupil=pupil, ended_on__isnull=True).first())
+    errors = {}
+    if on is None:
+        errors["on"] = ["Enter the date they left."]
+    elif on > timezone.localdate():
+        errors["on"] = ["The date cannot be in the future."]
+    elif current and on < current.started_on:
+        errors["on"] = [f"The date must be on or after {current.started_on:%-d %B %Y}, when "
+                        "the current SEN status began."]
+    if len(destination) > 200:
+        errors["destination"] = ["Enter 200 characters or fewer."]
+    if errors:
+        raise ValidationError(errors)
+    if current:
+        current.ended_on = on
+        where = destination.strip()
+        current.end_reason = f"Left the school for {where}" if where else "Left the school"
+        current.save(update_fields=["ended_on", "end_reason"])
+    pupil.left_on, pupil.destination = on, destination.strip()
+    pupil.save(update_fields=["left_on", "destination", "updated_at"])
+    return pupil

@@ -5,6 +5,7 @@ pupil page themselves bring the caseload together: apps.caseload.)"""
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from apps.schools.roles import Action
@@ -13,6 +14,7 @@ from apps.schools.views import FormPage, SchoolView, ServiceFormView
 from . import services
 from .access import access_parent_link, access_pupil
 from .forms import (
+    LeaverForm,
     NewPupilForm,
     ParentInviteForm,
     PupilForm,
@@ -109,6 +111,30 @@ class SenStatusCorrectView(PupilPage, FormPage):
         return pupil_url(self.school, self.pupil), (
             f"{self.pupil.full_name} is recorded as {record.get_status_display()} since "
             f"{record.started_on.day} {record.started_on:%B %Y}.")
+
+
+class PupilLeaveView(PupilPage, FormPage):
+    """Record that the pupil has left the school."""
+
+    action = Action.EDIT_PUPIL
+    form_class = LeaverForm
+    title = "Record that they have left the school"
+    submit = "Record the leaver"
+    intro = ("They will leave the working register and their current SEN status will end "
+             "that day. Their record is kept, read-only, until the school's retention period "
+             "ends.")
+
+    def get_initial(self):
+        return {"on": timezone.localdate().isoformat()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name, "back_url": pupil_url(self.school, self.pupil)}
+
+    def perform(self, data):
+        services.pupil_leave(pupil=self.pupil, actor=self.request.user, **data)
+        return pupil_url(self.school, self.pupil), (
+            f"{self.pupil.full_name} is recorded as having left the school.")
 
 
 class ParentInviteView(PupilPage, FormPage):
