@@ -85,7 +85,15 @@ class SenStatusChangeView(PupilPage, ServiceFormView):
         return pupil_url(self.school, pupil), text
 
 
-class SenStatusCorrectView(PupilPage, FormPage):
+class PupilFormPage(PupilPage, FormPage):
+    """A one-form page about a pupil, captioned with their name, back to their page."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name, "back_url": pupil_url(self.school, self.pupil)}
+
+
+class SenStatusCorrectView(PupilFormPage):
     """Correct the current SEN status and when it began (a past EHC plan, a wrong date)."""
 
     action = Action.CHANGE_SEN_STATUS
@@ -102,10 +110,6 @@ class SenStatusCorrectView(PupilPage, FormPage):
                 "since": self.pupil.sen_status_since.isoformat()
                 if self.pupil.sen_status_since else None}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "caption": self.pupil.full_name, "back_url": pupil_url(self.school, self.pupil)}
-
     def perform(self, data):
         record = services.sen_status_correct(pupil=self.pupil, actor=self.request.user, **data)
         return pupil_url(self.school, self.pupil), (
@@ -113,7 +117,7 @@ class SenStatusCorrectView(PupilPage, FormPage):
             f"{record.started_on.day} {record.started_on:%B %Y}.")
 
 
-class PupilLeaveView(PupilPage, FormPage):
+class PupilLeaveView(PupilFormPage):
     """Record that the pupil has left the school."""
 
     action = Action.EDIT_PUPIL
@@ -127,27 +131,19 @@ class PupilLeaveView(PupilPage, FormPage):
     def get_initial(self):
         return {"on": timezone.localdate().isoformat()}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "caption": self.pupil.full_name, "back_url": pupil_url(self.school, self.pupil)}
-
     def perform(self, data):
         services.pupil_leave(pupil=self.pupil, actor=self.request.user, **data)
         return pupil_url(self.school, self.pupil), (
             f"{self.pupil.full_name} is recorded as having left the school.")
 
 
-class ParentInviteView(PupilPage, FormPage):
+class ParentInviteView(PupilFormPage):
     """Invite a parent or carer of this pupil (never picked from a list of every parent)."""
 
     action = Action.INVITE_PARENTS
     form_class = ParentInviteForm
     title = "Invite a parent or carer"
     submit = "Send the invitation"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "caption": self.pupil.full_name, "back_url": pupil_url(self.school, self.pupil)}
 
     def perform(self, data):
         done = services.parent_invite(pupil=self.pupil, actor=self.request.user, **data)
