@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Invitation
@@ -216,3 +218,17 @@ def test_only_the_senco_imports(role, school_a, as_user):
     page = as_user(school_a.people[role]).get(
         reverse("pupils:import_start", kwargs={"school": school_a.school.slug}))
     assert page.status_code == 403
+
+
+def test_the_preview_costs_the_same_queries_for_3_or_30_rows(school_a, confirm):
+    def rows(count, first):
+        return csv_file(*(f"{valid_upn(first + n)},P,Q{n},01/02/2018,3,K,SLCN"
+                          for n in range(count)))
+
+    counts = []
+    for count, first in ((3, 100), (30, 200)):
+        confirm(school_a, start(school_a, rows(count, first)))
+        with CaptureQueriesContext(connection) as queries:
+            start(school_a, rows(count, first))  # the same file again: every pupil exists
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -15,6 +15,7 @@ Cells are text: nothing in them is evaluated, and a cell that a spreadsheet woul
 formula (``=HYPERLINK(...)``) refuses its row, so it is never stored to be opened later.
 """
 
+import copy
 import datetime
 import re
 from collections import Counter
@@ -31,7 +32,7 @@ from backend.csv_upload import FileRefused, looks_like_formula, read_csv
 
 from . import services
 from .csv_columns import COLUMN_LABELS, CONTACTS, REQUIRED
-from .models import ParentLink, Pupil, PupilImport
+from .models import ParentLink, Pupil, PupilImport, SenProvisionRecord
 from .rules import NeedType, SenStatus, YearGroup
 from .selectors import open_sen_record
 from .validators import normalise_upn, validate_upn
@@ -197,7 +198,8 @@ def plan_rows(*, school, headings, lines, mapping, today=None):
             row.reasons.append(f"UPN {row.upn} is also on row {', '.join(others)}")
     existing = {pupil.upn: pupil for pupil in Pupil.objects.filter(
         upn__in=[row.upn for row in rows if row.upn])}
-    statuses = {pupil.pk: open_sen_record(pupil) for pupil in existing.values()}
+    statuses = {record.pupil_id: record for record in SenProvisionRecord.objects.filter(
+        pupil__in=list(existing.values()), ended_on__isnull=True)}
     staff_emails = set(school_members(school, STAFF).values_list("email", flat=True))
     linked = _linked_emails(existing.values())
     planned = []
@@ -217,13 +219,13 @@ def plan_rows(*, school, headings, lines, mapping, today=None):
             candidate = Pupil(school=school, upn=row.upn, **details)
             action, changes = "create", []
         else:
-            candidate = Pupil.objects.get(pk=pupil.pk)
+            candidate = copy.copy(pupil)  # checked with the file's values, not saved
             changes = [f"{COLUMN_LABELS[key]}: {_describe(key, getattr(pupil, key))} to "
                        f"{_describe(key, value)}"
                        for key, value in details.items() if getattr(pupil, key) != value]
             for key, value in details.items():
                 setattr(candidate, key, value)
-            current = statuses[pupil.pk]
+            current = statuses.get(pupil.pk)
             if status and current and status != current.status:
                 changes.append(f"SEN status: {current.status} to {status}")
                 if since and since < current.started_on:
@@ -240,7 +242,7 @@ def plan_rows(*, school, headings, lines, mapping, today=None):
             # The file's UPNs are unique (checked above) and matched to the school's pupils
             # by UPN, so no other pupil has this one.
             services.check_pupil(candidate, upn_taken=False, sen_status=status or (
-                statuses[pupil.pk].status if pupil and statuses[pupil.pk]
+                statuses[pupil.pk].status if pupil and pupil.pk in statuses
                 else SenStatus.NO_SEN))
         except ValidationError as error:
             row.reasons += [f"{COLUMN_LABELS.get(key, key)}: {' '.join(messages)}"
