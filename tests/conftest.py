@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 
 import factory.random
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.db import connection as db_connection
 from rest_framework.test import APIClient
 
 from apps.accounts import two_factor
 from apps.pupils.rules import NeedType, SenStatus
 from apps.schools.roles import Role
 from apps.schools.tenancy import school_scope
+from backend.celery import app
 
 from .factories import (
     MembershipFactory,
@@ -134,6 +137,21 @@ def postgres(db):
     require("postgres", connection.vendor == "postgresql",
             "needs PostgreSQL: set DATABASE_URL to run it")
     return connection
+
+
+@pytest.fixture
+def celery_worker_on_broker(transactional_db, settings):
+    """A real Celery worker consuming from the configured broker (Redis in CI)."""
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    require("worker", broker.startswith("redis"), "needs CELERY_BROKER_URL (Redis)")
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                          shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
+        db_connection.close()
 
 
 @pytest.fixture(autouse=True)

@@ -232,3 +232,27 @@ def test_the_preview_costs_the_same_queries_for_3_or_30_rows(school_a, confirm):
             start(school_a, rows(count, first))  # the same file again: every pupil exists
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.worker
+def test_a_real_worker_applies_the_import_and_reports_progress(celery_worker_on_broker, trust):
+    import time
+
+    from celery.result import AsyncResult
+
+    from .conftest import build_school
+
+    world = build_school(trust, "Worker School")
+    preview = start(world, SAMPLE.read_bytes())
+    with school_scope(world.school):
+        imports.import_confirm(pupil_import=preview, actor=world.senco,
+                               invite_parents=False)  # enqueued on commit, to Redis
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with school_scope(world.school):
+            done = PupilImport.objects.get(pk=preview.pk)
+        if done.status in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    assert (done.status, done.created) == ("done", 300), done.message
+    assert done.task_id and AsyncResult(done.task_id).get(timeout=30) == "done"

@@ -1,20 +1,16 @@
 """Parents are formally notified when their child starts SEN support (Code 6.43), once."""
 
 import datetime
-import os
 import time
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from apps.pupils import notices, services
 from apps.pupils.models import SenSupportNotice
 from apps.pupils.rules import SenStatus
 from apps.pupils.tasks import notify_parents_of_sen_support
 from apps.schools.tenancy import school_scope
-
-from .conftest import require
 
 
 def start_sen_support(world, pupil):
@@ -85,25 +81,6 @@ def test_the_task_cannot_reach_another_schools_record(school_a, school_b,
     with pytest.raises(SenProvisionRecord.DoesNotExist):
         notify_parents_of_sen_support.delay(school_id=school_a.school.pk, record_id=record.pk)
     assert mail.outbox == []
-
-
-@pytest.fixture
-def celery_worker_on_broker(transactional_db, settings):
-    """A real Celery worker consuming from the configured broker (Redis in CI)."""
-    from celery.contrib.testing.worker import start_worker
-
-    from backend.celery import app
-
-    broker = os.environ.get("CELERY_BROKER_URL", "")
-    require("worker", broker.startswith("redis"), "needs CELERY_BROKER_URL (Redis)")
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                          shutdown_timeout=30):
-            yield app
-    finally:
-        app.conf.task_always_eager = True
-        connection.close()
 
 
 @pytest.mark.worker
