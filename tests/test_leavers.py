@@ -85,3 +85,18 @@ def test_a_leaving_date_cannot_be_in_the_future_or_before_the_status_began(schoo
     with school_scope(school_a.school), pytest.raises(ValidationError, match="on or after"):
         services.pupil_leave(pupil=pupil, actor=school_a.senco,
                              on=datetime.date(2000, 1, 1))
+
+
+def test_a_leaver_s_support_is_not_projected_past_the_day_they_left(school_a):
+    from apps.money.selectors import spend_by_pupil
+
+    planned_cycle(school_a, opened_on=timezone.localdate() - datetime.timedelta(days=30),
+                  review_date=timezone.localdate() + datetime.timedelta(days=60))
+    pupil = school_a.pupil
+    with school_scope(school_a.school):
+        before = spend_by_pupil([pupil.pk], school_a.school)[pupil.pk]
+    leave(school_a, pupil)
+    with school_scope(school_a.school):
+        after = spend_by_pupil([pupil.pk], school_a.school)[pupil.pk]
+    assert before.committed > 0
+    assert after.committed == 0 and after.spent == before.spent

@@ -149,8 +149,9 @@ def spend_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = N
     pupil, in three queries.
 
     Spent: delivered sessions and fixed costs so far this year. Committed: the provision
-    of each open cycle from tomorrow to the end of the budget year, at its planned
-    timetable (support goes on from review to review), and fixed costs still to come.
+    of each open cycle from tomorrow to the end of the budget year (or the day the pupil
+    left), at its planned timetable (support goes on from review to review), and fixed
+    costs still to come.
     Projected: the two together."""
     today = today or timezone.localdate()
     rules_ = rules_ or year_rules(school, today)
@@ -163,9 +164,10 @@ def spend_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = N
     spent = dict.fromkeys(pupil_ids, Fraction(0))
     committed = dict.fromkeys(pupil_ids, Fraction(0))
     pupil_of, timetables = {}, {}
-    for row in provisions.values("id", "cycle__plan__pupil_id", "cycle__stage",
-                                 *TIMETABLE_FIELDS):
+    for row in provisions.values("id", "cycle__plan__pupil_id", "cycle__plan__pupil__left_on",
+                                 "cycle__stage", *TIMETABLE_FIELDS):
         pupil, table = row["cycle__plan__pupil_id"], timetable(row)
+        left_on = row["cycle__plan__pupil__left_on"]
         still_running = row["cycle__stage"] != Stage.CLOSED
         pupil_of[row["id"]], timetables[row["id"]] = pupil, table
         if table.fixed_cost is not None:
@@ -175,12 +177,15 @@ def spend_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = N
                 committed[pupil] += Fraction(table.fixed_cost)
         elif still_running and ahead.days:
             # The current cycle's provision is assumed to go on, as planned, to the end
-            # of the budget year: support continues from review to review.
-            going_on = Timetable(table.staff_type, table.sessions_per_week,
-                                 table.minutes_per_session, table.group_size, None,
-                                 table.start, year.end)
-            committed[pupil] += planned_cost(going_on, ahead, year, rules_.weeks_per_year,
-                                             rules_.rates)
+            # of the budget year (support continues from review to review), or to the day
+            # the pupil left the school.
+            until = min(year.end, left_on) if left_on else year.end
+            if until >= table.start:
+                going_on = Timetable(table.staff_type, table.sessions_per_week,
+                                     table.minutes_per_session, table.group_size, None,
+                                     table.start, until)
+                committed[pupil] += planned_cost(going_on, ahead, year,
+                                                 rules_.weeks_per_year, rules_.rates)
     for provision_id, cost in delivered_costs(provisions, timetables, to_date,
                                               rules_.rates).items():
         spent[pupil_of[provision_id]] += cost
