@@ -170,7 +170,11 @@ def test_a_resend_replaces_the_link_and_a_withdrawal_ends_it(
     client.logout()
     assert b"replaced by a newer invitation" in client.get(first).content
     assert b"Join Alder School" in client.get(second).content
-    as_user(school_a.senco).post(reverse("people:invitation_revoke", kwargs=step))
+    senco_page = as_user(school_a.senco)
+    senco_page.post(reverse("people:invitation_revoke", kwargs=step))
+    people = senco_page.get(reverse("people:people", kwargs={"school": school_a.school.slug}))
+    assert "Withdrew the invitation to tess@alder.example" in people.content.decode()
+    assert "Sent a new link to tess@alder.example" in people.content.decode()
     client.logout()
     assert b"withdrawn" in client.get(second).content
 
@@ -240,7 +244,7 @@ def test_the_people_page_lists_staff_invitations_and_recent_changes(school_a, as
     body = page.content.decode()
     assert school_a.teacher.email in body and "tess@alder.example" in body
     assert school_a.parent.email not in body  # parents are on their child's page
-    assert "Create: tess@alder.example as Class or subject teacher" in body
+    assert "Invited tess@alder.example as Class or subject teacher" in body
 
 
 def test_a_role_change_and_a_leaver_are_recorded_and_the_leaver_is_shut_out(
@@ -257,6 +261,9 @@ def test_a_role_change_and_a_leaver_are_recorded_and_the_leaver_is_shut_out(
     assert Membership.everyone.get(pk=teacher.pk).left_on == datetime.date(2026, 12, 1)
     assert not Membership.objects.filter(pk=teacher.pk).exists()
 
+    people = senco.get(reverse("people:people", kwargs={"school": slug})).content.decode()
+    assert "role changed from Class or subject teacher to Teaching assistant" in people
+    assert "left on 1 December 2026" in people
     trail = list(school_trail(school_a.school))
     assert [entry.actor for entry in trail[:2]] == [school_a.senco] * 2
     assert trail[0].changes_dict["left_on"] == ["None", "2026-12-01"]

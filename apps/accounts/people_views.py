@@ -20,6 +20,7 @@ from backend.csv_upload import MAX_BYTES, FileRefused, decode
 
 from . import invitations, members, staff_import
 from .access import access_invitation, access_member
+from .changes import describe
 from .forms import (
     AcceptForm,
     InviteForm,
@@ -65,7 +66,8 @@ class PeopleView(SchoolView, TemplateView):
             "current": [m for m in everyone if m.left_on is None],
             "leavers": [m for m in everyone if m.left_on is not None],
             "waiting": waiting,
-            "changes": school_trail(self.school)[:RECENT_CHANGES],
+            "changes": [(entry, describe(entry))
+                        for entry in school_trail(self.school)[:RECENT_CHANGES]],
         }
 
 
