@@ -74,21 +74,29 @@ def class_list(text: str) -> list[str]:
                               if name.strip()))
 
 
-class InviteForm(GovukFormMixin, PersonNameMixin):
-    """Invite a member of staff."""
+class InviteeForm(GovukFormMixin, PersonNameMixin):
+    """Someone to invite: their name and e-mail address (``email_hint`` says what the
+    address is for). Staff are invited below; parents from their child's page."""
 
+    email_hint = ""
     email = forms.EmailField(label="E-mail address", max_length=254, error_messages={
         "required": "Enter their e-mail address",
-        "invalid": "Enter an e-mail address in the correct format, like name@example.org"},
-        help_text="Their school e-mail address. The invitation link is sent there.")
+        "invalid": "Enter an e-mail address in the correct format, like name@example.org"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = self.email_hint
+        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
+
+
+class InviteForm(InviteeForm):
+    """Invite a member of staff."""
+
+    email_hint = "Their school e-mail address. The invitation link is sent there."
     role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES,
                              widget=forms.RadioSelect,
                              error_messages={"required": "Choose their role"})
     classes = ClassesField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
 
 
 class RoleForm(GovukFormMixin, forms.Form):

@@ -26,6 +26,7 @@ from apps.schools.models import Membership
 
 from .invitation_link import State, new_link, state_of
 from .models import Invitation
+from .selectors import account_with
 from .tasks import send_invitation, send_renewal_request
 
 User = get_user_model()
@@ -101,7 +102,7 @@ def revoke(*, invitation, actor) -> Invitation:
 
 def account_for(invitation):
     """The account the invitation's e-mail address already has, if any."""
-    return User.objects.filter(email__iexact=invitation.email).first()
+    return account_with(invitation.email)
 
 
 def needs_sign_in(invitation) -> bool:

@@ -11,6 +11,13 @@ from .models import Invitation
 User = get_user_model()
 
 
+def account_with(email: str):
+    """The account that signs in with this address, if any. Addresses are stored in lower
+    case (UserManager, invitations), so an exact match uses the unique index on
+    accounts_user.email where iexact would scan the table."""
+    return User.objects.filter(email=User.objects.normalize_email(email).lower()).first()
+
+
 def school_members(school, roles) -> QuerySet:
     """People who hold one of these roles in the school now (leavers excluded; users are
     not school-owned, so the school is named here)."""

@@ -1,5 +1,6 @@
 from django import forms
 
+from apps.accounts.forms import InviteeForm
 from backend.govuk import GovukFormMixin
 
 from .csv_columns import COLUMNS
@@ -86,25 +87,14 @@ class SenStatusForm(GovukFormMixin, forms.Form):
     )
 
 
-class ParentInviteForm(GovukFormMixin, forms.Form):
-    first_name = forms.CharField(max_length=150,
-                                 error_messages={"required": "Enter their first name"})
-    last_name = forms.CharField(max_length=150,
-                                error_messages={"required": "Enter their last name"})
-    email = forms.EmailField(label="E-mail address", max_length=254, error_messages={
-        "required": "Enter their e-mail address",
-        "invalid": "Enter an e-mail address in the correct format, like name@example.org"},
-        help_text="They are sent a link to see the plans you share with them and to tell "
-        "you their views.")
+class ParentInviteForm(InviteeForm):
+    email_hint = ("They are sent a link to see the plans you share with them and to tell "
+                  "you their views.")
     relationship = forms.CharField(
         label="Relationship to the pupil", max_length=60,
         help_text="For example: Mother, Father, Grandparent, Foster carer.",
         error_messages={"required": "Enter their relationship to the pupil"})
     relationship.govuk_width = "govuk-input--width-20"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
 
 
 class ImportFileForm(GovukFormMixin, forms.Form):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.accounts import invitations
 from apps.accounts.models import Invitation, User
+from apps.accounts.selectors import account_with
 from apps.schools.models import Membership
 from apps.schools.roles import Role
 
@@ -319,8 +320,7 @@ def parent_add(*, pupil: Pupil, actor, email: str, first_name: str, last_name: s
     with ``invite``, invite them unless they are a parent here or invited already. Returns
     "invited", "linked" or "" (already linked)."""
     ensure_on_roll(pupil)
-    # Addresses are stored in lower case (UserManager, invitations), so an exact match
-    # uses the unique index on accounts_user.email where iexact would scan the table.
+    # Addresses are stored in lower case (accounts.selectors.account_with).
     email = User.objects.normalize_email(email).lower()
     member = Membership.objects.filter(school=pupil.school_id, user__email=email).first()
     waiting = None if member else Invitation.objects.filter(
@@ -331,7 +331,7 @@ def parent_add(*, pupil: Pupil, actor, email: str, first_name: str, last_name: s
             raise ValidationError({"email": (
                 f"{email} is already {what} as {Role(role).label}. Use a different "
                 "e-mail address for them as a parent.")})
-    user = User.objects.filter(email=email).first()
+    user = account_with(email)
     if user is None:
         user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
         user.set_unusable_password()
