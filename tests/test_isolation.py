@@ -77,6 +77,7 @@ ROUTES = {
     "privacy:retention": {},
     "privacy:retention_period": {},
     "schools:settings": {},
+    "schools:term_dates": {},
     "people:people": {},
     "people:invite": {},
     "people:import": {},

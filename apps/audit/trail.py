@@ -55,6 +55,7 @@ PUPIL_PATHS = {
 SCHOOL_MODELS = {
     "schools.School": [],
     "schools.Membership": [],
+    "schools.TermDate": [],
     "accounts.Invitation": ["link_key", "emailed_key", "renewal_asked_key"],
 }
 

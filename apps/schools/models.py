@@ -13,6 +13,7 @@ from django.db import models
 from django_scopes import ScopedManager
 
 from .roles import Role
+from .rules import TermDateKind
 
 
 class Trust(models.Model):
@@ -134,3 +135,24 @@ class SchoolOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TermDate(SchoolOwned):
+    """One of the school's term dates for a school year: a term, or days within a term
+    when pupils are not taught (calendar.py counts the school days from them). A year's
+    dates are saved together (term_dates.py), so they are checked together."""
+
+    year_start = models.DateField(help_text="The school year's first day, 1 September.")
+    kind = models.CharField(max_length=10, choices=TermDateKind.choices)
+    name = models.CharField(max_length=80, blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["year_start", "starts_on", "pk"]
+        indexes = [models.Index(fields=["school", "year_start"])]
+        constraints = [models.CheckConstraint(condition=models.Q(
+            ends_on__gte=models.F("starts_on")), name="term_date_ends_after_start")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}: {self.starts_on} to {self.ends_on}"

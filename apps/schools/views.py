@@ -1,22 +1,37 @@
 """The base for every page under /s/<school>/, and the school chooser."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.generic import FormView
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
 
 from apps.audit.trail import record_access
 
 from .access import access_school
-from .forms import SchoolSettingsForm
+from .calendar import ONE_DAY, Period, school_year
+from .forms import CalendarFileForm, SchoolSettingsForm, TermDatesForm
 from .models import School
 from .roles import Action, Role, role_may
 from .services import school_settings_save
 from .tenancy import school_scope
+from .term_dates import (
+    CalendarFileRefused,
+    as_form,
+    copied_forward,
+    form_from_ics,
+    school_calendar,
+    term_dates_save,
+    weeks_in_words,
+    year_in_words,
+)
 
 
 class SchoolView(LoginRequiredMixin):
@@ -128,6 +143,7 @@ class SchoolSettingsView(FormPage):
     and how to complain."""
 
     action = Action.MANAGE_SCHOOL
+    template_name = "schools/settings.html"
     form_class = SchoolSettingsForm
     title = "School settings"
     submit = "Save the settings"
@@ -142,3 +158,79 @@ class SchoolSettingsView(FormPage):
         school_settings_save(school=self.school, actor=self.request.user, **data)
         return reverse("schools:settings", kwargs={"school": self.school.slug}), (
             "The settings have been saved.")
+
+
+class TermDatesView(SchoolView, TemplateView):
+    """A school year's term dates: entered, copied from the year before, or read from a
+    calendar file, then checked together and saved (term_dates.py). Until a year's dates
+    are entered, the default calendar counts its school days, and the pages say so."""
+
+    action = Action.MANAGE_SCHOOL
+    template_name = "schools/term_dates.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.year = self.year_asked(request.GET.get("year"))
+        return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def year_asked(asked: str | None) -> Period:
+        """``?year=2026`` is the school year from 1 September 2026; else this one."""
+        if asked and asked.isdigit() and 2000 <= int(asked) <= 2100:
+            return school_year(datetime.date(int(asked), 9, 1))
+        if asked:
+            raise Http404("No such year.")
+        return school_year(timezone.localdate())
+
+    def get_context_data(self, form=None, file_form=None, **kwargs):
+        calendar = school_calendar(self.school)
+        dates = calendar.year(self.year.start)
+        if form is None:
+            filled = as_form(dates)
+            form = TermDatesForm(initial=filled.fields | {
+                "inset_days": filled.inset_days, "closures": filled.closures})
+        return super().get_context_data(**kwargs) | {
+            "year": self.year, "year_words": year_in_words(self.year), "dates": dates,
+            "weeks": weeks_in_words(dates.weeks), "form": form,
+            "file_form": file_form or CalendarFileForm(),
+            "previous": self.year.start.year - 1, "next": self.year.start.year + 1,
+            "title": f"Term dates {year_in_words(self.year)}"}
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "copy":
+            previous = school_calendar(self.school).year(self.year.start - ONE_DAY)
+            filled = copied_forward(previous, self.year)
+            messages.info(request, f"The {year_in_words(previous.year)} dates have been "
+                                   "moved on a year below. Check them, then save.")
+            return self.filled(filled)
+        if action == "file":
+            file_form = CalendarFileForm(request.POST, request.FILES)
+            if file_form.is_valid():
+                try:
+                    filled = form_from_ics(file_form.cleaned_data["calendar_file"].read(),
+                                           self.year)
+                except CalendarFileRefused as refused:
+                    file_form.add_error("calendar_file", str(refused))
+                else:
+                    messages.info(request, "The dates from the file are below. Check them, "
+                                           "then save.")
+                    return self.filled(filled)
+            return self.render_to_response(self.get_context_data(file_form=file_form))
+        form = TermDatesForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = term_dates_save(school=self.school, actor=request.user,
+                                        year_start=self.year.start, data=form.cleaned_data)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, f"The term dates for {year_in_words(self.year)} "
+                                          f"have been saved: {weeks_in_words(saved.weeks)} "
+                                          "school weeks.")
+                return redirect(f"{request.path}?year={self.year.start.year}")
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def filled(self, filled):
+        form = TermDatesForm(initial=filled.fields | {"inset_days": filled.inset_days,
+                                                      "closures": filled.closures})
+        return self.render_to_response(self.get_context_data(form=form))
