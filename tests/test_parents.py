@@ -16,7 +16,7 @@ from apps.parents import reminders, services, shared_plan
 from apps.parents.models import ParentMeeting, PlanSnapshot, ReminderSent
 from apps.parents.rules import meeting_state
 from apps.parents.selectors import meetings_by_pupil
-from apps.schools.calendar import school_year
+from apps.schools.calendar import default_calendar, school_year
 from apps.schools.tenancy import school_scope
 
 from .conftest import plan_records, require
@@ -30,17 +30,17 @@ YEAR = school_year(D(2025, 11, 1))  # 1 Sep 2025 - 31 Aug 2026
 class TestTheThreeMeetingsRule:
     @pytest.mark.parametrize("held,planned,last,today,state", [
         (3, 0, None, D(2025, 10, 1), "on_track"),
-        (0, 0, None, D(2025, 11, 1), "on_track"),     # four termly slots still fit
+        (0, 0, None, D(2025, 11, 1), "on_track"),     # three termly slots still fit
         (1, 2, D(2026, 3, 1), D(2025, 11, 1), "on_track"),  # all still needed are planned
         (0, 1, D(2026, 7, 9), D(2025, 11, 1), "at_risk"),   # two more cannot fit after July
-        (1, 0, None, D(2026, 7, 1), "at_risk"),       # only one more fits before September
+        (1, 0, None, D(2026, 7, 1), "at_risk"),       # one more fits before term ends
+        (2, 0, None, D(2026, 7, 27), "missed"),       # term ended on 24 July
         (2, 0, None, D(2026, 6, 1), "on_track"),
-        (2, 0, None, D(2026, 9, 2), "missed"),        # the year is over
     ])
     def test_states(self, held, planned, last, today, state):
-        year = school_year(today if today <= YEAR.end else YEAR.end)
+        # The default calendar: 2025-26's summer term ends on 24 July.
         assert meeting_state(held=held, planned=planned, last_planned=last, today=today,
-                             year=year) == state
+                             calendar=default_calendar()) == state
 
 
 @pytest.mark.django_db
@@ -50,7 +50,7 @@ class TestMeetings:
         with school_scope(school_a.school):
             services.meeting_save(pupil=school_a.pupil, actor=school_a.teacher,
                                   date=D(2025, 10, 15), held=True, kind="parents_evening")
-            counted = meetings_by_pupil([school_a.pupil.pk],
+            counted = meetings_by_pupil([school_a.pupil.pk], school_a.school,
                                         today=D(2025, 12, 20))[school_a.pupil.pk]
         assert counted.held == 2 and records
 
@@ -66,7 +66,7 @@ class TestMeetings:
                                   held=False, kind="informal")
             services.meeting_save(pupil=other, actor=school_a.senco, date=max(
                 year.start, TODAY - datetime.timedelta(days=1)), held=True, kind="informal")
-            counted = meetings_by_pupil([taught.pk], today=TODAY)
+            counted = meetings_by_pupil([taught.pk], school_a.school, today=TODAY)
         assert list(counted) == [taught.pk]
         held, planned, last, _ = vars(counted[taught.pk]).values()
         assert (held, planned, last) == (0, 2, year.end)  # the meeting and the review

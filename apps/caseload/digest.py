@@ -45,13 +45,13 @@ class Digest:
                       late=[(r, c) for r, c in self.late if r.pupil_id in pupil_ids])
 
 
-def school_digest(today: datetime.date) -> Digest:
+def school_digest(school, today: datetime.date) -> Digest:
     """What needs doing across the school in scope, today."""
     soon = today + datetime.timedelta(days=REVIEW_DUE_WITHIN_DAYS)
     due = (Cycle.objects.filter(review_date__range=(today, soon), reviews__isnull=True)
            .exclude(stage=Stage.CLOSED))
     pupils = list(on_sen_support(Pupil.objects.all()))
-    meetings = meetings_by_pupil([pupil.pk for pupil in pupils], today)
+    meetings = meetings_by_pupil([pupil.pk for pupil in pupils], school, today)
     clocks = [(request, clock(request, today)) for request in open_requests()]
     return Digest(
         due=list(due.select_related("plan__pupil")),
@@ -65,7 +65,7 @@ def daily_digest(*, school, today: datetime.date | None = None) -> int:
     """Send today's digest to each SENCO and teacher who has something in it, once.
     Returns the number of e-mails sent by this call."""
     today = today or timezone.localdate()
-    digest = school_digest(today)
+    digest = school_digest(school, today)
     sent = 0
     for membership in (Membership.objects.filter(school=school, role__in=[WHOLE_SCHOOL,
                                                                          OWN_PUPILS])

@@ -122,7 +122,8 @@ def pupil_summary(*, membership: Membership, pupil: Pupil,
         works_with=list(pupil.staff.order_by("last_name", "first_name")),
         parent_links=parent_links_with_access(pupil),
         current_cycle=current_cycle(pupil) if staff_view else None,
-        meetings=meetings_by_pupil([pupil.pk], today)[pupil.pk] if staff_view else None,
+        meetings=(meetings_by_pupil([pupil.pk], membership.school, today)[pupil.pk]
+                  if staff_view else None),
     )
 
 
@@ -146,7 +147,7 @@ def meeting_rows(*, membership: Membership, state: str | None = None,
     pupils = list(on_sen_support(pupils_visible_to(membership))
                   .order_by("last_name", "first_name", "pk")
                   .only("first_name", "last_name"))
-    meetings = meetings_by_pupil([pupil.pk for pupil in pupils], today)
+    meetings = meetings_by_pupil([pupil.pk for pupil in pupils], membership.school, today)
     rows = [MeetingRow(pupil, meetings[pupil.pk]) for pupil in pupils
             if state is None or meetings[pupil.pk].state == state]
     return sorted(rows, key=lambda row: URGENCY[row.meetings.state])

@@ -12,6 +12,7 @@ from apps.pupils.models import SenProvisionRecord
 from apps.pupils.rules import SenStatus
 from apps.reviews.models import Review
 from apps.schools.calendar import school_year
+from apps.schools.term_dates import school_calendar
 
 from .models import ParentMeeting
 from .rules import MEETINGS_PER_YEAR, MeetingState, meeting_state
@@ -42,7 +43,7 @@ def on_sen_support(pupils: QuerySet) -> QuerySet:
     ).values("pupil"))
 
 
-def meetings_by_pupil(pupil_ids: list[int], today: datetime.date | None = None
+def meetings_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = None
                       ) -> dict[int, Meetings]:
     """Held and planned meetings this school year for each pupil, in three queries.
 
@@ -51,6 +52,7 @@ def meetings_by_pupil(pupil_ids: list[int], today: datetime.date | None = None
     of open cycles not yet reviewed."""
     today = today or timezone.localdate()
     year = school_year(today)
+    calendar = school_calendar(school)
     held, planned = dict.fromkeys(pupil_ids, 0), dict.fromkeys(pupil_ids, 0)
     last_planned: dict[int, datetime.date | None] = dict.fromkeys(pupil_ids)
 
@@ -84,5 +86,6 @@ def meetings_by_pupil(pupil_ids: list[int], today: datetime.date | None = None
         plan(pupil, 1, review_date)
     return {pk: Meetings(held[pk], planned[pk], last_planned[pk],
                          meeting_state(held=held[pk], planned=planned[pk],
-                                       last_planned=last_planned[pk], today=today, year=year))
+                                       last_planned=last_planned[pk], today=today,
+                                       calendar=calendar))
             for pk in pupil_ids}
