@@ -123,7 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.schools.context_processors.current_school",
             ],
-            "libraries": {"status_tags": "backend.status_tags"},
+            "libraries": {"status_tags": "backend.status_tags", "words": "backend.words"},
         },
     },
 ]
@@ -296,6 +296,7 @@ SPECTACULAR_SETTINGS = {
         "SenStatusEnum": "apps.pupils.rules.SenStatus",
         "NeedTypeEnum": "apps.pupils.rules.NeedType",
         "StageEnum": "apps.plans.rules.Stage",
+        "SessionStatusEnum": "apps.plans.rules.SessionStatus",
         "SpendStateEnum": "apps.money.rules.SpendState",
         "MeetingStateEnum": "apps.parents.rules.MeetingState",
         "RoleEnum": "apps.schools.roles.Role",

@@ -15,6 +15,7 @@ from apps.pupils.models import SenProvisionRecord
 from apps.reviews import services as reviews
 from apps.reviews.selectors import review_for
 from apps.schools.tenancy import school_scope
+from apps.schools.term_dates import school_calendar
 
 from .factories import ProvisionTypeFactory
 from .plans_helpers import D, planned_cycle, review_and_close
@@ -160,7 +161,8 @@ class TestDo:
             plans.session_record(provision=provision, actor=school_a.ta, date=D(2025, 9, 15),
                                  status="absent")
             recorded = Provision.objects.get(pk=provision.pk)
-        dose = selectors.dose(recorded, until=D(2025, 9, 21))  # two weeks
+            calendar = school_calendar(school_a.school)  # the default: term from 8 September
+        dose = selectors.dose(recorded, calendar, until=D(2025, 9, 21))  # two school weeks
         assert (dose.planned_sessions, dose.planned_minutes) == (6, 180)
         assert (dose.delivered_sessions, dose.delivered_minutes) == (3, 90)
         assert dose.absent_sessions == 1 and dose.percent_of_planned_minutes == 50

@@ -197,7 +197,8 @@ def _no_spend(ids):
     from apps.money.selectors import PupilSpend
 
     zero = Decimal("0.00")
-    return {pk: PupilSpend(zero, zero, zero, Decimal("6000.00"), zero, "under") for pk in ids}
+    return {pk: PupilSpend(zero, zero, zero, zero, Decimal("6000.00"), zero, "under")
+            for pk in ids}
 
 
 def test_no_signals_no_recommendation(school_a):

@@ -97,7 +97,13 @@ def test_cost_to_date_is_what_each_delivered_session_costs():
     from django.utils import timezone
 
     from apps.money.costing import session_cost
-    from apps.money.selectors import delivered_costs, timetable, year_rules
+    from apps.money.selectors import (
+        ENDED_BY,
+        TIMETABLE_FIELDS,
+        delivered_costs,
+        timetable,
+        year_rules,
+    )
     from apps.plans.models import DeliveredSession, Provision
     from apps.schools.calendar import Period
 
@@ -107,7 +113,8 @@ def test_cost_to_date_is_what_each_delivered_session_costs():
         rules_ = year_rules(school)
         to_date = Period(rules_.period.start, min(rules_.period.end, timezone.localdate()))
         provisions = Provision.objects.all()
-        timetables = {provision.pk: timetable(provision) for provision in provisions}
+        timetables = {row["id"]: timetable(row) for row in provisions.values(
+            "id", *TIMETABLE_FIELDS, *ENDED_BY)}
         one_by_one: dict[int, Fraction] = {}
         for session in DeliveredSession.objects.filter(
                 status="delivered", date__range=(to_date.start, to_date.end)):

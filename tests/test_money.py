@@ -11,6 +11,7 @@ from apps.money import services as money
 from apps.money.models import CostSettings, TopUpRequest
 from apps.money.selectors import spend_by_pupil, year_rules
 from apps.plans import services as plans
+from apps.pupils.models import Pupil
 from apps.schools.tenancy import school_scope
 
 from .factories import ProvisionTypeFactory
@@ -122,8 +123,6 @@ class TestSettings:
     @pytest.mark.parametrize("field,value,words", [
         ("ta_rate", Decimal("-1"), "between 0.01 and 250.00"),
         ("ta_rate", Decimal("999"), "between 0.01 and 250.00"),
-        ("weeks_per_year", 53, "between 1 and 52"),
-        ("weeks_per_year", 0, "between 1 and 52"),
         ("approaching_percent", 100, "between 1 and 99"),
     ])
     def test_bounds_are_stated(self, school_a, field, value, words):
@@ -245,9 +244,11 @@ class TestDeliveredCostToDate:
 
 
 def test_the_provision_map_counts_each_pupil_once_in_every_view(school_a):
-    """Two pupils in Years 3 and 5; the first has two communication interventions, the
-    second one of those and one for SEMH. Each view counts a pupil once however many of
-    their provisions it holds, and every view adds up to the same total."""
+    """Two pupils in Years 3 and 5, the first with speech and language needs, the second
+    with SEMH; the first has two communication interventions, the second one of those and
+    one for SEMH. Each view counts a pupil once however many of their provisions it holds,
+    every view adds up to the same total, and the need area is the pupil's (or, in its
+    own view, the intervention's)."""
     from apps.money.provision_map import provision_map
 
     year = year_of(school_a)
@@ -260,6 +261,8 @@ def test_the_provision_map_counts_each_pupil_once_in_every_view(school_a):
                                  ("Zones of Regulation", "semh", 6)))
     taught, other = school_a.pupils[0], school_a.pupils[1]
     with school_scope(school_a.school):
+        Pupil.objects.filter(pk=taught.pk).update(primary_need="SLCN")
+        Pupil.objects.filter(pk=other.pk).update(primary_need="SEMH")
         for pupil, kinds in ((taught, (talk, lego)), (other, (talk, zones))):
             cycle = plans.plan_start(pupil=pupil, actor=school_a.senco,
                                      opened_on=year.start).cycles.get()
@@ -276,6 +279,9 @@ def test_the_provision_map_counts_each_pupil_once_in_every_view(school_a):
                                           ("Zones of Regulation", 1, Decimal("0.25"))]
     assert [line.groups for line in the_map.by_provision] == [1, 1, 1]
     assert view(the_map.by_need_area) == [
+        ("Communication and interaction", 1, Decimal("0.88")),
+        ("Social, emotional and mental health", 1, Decimal("0.75"))]
+    assert view(the_map.by_intervention_area) == [
         ("Communication and interaction", 2, Decimal("1.38")),
         ("Social, emotional and mental health", 1, Decimal("0.25"))]
     assert view(the_map.by_year_group) == [("Year 3", 1, Decimal("0.88")),
@@ -283,6 +289,7 @@ def test_the_provision_map_counts_each_pupil_once_in_every_view(school_a):
     assert [line.pupil_count for line in the_map.by_pupil] == [1, 1]
     assert (the_map.total.pupil_count, the_map.total.hours) == (2, Decimal("1.63"))
     for lines in (the_map.by_provision, the_map.by_pupil, the_map.by_need_area,
-                  the_map.by_year_group):
-        assert sum(line.planned for line in lines) == the_map.total.planned
+                  the_map.by_intervention_area, the_map.by_year_group):
+        assert sum(line.cost for line in lines) == the_map.total.cost
+        assert sum(line.projected_cost for line in lines) == the_map.total.projected_cost
     assert len(the_map.detail) == 4

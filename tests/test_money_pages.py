@@ -22,15 +22,21 @@ TODAY = timezone.localdate()
 
 
 def heavy(world, pupil=None, hours="30"):
+    """``hours`` of one-to-one TA time a week, planned for the whole budget year."""
     from apps.money.selectors import year_rules
+    from apps.plans.models import Provision
 
     with school_scope(world.school):
-        start = year_rules(world.school).period.start
+        year = year_rules(world.school).period
     kind = ProvisionTypeFactory(school=world.school, name=f"One-to-one {hours}",
                                 usual_group_size=1, usual_minutes=60,
                                 usual_sessions_per_week=Decimal(hours), staff_type="ta")
-    return planned_cycle(world, pupil, kind=kind, opened_on=start,
-                         review_date=TODAY + datetime.timedelta(weeks=8))
+    cycle, provision = planned_cycle(world, pupil, kind=kind, opened_on=year.start,
+                                     review_date=TODAY + datetime.timedelta(weeks=8))
+    with school_scope(world.school):
+        Provision.objects.filter(pk=provision.pk).update(end_date=year.end)
+        provision.refresh_from_db()
+    return cycle, provision
 
 
 def draft(world):
@@ -117,10 +123,10 @@ def test_the_provision_map_and_its_exports(school_a, as_user, api_as):
     page = client.get(url).content.decode()
     assert "By provision" in page and "One-to-one 30" in page
     rows = list(csv.reader(io.StringIO(client.get(url, {"download": "csv"}).content.decode())))
-    assert rows[0][0] == "Pupil" and rows[1][4] == "One-to-one 30"
+    assert rows[0][0] == "Pupil" and rows[1][5] == "One-to-one 30"
     book = load_workbook(io.BytesIO(client.get(url, {"download": "xlsx"}).content))
     assert book.sheetnames == ["Totals", "By provision", "By pupil", "By area of need",
-                               "By year group", "Detail"]
+                               "By intervention's area", "By year group", "Detail"]
     assert book["By provision"]["A2"].value == "One-to-one 30"
     pdf = PdfReader(io.BytesIO(client.get(url, {"download": "pdf"}).content))
     assert "Provision map" in pdf.pages[0].extract_text()
@@ -135,9 +141,10 @@ def test_money_pages_for_the_senco(school_a, as_user):
     assert school_a.pupil.last_name in overview and "Over" in overview
     bad = client.post(f"{s}/money/settings/", {
         "effective_from": TODAY.isoformat(), "teacher_rate": "38", "ta_rate": "-5",
-        "specialist_rate": "55", "weeks_per_year": "60", "threshold": "6000",
+        "specialist_rate": "55", "threshold": "0",
         "approaching_percent": "80", "budget_year": "academic"}).content.decode()
-    assert "There is a problem" in bad and "between 1 and 52" in bad and "0.01 and 250" in bad
+    assert "There is a problem" in bad and "between 1.00 and 100000.00" in bad
+    assert "0.01 and 250" in bad
     page = client.get(f"{s}/pupils/{school_a.pupil.pk}/").content.decode()
     assert "Draft a top-up request" in page
     response = client.post(f"{s}/pupils/{school_a.pupil.pk}/top-up/new/",

@@ -73,8 +73,13 @@ def pupil_id_of(obj) -> int | None:
 
 
 def additional_data(obj) -> dict:
+    """The school and pupil a change belongs to, and why it was made where the service
+    making it gave a reason (``audit_reason``: a session corrected or removed)."""
     school = obj.pk if obj._meta.label == "schools.School" else getattr(obj, "school_id", None)
-    return {"school": school, "pupil": pupil_id_of(obj)}
+    data = {"school": school, "pupil": pupil_id_of(obj)}
+    if getattr(obj, "audit_reason", None):
+        data["reason"] = obj.audit_reason
+    return data
 
 
 def register_models():

@@ -2,12 +2,15 @@
 each reads its page's read model (selectors.py) and renders it."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import RedirectView, TemplateView
 
 from apps.audit.trail import record_access
 from apps.pupils.rules import read_only_because
 from apps.pupils.views import PupilPage
+from apps.schools.calendar import school_year
 from apps.schools.roles import Action, role_may
+from apps.schools.term_dates import school_calendar
 from apps.schools.views import SchoolView
 
 from . import selectors
@@ -62,7 +65,14 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             "may_record_meetings": on_roll and role_may(role, Action.RECORD_MEETINGS),
             "may_request_top_up": on_roll and role_may(role, Action.MANAGE_TOP_UPS),
             "may_audit": role_may(role, Action.VIEW_AUDIT),
-            "may_export": role_may(role, Action.EXPORT_RECORD)}
+            "may_export": role_may(role, Action.EXPORT_RECORD),
+            "uses_default_calendar": this_year_uses_default_calendar(self.school)}
+
+
+def this_year_uses_default_calendar(school) -> bool:
+    """Whether this school year's school days come from the default calendar (the pages
+    that count them say so)."""
+    return school_calendar(school).uses_default(school_year(timezone.localdate()))
 
 
 class MeetingsView(SchoolView, TemplateView):
@@ -78,4 +88,5 @@ class MeetingsView(SchoolView, TemplateView):
         page, query = self.page_of(rows, self.page_size)
         return super().get_context_data(**kwargs) | {
             "page": page, "query": query,
-            "needing_action": sum(1 for row in rows if row.meetings.needs_action)}
+            "needing_action": sum(1 for row in rows if row.meetings.needs_action),
+            "uses_default_calendar": this_year_uses_default_calendar(self.school)}

@@ -20,7 +20,8 @@ from apps.plans.rules import DEFAULT_CYCLE_WEEKS, SessionStatus, StaffType, Stag
 from apps.pupils.rules import NEED_AREA_OF, NeedArea, SenStatus
 from apps.reviews import services as reviews
 from apps.reviews.models import Review
-from apps.schools.calendar import school_year
+from apps.schools.calendar import Period, school_year
+from apps.schools.term_dates import school_calendar
 
 CYCLE = datetime.timedelta(weeks=DEFAULT_CYCLE_WEEKS)
 
@@ -140,12 +141,14 @@ def build_history(*, pupil, senco, staff, kinds, rng: random.Random, past_cycles
         runs_to = max(review_date, today + CYCLE / 2) if current else review_date
         _plan_cycle(cycle, senco=senco, staff=staff, kinds=kinds, area=area, rng=rng,
                     review_date=review_date, runs_to=runs_to,
-                    required=[*always, *([group_kind] if current and group_kind else [])])
+                    required=[*always, *([group_kind] if current and group_kind else [])],
+                    ongoing=always if current else ())
         for stage in (Stage.PLAN, Stage.DO):
             plans.cycle_move(cycle=cycle, actor=senco, to=stage)
-        # The review day itself belongs to the next cycle's provision.
+        # The review day itself belongs to the next cycle's provision; today's sessions
+        # are for the demo's users to record.
         _deliver(cycle, staff=staff, rng=rng,
-                 until=today if current else cycle.review_date - datetime.timedelta(days=1))
+                 until=(today if current else cycle.review_date) - datetime.timedelta(days=1))
         _date_stages(cycle)
         if current:
             return cycle
@@ -160,18 +163,23 @@ def _current_review(today, rng, overdue):
     return today + datetime.timedelta(days=rng.randrange(10, 60))
 
 
-def _plan_cycle(cycle, *, senco, staff, kinds, area, rng, review_date, runs_to, required):
+def _plan_cycle(cycle, *, senco, staff, kinds, area, rng, review_date, runs_to, required,
+                ongoing=()):
+    """The cycle's outcomes and provision; ``ongoing`` kinds go on until they are changed
+    (an EHC plan's one-to-one support), the others run to ``runs_to``."""
     plans.cycle_update(cycle=cycle, actor=senco, review_date=review_date)
     provisions = list(cycle.provisions.all())
     chosen = [] if provisions else kinds_for(area, kinds, rng)
     have = {p.provision_type_id for p in provisions} | {k.pk for k in chosen}
     chosen += [kind for kind in required if kind.pk not in have]
-    if chosen:
-        for kind in chosen:
-            provisions.append(plans.provision_save(
-                cycle=cycle, actor=senco, provision_type=kind,
-                delivered_by=staff if kind.staff_type != StaffType.EXTERNAL else None,
-                start_date=cycle.opened_on, end_date=runs_to))
+    for kind in chosen:
+        provisions.append(plans.provision_save(
+            cycle=cycle, actor=senco, provision_type=kind,
+            delivered_by=staff if kind.staff_type != StaffType.EXTERNAL else None,
+            start_date=cycle.opened_on, end_date=None if kind in ongoing else runs_to))
+    for provision in provisions:  # carried forward with an end date: it goes on now
+        if provision.provision_type in ongoing and provision.end_date is not None:
+            plans.provision_save(cycle=cycle, actor=senco, instance=provision, end_date=None)
     if not cycle.outcomes.exists():
         for description, criteria, measure, baseline, target in rng.sample(
             OUTCOMES[area], k=min(len(OUTCOMES[area]), rng.choice([1, 2]))
@@ -187,15 +195,16 @@ WEEKDAYS = [0, 2, 4, 1, 3]  # Monday, Wednesday, Friday, then Tuesday and Thursd
 
 
 def _deliver(cycle, *, staff, rng, until):
-    """Sessions on the provision's weekdays, most delivered, some missed."""
+    """Sessions on the provision's weekdays in term, most delivered, some missed."""
+    calendar = school_calendar(cycle.school)
     rows = []
     for provision in cycle.provisions.all():
         if not provision.is_timetabled:
             continue
         days = set(WEEKDAYS[:max(1, min(5, int(provision.sessions_per_week)))])
-        day, last = provision.start_date, min(provision.end_date, until)
+        day, last = provision.start_date, min(provision.end_date or until, until)
         while day <= last:
-            if day.weekday() in days:
+            if day.weekday() in days and calendar.school_days(Period(day, day)):
                 roll = rng.random()
                 status = (SessionStatus.DELIVERED if roll < 0.82 else
                           SessionStatus.ABSENT if roll < 0.93 else SessionStatus.CANCELLED)

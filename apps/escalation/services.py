@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.money.models import TopUpRequest
 from apps.money.selectors import spend_by_pupil
+from apps.plans.timetable import provision_timetable
 from apps.pupils.models import Pupil
 from apps.pupils.rules import SenStatus
 from apps.pupils.services import ensure_on_roll, sen_status_change
@@ -158,13 +159,9 @@ def evidence_bundle(pupil: Pupil, today: datetime.date | None = None) -> dict:
                           "evidence": o.rating.evidence if o.rating else ""}
                          for o in entry.outcomes],
             "provisions": [{"intervention": str(p.provision.provision_type),
-                            "timetable": (f"{p.provision.sessions_per_week:g} a week × "
-                                          f"{p.provision.minutes_per_session} min, group of "
-                                          f"{p.provision.group_size}")
-                            if p.provision.is_timetabled
-                            else f"Fixed cost £{p.provision.fixed_cost}",
+                            "timetable": provision_timetable(p.provision),
                             "from": p.provision.start_date, "to": p.provision.end_date,
-                            "planned_sessions": int(p.dose.planned_sessions),
+                            "planned_sessions": p.dose.planned_sessions,
                             "delivered_sessions": p.dose.delivered_sessions,
                             "delivered_hours": round(p.dose.delivered_minutes / 60, 1)}
                            for p in entry.provisions],
@@ -183,7 +180,7 @@ def evidence_bundle(pupil: Pupil, today: datetime.date | None = None) -> dict:
         "chronology": cycles,
         "specialist_advice": advice,
         "views": views,
-        "money": {"spent": spend.spent, "committed": spend.committed,
+        "money": {"planned": spend.planned, "spent": spend.spent, "committed": spend.committed,
                   "projected": spend.projected, "threshold": spend.threshold,
                   "top_ups": [{"status": t.get_status_display(),
                                "requested": t.amount_requested,

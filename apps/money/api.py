@@ -1,7 +1,6 @@
 """The API for money: settings, SEN budgets, spend per pupil, the provision map, and
 top-up requests with their decisions and PDF."""
 
-from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from backend.pdf import render_pdf
 
 from . import services
 from .access import access_top_up, top_ups_visible_to
+from .costing import to_pence
 from .models import CostSettings, SenBudget, TopUpRequest
 from .provision_map import provision_map
 from .selectors import spend_by_pupil, year_rules_asked
@@ -108,16 +108,28 @@ class ProvisionMapViewSet(mixins.ListModelMixin, MoneyViewSet):
         def lines(items):
             return [{"label": line.label, "pupils": line.pupil_count, "groups": line.groups,
                      "staff_hours_a_week": text(line.hours), "planned_cost": text(line.cost),
-                     "delivered_cost": text(line.delivered_cost)} for line in items]
+                     "delivered_cost": text(line.delivered_cost),
+                     "projected_cost": text(line.projected_cost)} for line in items]
 
         return Response({
-            "year": {"start": m.year.start, "end": m.year.end},
+            "year": {"start": m.year.start, "end": m.year.end,
+                     "school_weeks": f"{float(m.school_weeks):.1f}",
+                     "default_calendar": m.default_calendar},
             "totals": lines([m.total])[0] | {"budget": text(m.budget),
                                              "budget_left": text(m.budget_left)},
             "by_provision": lines(m.by_provision), "by_pupil": lines(m.by_pupil),
-            "by_need_area": lines(m.by_need_area), "by_year_group": lines(m.by_year_group),
-            "detail": [{k: text(v) if isinstance(v, Decimal) else v
-                        for k, v in vars(row).items()} for row in m.detail],
+            "by_need_area": lines(m.by_need_area),
+            "by_intervention_area": lines(m.by_intervention_area),
+            "by_year_group": lines(m.by_year_group),
+            "detail": [{
+                "provision": item.provision_id, "pupil": item.pupil_id, "name": item.pupil,
+                "upn": item.upn, "year_group": item.year_group, "need_area": item.need_area,
+                "intervention_area": item.intervention_area,
+                "intervention": item.intervention, "staff_type": item.staff_type,
+                "timetable": item.timetable, "start": item.start, "end": item.end,
+                "staff_hours_a_week": text(to_pence(item.weekly_hours)),
+                "planned_cost": text(item.planned), "delivered_cost": text(item.delivered),
+                "projected_cost": text(item.projected)} for item in m.detail],
         })
 
 

@@ -1,18 +1,28 @@
 """What provision costs. Pure functions, exact arithmetic; docs/money.md works examples.
 
-**The rounding rule, stated once:** every intermediate figure is an exact fraction
-(``fractions.Fraction``); a money figure is rounded to the penny, half up, only when it is
-reported (``to_pence``), and totals are sums of the exact figures, rounded once.
+**Sessions planned** are counted in school weeks (apps/schools/calendar.py): sessions a
+week × the school days the provision runs ÷ 5. Holidays plan nothing; a week with a bank
+holiday plans four fifths of its sessions. The dose of support shows the same number.
 
-**The cost of timetabled provision:** sessions a week × minutes ÷ 60 × hourly rate ÷ group
-size, for each week it runs inside the budget year. Weeks are the school's weeks of
-support (default 39), spread evenly over the budget year's days, so a provision running
-all year costs exactly that many weeks and one running part of it costs its share of
-the days. A rate change takes effect from its date: the days before use the old rate.
-A fixed cost falls in the budget year in which the provision starts.
+**Planned cost** of timetabled provision = sessions planned × minutes ÷ 60 × hourly rate ÷
+group size, over the days the provision runs (its start to its end, or to the day its
+cycle closed or the pupil left, if sooner), split at the budget year's start and at each
+rate change: the days before a change use the old rate. A fixed cost falls on the day
+the provision starts.
 
-**The cost of delivered sessions:** minutes ÷ 60 × the hourly rate on the day ÷ group
-size, for each delivered session (not those the pupil missed or that were cancelled).
+**Delivered cost** = minutes delivered ÷ 60 × the hourly rate on the day ÷ group size, for
+each delivered session (not those the pupil missed or that were cancelled); a fixed cost
+once its day has come.
+
+**Projected** = delivered so far + what is still planned, from tomorrow to the day the
+provision ends (or, for one that goes on until it is changed, to the end of the budget
+year).
+
+**Rounding, stated once:** intermediate figures are exact fractions
+(``fractions.Fraction``); each provision's figure for a budget year is rounded to the
+penny, half up (``to_pence``), and every total (a pupil, a line of the provision map, a
+top-up request) is the sum of those pennies, so the lines of any list add up to its
+total.
 """
 
 import datetime
@@ -20,7 +30,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from apps.schools.calendar import ONE_DAY, Period, year_containing
+from apps.plans.selectors import sessions_planned
+from apps.schools.calendar import ONE_DAY, Period, SchoolCalendar, year_containing
 
 from . import rules
 
@@ -28,8 +39,7 @@ PENNY = Decimal("0.01")
 
 
 def to_pence(amount) -> Decimal:
-    """The rounding rule: to the penny, half up (away from zero). Applied once, to a
-    reported figure."""
+    """The rounding rule: to the penny, half up (away from zero)."""
     exact = Fraction(amount)
     if exact < 0:
         return -to_pence(-exact)
@@ -81,7 +91,9 @@ class RateTimeline:
 
 @dataclass(frozen=True)
 class Timetable:
-    """What costing needs to know about one provision."""
+    """What costing needs to know about one provision. ``end`` is the last day it runs:
+    its end date, or the day its cycle closed or the pupil left, if sooner; None while it
+    goes on (it is then costed to the end of the budget year)."""
 
     staff_type: str
     sessions_per_week: Decimal | None
@@ -89,35 +101,43 @@ class Timetable:
     group_size: int | None
     fixed_cost: Decimal | None
     start: datetime.date
-    end: datetime.date
+    end: datetime.date | None
 
     @property
     def period(self) -> Period:
-        return Period(self.start, self.end)
+        return Period(self.start, self.end or datetime.date.max)
+
+    def hourly_share(self) -> Fraction:
+        """Staff hours of one session spent on this pupil (shared across the group)."""
+        return Fraction(self.minutes_per_session or 0, 60) / (self.group_size or 1)
 
     def weekly_hours(self) -> Fraction:
-        """Staff hours a week spent on this pupil (shared across the group)."""
+        """Staff hours a week spent on this pupil while it runs."""
         if self.sessions_per_week is None:
             return Fraction(0)
-        return (Fraction(self.sessions_per_week) * self.minutes_per_session / 60
-                / (self.group_size or 1))
+        return Fraction(self.sessions_per_week) * self.hourly_share()
 
 
-def planned_cost(timetable: Timetable, within: Period, year: Period, weeks_per_year: int,
+def sessions_of(timetable: Timetable, within: Period, calendar: SchoolCalendar) -> Fraction:
+    """Sessions the provision plans on the school days of ``within`` that it runs: the
+    number its dose shows (plans.selectors.sessions_planned)."""
+    return sessions_planned(timetable.sessions_per_week, timetable.period, within, calendar)
+
+
+def planned_cost(timetable: Timetable, within: Period, calendar: SchoolCalendar,
                  rates: RateTimeline) -> Fraction:
-    """Planned cost of the provision over the part of ``within`` (inside budget year
-    ``year``) that it runs. Exact; round with ``to_pence`` when reporting."""
+    """Planned cost of the provision on the days of ``within`` that it runs. Exact."""
+    if timetable.end and timetable.end < timetable.start:  # its cycle closed before it began
+        return Fraction(0)
     if timetable.fixed_cost is not None:
-        counted = timetable.start in year and timetable.start in within
-        return Fraction(timetable.fixed_cost) if counted else Fraction(0)
+        return Fraction(timetable.fixed_cost) if timetable.start in within else Fraction(0)
     running = timetable.period.overlap(within)
-    running = running.overlap(year) if running else None
     if running is None:
         return Fraction(0)
     total = Fraction(0)
     for piece, piece_rates in rates.segments(running):
-        weeks = Fraction(weeks_per_year * piece.days, year.days)
-        total += timetable.weekly_hours() * piece_rates.for_staff(timetable.staff_type) * weeks
+        total += (sessions_of(timetable, piece, calendar) * timetable.hourly_share()
+                  * piece_rates.for_staff(timetable.staff_type))
     return total
 
 
@@ -131,3 +151,36 @@ def session_cost(timetable: Timetable, minutes: int, day: datetime.date,
     """Cost to the school of one delivered session for this pupil."""
     return minutes_cost(minutes, rates.on(day).for_staff(timetable.staff_type),
                         timetable.group_size)
+
+
+@dataclass(frozen=True)
+class ProvisionCost:
+    """One provision's figures for one budget year, each rounded to the penny."""
+
+    planned: Decimal
+    delivered: Decimal
+    projected: Decimal
+    sessions_planned: Fraction
+    school_weeks: Fraction  # the school weeks of the year it runs
+
+    ZERO = Decimal("0.00")
+
+
+def provision_cost(timetable: Timetable, year: Period, today: datetime.date,
+                   calendar: SchoolCalendar, rates: RateTimeline,
+                   delivered_sessions: Fraction) -> ProvisionCost:
+    """Planned, delivered and projected for ``year``, given what its delivered sessions in
+    the year up to ``today`` cost (``delivered_sessions``, exact)."""
+    to_date = Period(year.start, min(today, year.end))
+    ahead = Period(max(today + ONE_DAY, year.start), year.end)
+    delivered = delivered_sessions
+    if timetable.fixed_cost is not None and timetable.start in to_date:
+        delivered += Fraction(timetable.fixed_cost)
+    still_planned = planned_cost(timetable, ahead, calendar, rates) if ahead.days else 0
+    running = timetable.period.overlap(year)
+    return ProvisionCost(
+        planned=to_pence(planned_cost(timetable, year, calendar, rates)),
+        delivered=to_pence(delivered),
+        projected=to_pence(delivered + still_planned),
+        sessions_planned=sessions_of(timetable, year, calendar),
+        school_weeks=calendar.school_weeks(running) if running else Fraction(0))

@@ -1,4 +1,6 @@
-"""The provision map as CSV, XLSX (openpyxl) and a printable PDF (WeasyPrint)."""
+"""The provision map as CSV, XLSX (openpyxl) and a printable PDF (WeasyPrint). Spreadsheets
+keep dates as dates and amounts as numbers (XLSX formats them as £1,234.56 and
+19 January 2027); headings are words and staff types are spelled out."""
 
 import csv
 import io
@@ -6,34 +8,42 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from apps.plans.rules import StaffType
 from backend.pdf import render_pdf
 
 from .provision_map import ProvisionMap
 
+POUNDS = '"£"#,##0.00'
+DATE = "d mmmm yyyy"
 SUMMARY_HEADINGS = ["", "Pupils", "Groups", "Staff hours a week", "Planned cost (£)",
-                    "Delivered to date (£)"]
-DETAIL_HEADINGS = ["Pupil", "UPN", "Year group", "Area of need", "Intervention",
-                   "Staff type", "Timetable", "Staff hours a week", "Start", "End",
-                   "Planned cost (£)", "Delivered to date (£)"]
+                    "Delivered to date (£)", "Projected (£)"]
+DETAIL_HEADINGS = ["Pupil", "UPN", "Year group", "Area of need (pupil)",
+                   "Area of need (intervention)", "Intervention", "Staff", "Timetable",
+                   "Staff hours a week while it runs", "Start", "End", "Planned cost (£)",
+                   "Delivered to date (£)", "Projected (£)"]
+MONEY_COLUMNS = {"summary": (5, 6, 7), "detail": (12, 13, 14)}
+DATE_COLUMNS = (10, 11)
 
 
 def _summary_rows(lines, title):
     yield [title, *SUMMARY_HEADINGS[1:]]
     for line in lines:
         yield [line.label, line.pupil_count, line.groups, line.hours, line.cost,
-               line.delivered_cost]
+               line.delivered_cost, line.projected_cost]
 
 
 def _detail_rows(map_: ProvisionMap):
     yield DETAIL_HEADINGS
-    for row in map_.detail:
-        yield [row.pupil, row.upn, row.year_group, row.need_area, row.intervention,
-               row.staff_type, row.timetable, row.weekly_hours, row.start, row.end,
-               row.planned, row.delivered]
+    for item in map_.detail:
+        yield [item.pupil, item.upn, item.year_group, item.need_area, item.intervention_area,
+               item.intervention, StaffType(item.staff_type).label, item.timetable,
+               round(float(item.weekly_hours), 2), item.start, item.end, item.planned,
+               item.delivered, item.projected]
 
 
 def as_csv(map_: ProvisionMap) -> str:
-    """One row per pupil's provision: what a spreadsheet user filters and pivots."""
+    """One row per pupil's provision: what a spreadsheet user filters and pivots. Dates are
+    written 2027-01-19, which every spreadsheet reads as a date."""
     out = io.StringIO()
     writer = csv.writer(out)
     for row in _detail_rows(map_):
@@ -43,24 +53,37 @@ def as_csv(map_: ProvisionMap) -> str:
 
 def as_xlsx(map_: ProvisionMap) -> bytes:
     book = Workbook()
-    sheets = [("By provision", _summary_rows(map_.by_provision, "Provision")),
-              ("By pupil", _summary_rows(map_.by_pupil, "Pupil")),
-              ("By area of need", _summary_rows(map_.by_need_area, "Area of need")),
-              ("By year group", _summary_rows(map_.by_year_group, "Year group")),
-              ("Detail", _detail_rows(map_))]
+    sheets = [("By provision", _summary_rows(map_.by_provision, "Provision"), "summary"),
+              ("By pupil", _summary_rows(map_.by_pupil, "Pupil"), "summary"),
+              ("By area of need", _summary_rows(map_.by_need_area, "Area of need"), "summary"),
+              ("By intervention's area", _summary_rows(map_.by_intervention_area,
+                                                       "Intervention's area of need"),
+               "summary"),
+              ("By year group", _summary_rows(map_.by_year_group, "Year group"), "summary"),
+              ("Detail", _detail_rows(map_), "detail")]
     book.remove(book.active)
-    for title, rows in sheets:
+    for title, rows, kind in sheets:
         sheet = book.create_sheet(title)
         for row in rows:
             sheet.append(row)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        for row in sheet.iter_rows(min_row=2):
+            for column in MONEY_COLUMNS[kind]:
+                row[column - 1].number_format = POUNDS
+            if kind == "detail":
+                for column in DATE_COLUMNS:
+                    row[column - 1].number_format = DATE
     totals = book.create_sheet("Totals", 0)
-    totals.append(["Budget year", f"{map_.year.start:%-d %B %Y} to {map_.year.end:%-d %B %Y}"])
+    totals.append(["Budget year from", map_.year.start])
+    totals.append(["Budget year to", map_.year.end])
     totals.append(["Planned cost (£)", map_.total.cost])
     totals.append(["Delivered to date (£)", map_.total.delivered_cost])
+    totals.append(["Projected (£)", map_.total.projected_cost])
     totals.append(["Notional SEN budget (£)", map_.budget])
     totals.append(["Budget left (£)", map_.budget_left])
+    for row in totals.iter_rows():
+        row[1].number_format = DATE if row[0].row <= 2 else POUNDS
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,6 +1,7 @@
 from django import forms
 
-from apps.plans.forms import DateInput, GovukModelForm
+from apps.plans.forms import GovukModelForm
+from apps.schools.forms import DateInput
 from backend.govuk import GovukFormMixin
 
 from .models import CostSettings, SenBudget, TopUpRequest
@@ -14,8 +15,8 @@ class CostSettingsForm(GovukModelForm):
 
     class Meta:
         model = CostSettings
-        fields = ["teacher_rate", "ta_rate", "specialist_rate", "weeks_per_year",
-                  "threshold", "approaching_percent", "budget_year"]
+        fields = ["teacher_rate", "ta_rate", "specialist_rate", "threshold",
+                  "approaching_percent", "budget_year"]
         help_texts = {"ta_rate": "Per hour, including on-costs. Timetabled external "
                                  "provision is costed at the specialist rate."}
 
@@ -25,8 +26,7 @@ class CostSettingsForm(GovukModelForm):
         self.fields["effective_from"].govuk_width = "govuk-input--width-10"
         for name in ("teacher_rate", "ta_rate", "specialist_rate", "threshold"):
             self.fields[name].govuk_width = "govuk-input--width-10"
-        for name in ("weeks_per_year", "approaching_percent"):
-            self.fields[name].govuk_width = "govuk-input--width-3"
+        self.fields["approaching_percent"].govuk_width = "govuk-input--width-3"
 
 
 class SenBudgetForm(GovukModelForm):

@@ -34,9 +34,6 @@ class CostSettings(SchoolOwned):
     specialist_rate = models.DecimalField("specialist hourly rate (£)", max_digits=9,
                                           decimal_places=4, validators=RATE,
                                           default=rules.DEFAULT_RATES["specialist"])
-    weeks_per_year = models.PositiveSmallIntegerField(
-        "weeks of support in a year", default=rules.WEEKS_OF_SUPPORT,
-        validators=between(rules.MIN_WEEKS, rules.MAX_WEEKS, "Weeks of support in a year"))
     threshold = models.DecimalField(
         "element 2 threshold (£)", max_digits=9, decimal_places=2,
         default=rules.ELEMENT_2_THRESHOLD,

@@ -1,13 +1,16 @@
 """The provision map (Code 6.76): all additional and different provision across the school
-in one budget year, by provision, by pupil, by area of need and by year group, with
-totals against the school's notional SEN budget. Built in three queries.
+in one budget year, by provision, by pupil, by the pupil's area of need, by the
+intervention's area of need and by year group, with totals against the school's notional
+SEN budget. Built in four queries.
 
-Counting rules: a provision belongs to the year if it runs on any day of it. "Hours a
-week" are staff hours (sessions × minutes ÷ 60 ÷ group size, summed over pupils), so a
-group of four counts once. "Groups" are pupils ÷ the usual group size, rounded up.
-Each provision is costed on its own (costing.py): planned is its planned cost inside the
-year, delivered what its recorded sessions cost to date. A line adds up the exact figures
-of its provisions and rounds once.
+Counting rules: a provision belongs to the year if it runs on any day of it. Money comes
+from costed_provisions (costing.py): each provision's planned, delivered and projected
+figures for the year, in pence; a line adds them up, so every view adds up to the same
+total and the pupil page shows the same figures for the same pupil. "Staff hours a week"
+are staff hours (sessions × minutes ÷ 60 ÷ group size) averaged over the year's school
+weeks: a provision counts for the school weeks it runs, so a pupil's consecutive cycles
+are not added together and a group of four counts once. "Groups" are pupils ÷ the usual
+group size, rounded up.
 """
 
 import math
@@ -16,30 +19,37 @@ from decimal import Decimal
 from fractions import Fraction
 
 from apps.plans.models import Provision
-from apps.pupils.rules import NeedArea, YearGroup
+from apps.plans.timetable import timetable_words
+from apps.pupils.rules import NEED_AREA_OF, NeedArea, YearGroup
 from apps.schools.calendar import Period
 
-from .costing import planned_cost, to_pence
+from .costing import to_pence
 from .models import SenBudget
-from .selectors import TIMETABLE_FIELDS, YearRules, delivered_costs, timetable
+from .selectors import YearRules, costed_provisions
+
+ZERO = Decimal("0.00")
+NO_NEED = "Need not recorded"
 
 
 @dataclass
 class Line:
-    """One row of a view of the map: the provisions added to it, summed exactly."""
+    """One row of a view of the map: the provisions added to it."""
 
     label: str
+    year_weeks: Fraction  # the budget year's school weeks
     group_size: int = 1
     pupils: set[int] = field(default_factory=set)
-    weekly_hours: Fraction = Fraction(0)
-    planned: Fraction = Fraction(0)
-    delivered: Fraction = Fraction(0)
+    staff_hours: Fraction = Fraction(0)  # over the year
+    cost: Decimal = ZERO  # planned
+    delivered_cost: Decimal = ZERO
+    projected_cost: Decimal = ZERO
 
     def add(self, item: "MapItem") -> None:
         self.pupils.add(item.pupil_id)
-        self.weekly_hours += item.weekly_hours
-        self.planned += item.planned
-        self.delivered += item.delivered
+        self.staff_hours += item.staff_hours
+        self.cost += item.planned
+        self.delivered_cost += item.delivered
+        self.projected_cost += item.projected
 
     @property
     def pupil_count(self) -> int:
@@ -51,15 +61,8 @@ class Line:
 
     @property
     def hours(self) -> Decimal:
-        return to_pence(self.weekly_hours)
-
-    @property
-    def cost(self) -> Decimal:
-        return to_pence(self.planned)
-
-    @property
-    def delivered_cost(self) -> Decimal:
-        return to_pence(self.delivered)
+        """Staff hours a week, averaged over the year's school weeks."""
+        return to_pence(self.staff_hours / self.year_weeks) if self.year_weeks else ZERO
 
 
 @dataclass
@@ -71,42 +74,32 @@ class MapItem:
     pupil: str  # "Last, First"
     upn: str
     year_group: str
-    need_area: str  # the intervention's
+    need_area: str  # the pupil's (their primary need)
+    intervention_area: str  # the intervention's
     intervention: str
     usual_group_size: int
     staff_type: str
     timetable: str
-    start: str
-    end: str
-    weekly_hours: Fraction
-    planned: Fraction
-    delivered: Fraction
-
-
-@dataclass
-class DetailRow:
-    pupil: str
-    upn: str
-    year_group: str
-    need_area: str
-    intervention: str
-    staff_type: str
-    timetable: str
-    weekly_hours: Decimal
-    start: str
-    end: str
+    start: object
+    end: object
+    weekly_hours: Fraction  # while it runs
+    staff_hours: Fraction  # over the year's school weeks it runs
     planned: Decimal
     delivered: Decimal
+    projected: Decimal
 
 
 @dataclass
 class ProvisionMap:
     year: Period
+    school_weeks: Fraction
+    default_calendar: bool
     by_provision: list[Line]
     by_pupil: list[Line]
     by_need_area: list[Line]
+    by_intervention_area: list[Line]
     by_year_group: list[Line]
-    detail: list[DetailRow]
+    detail: list[MapItem]
     total: Line
     budget: Decimal | None
 
@@ -117,79 +110,72 @@ class ProvisionMap:
 
 def provision_map(school, rules_: YearRules, today, *, with_detail: bool = True) -> ProvisionMap:
     """The map for the budget year of ``rules_``; ``with_detail``: also a row per provision
-    (the downloads have them; the page shows the four views and the totals only)."""
+    (the downloads have them; the page shows the views and the totals only)."""
     items = map_items(rules_, today)
-    by_provision: dict[str, Line] = {}
-    by_pupil: dict[int, Line] = {}
-    by_need: dict[str, Line] = {}
-    by_year: dict[str, Line] = {}
-    total = Line("All provision")
+    weeks = rules_.school_weeks
+    views: dict[str, dict] = {name: {} for name in
+                              ("provision", "pupil", "need", "intervention_area", "year")}
+    total = Line("All provision", weeks)
     for item in items:
-        line_of(by_provision, item.intervention, group_size=item.usual_group_size).add(item)
-        line_of(by_pupil, item.pupil_id, label=item.pupil).add(item)
-        line_of(by_need, item.need_area).add(item)
-        line_of(by_year, item.year_group).add(item)
+        line_of(views["provision"], item.intervention, weeks,
+                group_size=item.usual_group_size).add(item)
+        line_of(views["pupil"], item.pupil_id, weeks, label=item.pupil).add(item)
+        line_of(views["need"], item.need_area, weeks).add(item)
+        line_of(views["intervention_area"], item.intervention_area, weeks).add(item)
+        line_of(views["year"], item.year_group, weeks).add(item)
         total.add(item)
     year_order = {label: number for number, label in YearGroup.choices}
     budget = SenBudget.objects.filter(year_start=rules_.period.start).values_list(
         "amount", flat=True).first()
     return ProvisionMap(
-        year=rules_.period,
-        by_provision=sorted(by_provision.values(), key=lambda line: line.label.casefold()),
-        by_pupil=sorted(by_pupil.values(), key=lambda line: line.label),
-        by_need_area=sorted(by_need.values(), key=lambda line: line.label),
-        by_year_group=sorted(by_year.values(), key=lambda line: year_order[line.label]),
-        detail=[detail_row(item) for item in items] if with_detail else [],
-        total=total, budget=budget)
+        year=rules_.period, school_weeks=rules_.school_weeks,
+        default_calendar=rules_.default_calendar,
+        by_provision=sorted(views["provision"].values(), key=lambda line: line.label.casefold()),
+        by_pupil=sorted(views["pupil"].values(), key=lambda line: line.label),
+        by_need_area=sorted(views["need"].values(), key=lambda line: line.label),
+        by_intervention_area=sorted(views["intervention_area"].values(),
+                                    key=lambda line: line.label),
+        by_year_group=sorted(views["year"].values(), key=lambda line: year_order[line.label]),
+        detail=items if with_detail else [], total=total, budget=budget)
 
 
-def line_of(lines: dict, key, label: str | None = None, **fields) -> Line:
+def line_of(lines: dict, key, weeks: Fraction, label: str | None = None, **fields) -> Line:
     """The line of ``lines`` under ``key``, begun if it is the first of its provisions."""
     if key not in lines:
-        lines[key] = Line(label or key, **fields)
+        lines[key] = Line(label or key, weeks, **fields)
     return lines[key]
+
+
+def need_area_label(primary_need: str) -> str:
+    return NeedArea(NEED_AREA_OF[primary_need]).label if primary_need else NO_NEED
 
 
 def map_items(rules_: YearRules, today) -> list[MapItem]:
     """Every provision running in the year, costed, by intervention, then pupil, then start
     date."""
-    year = rules_.period
-    provisions = Provision.objects.filter(start_date__lte=year.end, end_date__gte=year.start)
-    rows = list(provisions.values(
-        "id", *TIMETABLE_FIELDS, "provision_type__name", "provision_type__need_area",
-        "provision_type__usual_group_size", "cycle__plan__pupil_id",
-        "cycle__plan__pupil__first_name", "cycle__plan__pupil__last_name",
-        "cycle__plan__pupil__upn", "cycle__plan__pupil__year_group"))
-    timetables = {row["id"]: timetable(row) for row in rows}
-    delivered = delivered_costs(provisions, timetables, Period(year.start, min(today, year.end)),
-                                rules_.rates)
     items = []
-    for row in rows:
-        table = timetables[row["id"]]
+    for costed in costed_provisions(
+            Provision.objects.all(), rules_, today, "provision_type__name",
+            "provision_type__need_area", "provision_type__usual_group_size",
+            "cycle__plan__pupil_id", "cycle__plan__pupil__first_name",
+            "cycle__plan__pupil__last_name", "cycle__plan__pupil__upn",
+            "cycle__plan__pupil__year_group", "cycle__plan__pupil__primary_need"):
+        row, table, cost = costed.row, costed.timetable, costed.cost
         items.append(MapItem(
             provision_id=row["id"], pupil_id=row["cycle__plan__pupil_id"],
             pupil=f"{row['cycle__plan__pupil__last_name']}, "
                   f"{row['cycle__plan__pupil__first_name']}",
             upn=row["cycle__plan__pupil__upn"],
             year_group=YearGroup(row["cycle__plan__pupil__year_group"]).label,
-            need_area=NeedArea(row["provision_type__need_area"]).label,
+            need_area=need_area_label(row["cycle__plan__pupil__primary_need"]),
+            intervention_area=NeedArea(row["provision_type__need_area"]).label,
             intervention=row["provision_type__name"],
             usual_group_size=row["provision_type__usual_group_size"] or 1,
-            staff_type=table.staff_type,
-            timetable=(f"{table.sessions_per_week:g} × {table.minutes_per_session} min, "
-                       f"group of {table.group_size}") if table.sessions_per_week is not None
-            else f"Fixed cost £{table.fixed_cost}",
-            start=table.start.isoformat(), end=table.end.isoformat(),
-            weekly_hours=table.weekly_hours(),
-            planned=planned_cost(table, year, year, rules_.weeks_per_year, rules_.rates),
-            delivered=delivered.get(row["id"], Fraction(0))))
+            staff_type=table.staff_type, timetable=timetable_words(
+                table.sessions_per_week, table.minutes_per_session, table.group_size,
+                table.fixed_cost),
+            start=table.start, end=table.end, weekly_hours=table.weekly_hours(),
+            staff_hours=table.weekly_hours() * cost.school_weeks,
+            planned=cost.planned, delivered=cost.delivered, projected=cost.projected))
     return sorted(items, key=lambda item: (item.intervention.casefold(), item.pupil.casefold(),
                                            item.start, item.provision_id))
-
-
-def detail_row(item: MapItem) -> DetailRow:
-    return DetailRow(
-        pupil=item.pupil, upn=item.upn, year_group=item.year_group, need_area=item.need_area,
-        intervention=item.intervention, staff_type=item.staff_type, timetable=item.timetable,
-        weekly_hours=to_pence(item.weekly_hours), start=item.start, end=item.end,
-        planned=to_pence(item.planned), delivered=to_pence(item.delivered))

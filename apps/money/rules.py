@@ -13,7 +13,6 @@ from django.db import models
 
 ELEMENT_2_THRESHOLD = Decimal("6000.00")
 APPROACHING_PERCENT = 80  # "approaching" from this share of the threshold
-WEEKS_OF_SUPPORT = 39  # school weeks in a year
 DEFAULT_RATES = {  # per hour, including on-costs; every school should set its own
     "teacher": Decimal("38.00"),
     "ta": Decimal("13.04"),
@@ -22,7 +21,6 @@ DEFAULT_RATES = {  # per hour, including on-costs; every school should set its o
 
 # Bounds, stated so that an error can say them.
 MIN_RATE, MAX_RATE = Decimal("0.01"), Decimal("250.00")
-MIN_WEEKS, MAX_WEEKS = 1, 52
 MIN_THRESHOLD, MAX_THRESHOLD = Decimal("1.00"), Decimal("100000.00")
 MIN_PERCENT, MAX_PERCENT = 1, 99
 

@@ -6,22 +6,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from apps.plans.models import DeliveredSession, Provision
-from apps.plans.rules import SessionStatus, Stage
-from apps.schools.calendar import ONE_DAY, Period
+from apps.plans.rules import SessionStatus
+from apps.schools.calendar import Period, SchoolCalendar
+from apps.schools.term_dates import school_calendar
 
 from . import rules
 from .costing import (
+    ProvisionCost,
     Rates,
     RateTimeline,
     Timetable,
     budget_year,
     minutes_cost,
-    planned_cost,
+    provision_cost,
     to_pence,
 )
 from .models import CostSettings, TopUpRequest
@@ -49,13 +51,23 @@ def rate_timeline(history: list[CostSettings]) -> RateTimeline:
 
 @dataclass(frozen=True)
 class YearRules:
-    """A budget year and the figures that apply to it: those in force on its first day."""
+    """A budget year and the figures that apply to it: those in force on its first day,
+    the rates as they change, and the school's calendar (its school weeks)."""
 
     period: Period
     threshold: Decimal
-    weeks_per_year: int
     approaching_percent: int
     rates: RateTimeline
+    calendar: SchoolCalendar
+
+    @property
+    def school_weeks(self) -> Fraction:
+        return self.calendar.school_weeks(self.period)
+
+    @property
+    def default_calendar(self) -> bool:
+        """Whether a school year of it has no term dates entered (the pages say so)."""
+        return self.calendar.uses_default(self.period)
 
 
 def year_rules(school, day: datetime.date | None = None,
@@ -64,8 +76,8 @@ def year_rules(school, day: datetime.date | None = None,
     history = history or settings_history(school)
     period = budget_year(day, settings_on(history, day).budget_year)
     at_start = settings_on(history, period.start)
-    return YearRules(period, at_start.threshold, at_start.weeks_per_year,
-                     at_start.approaching_percent, rate_timeline(history))
+    return YearRules(period, at_start.threshold, at_start.approaching_percent,
+                     rate_timeline(history), school_calendar(school))
 
 
 def year_rules_asked(school, asked: str | None) -> YearRules:
@@ -82,12 +94,17 @@ def year_rules_asked(school, asked: str | None) -> YearRules:
 
 TIMETABLE_FIELDS = ("staff_type", "sessions_per_week", "minutes_per_session", "group_size",
                     "fixed_cost", "start_date", "end_date")
+# What ends a provision sooner than its end date: its cycle closing, the pupil leaving.
+ENDED_BY = ("cycle__closed_on", "cycle__plan__pupil__left_on")
 
 
-def timetable(provision: Provision | dict) -> Timetable:
-    """A provision's timetable, from the provision or from a ``values()`` row of it."""
-    value = provision.get if isinstance(provision, dict) else provision.__getattribute__
-    return Timetable(*(value(name) for name in TIMETABLE_FIELDS))
+def timetable(row: dict) -> Timetable:
+    """A provision's timetable from a ``values()`` row of it (TIMETABLE_FIELDS and
+    ENDED_BY): it runs to its end date, or to the day its cycle closed or its pupil left,
+    if sooner."""
+    end = min((day for day in (row["end_date"], *(row[name] for name in ENDED_BY)) if day),
+              default=None)
+    return Timetable(*(row[name] for name in TIMETABLE_FIELDS[:-1]), end)
 
 
 def delivered_costs(provisions: QuerySet[Provision], timetables: dict[int, Timetable],
@@ -114,10 +131,38 @@ def delivered_costs(provisions: QuerySet[Provision], timetables: dict[int, Timet
     return costs
 
 
+@dataclass(frozen=True)
+class CostedProvision:
+    """A provision running in the budget year (its ``values()`` row), and its costs."""
+
+    row: dict
+    timetable: Timetable
+    cost: ProvisionCost
+
+
+def costed_provisions(provisions: QuerySet[Provision], rules_: YearRules,
+                      today: datetime.date, *fields: str) -> list[CostedProvision]:
+    """Every one of ``provisions`` that runs in the budget year, costed (costing.py): the
+    one place any figure of money for provision comes from. ``fields``: more of each
+    provision to read with it. Two queries."""
+    year = rules_.period
+    running = provisions.filter(Q(end_date__isnull=True) | Q(end_date__gte=year.start),
+                                start_date__lte=year.end)
+    rows = list(running.values("id", *TIMETABLE_FIELDS, *ENDED_BY, *fields))
+    timetables = {row["id"]: timetable(row) for row in rows}
+    delivered = delivered_costs(running, timetables, Period(year.start, min(today, year.end)),
+                                rules_.rates)
+    return [CostedProvision(row, timetables[row["id"]], provision_cost(
+        timetables[row["id"]], year, today, rules_.calendar, rules_.rates,
+        delivered.get(row["id"], Fraction(0)))) for row in rows]
+
+
 @dataclass
 class PupilSpend:
-    """A pupil's additional support in one budget year, against the element 2 threshold."""
+    """A pupil's additional support in one budget year, against the element 2 threshold:
+    the sums of their provisions' figures (costed_provisions)."""
 
+    planned: Decimal
     spent: Decimal
     committed: Decimal
     projected: Decimal
@@ -145,59 +190,28 @@ class PupilSpend:
 
 def spend_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = None,
                    rules_: YearRules | None = None) -> dict[int, PupilSpend]:
-    """Spent to date, committed to the year's end, projected, and the state, for each
-    pupil, in three queries.
-
-    Spent: delivered sessions and fixed costs so far this year. Committed: the provision
-    of each open cycle from tomorrow to the end of the budget year (or the day the pupil
-    left), at its planned timetable (support goes on from review to review), and fixed
-    costs still to come.
-    Projected: the two together."""
+    """Planned, spent to date (delivered), committed (still planned to each provision's
+    end) and projected (the two together), and the state, for each pupil, in four
+    queries."""
     today = today or timezone.localdate()
     rules_ = rules_ or year_rules(school, today)
-    year = rules_.period
-    to_date = Period(year.start, min(today, year.end))
-    ahead = Period(max(today + ONE_DAY, year.start), year.end)
-    provisions = (Provision.objects
-                  .filter(cycle__plan__pupil__in=pupil_ids, start_date__lte=year.end)
-                  .exclude(end_date__lt=year.start, cycle__stage=Stage.CLOSED))
-    spent = dict.fromkeys(pupil_ids, Fraction(0))
-    committed = dict.fromkeys(pupil_ids, Fraction(0))
-    pupil_of, timetables = {}, {}
-    for row in provisions.values("id", "cycle__plan__pupil_id", "cycle__plan__pupil__left_on",
-                                 "cycle__stage", *TIMETABLE_FIELDS):
-        pupil, table = row["cycle__plan__pupil_id"], timetable(row)
-        left_on = row["cycle__plan__pupil__left_on"]
-        still_running = row["cycle__stage"] != Stage.CLOSED
-        pupil_of[row["id"]], timetables[row["id"]] = pupil, table
-        if table.fixed_cost is not None:
-            if table.start in to_date:
-                spent[pupil] += Fraction(table.fixed_cost)
-            elif table.start in ahead and still_running:
-                committed[pupil] += Fraction(table.fixed_cost)
-        elif still_running and ahead.days:
-            # The current cycle's provision is assumed to go on, as planned, to the end
-            # of the budget year (support continues from review to review), or to the day
-            # the pupil left the school.
-            until = min(year.end, left_on) if left_on else year.end
-            if until >= table.start:
-                going_on = Timetable(table.staff_type, table.sessions_per_week,
-                                     table.minutes_per_session, table.group_size, None,
-                                     table.start, until)
-                committed[pupil] += planned_cost(going_on, ahead, year,
-                                                 rules_.weeks_per_year, rules_.rates)
-    for provision_id, cost in delivered_costs(provisions, timetables, to_date,
-                                              rules_.rates).items():
-        spent[pupil_of[provision_id]] += cost
+    zero = Decimal("0.00")
+    planned, spent, projected = ({pk: zero for pk in pupil_ids} for _ in range(3))
+    for item in costed_provisions(Provision.objects.filter(cycle__plan__pupil__in=pupil_ids),
+                                  rules_, today, "cycle__plan__pupil_id"):
+        pupil = item.row["cycle__plan__pupil_id"]
+        planned[pupil] += item.cost.planned
+        spent[pupil] += item.cost.delivered
+        projected[pupil] += item.cost.projected
     income = dict(
-        TopUpRequest.objects.filter(pupil__in=pupil_ids, year_start=year.start,
+        TopUpRequest.objects.filter(pupil__in=pupil_ids, year_start=rules_.period.start,
                                     status=rules.TopUpStatus.APPROVED)
         .values("pupil").annotate(total=Sum("approved_amount")).values_list("pupil", "total")
     )
     return {pupil: PupilSpend(
-        spent=to_pence(spent[pupil]), committed=to_pence(committed[pupil]),
-        projected=to_pence(spent[pupil] + committed[pupil]), threshold=rules_.threshold,
-        top_up_income=income.get(pupil) or Decimal("0.00"),
-        state=rules.spend_state(spent[pupil] + committed[pupil], rules_.threshold,
+        planned=planned[pupil], spent=spent[pupil], committed=projected[pupil] - spent[pupil],
+        projected=projected[pupil], threshold=rules_.threshold,
+        top_up_income=income.get(pupil) or zero,
+        state=rules.spend_state(Fraction(projected[pupil]), rules_.threshold,
                                 rules_.approaching_percent))
         for pupil in pupil_ids}

@@ -10,7 +10,7 @@ class CostSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = CostSettings
         fields = ["id", "effective_from", "teacher_rate", "ta_rate", "specialist_rate",
-                  "weeks_per_year", "threshold", "approaching_percent", "budget_year"]
+                  "threshold", "approaching_percent", "budget_year"]
         validators = []
 
 
@@ -24,8 +24,11 @@ class SenBudgetSerializer(serializers.ModelSerializer):
 class PupilSpendSerializer(serializers.Serializer):
     pupil = serializers.IntegerField()
     name = serializers.CharField()
-    spent = serializers.DecimalField(max_digits=11, decimal_places=2)
-    committed = serializers.DecimalField(max_digits=11, decimal_places=2)
+    planned = serializers.DecimalField(max_digits=11, decimal_places=2)
+    spent = serializers.DecimalField(
+        max_digits=11, decimal_places=2, help_text="Delivered to date.")
+    committed = serializers.DecimalField(
+        max_digits=11, decimal_places=2, help_text="Still planned, to each provision's end.")
     projected = serializers.DecimalField(max_digits=11, decimal_places=2)
     threshold = serializers.DecimalField(max_digits=11, decimal_places=2)
     share_percent = serializers.IntegerField()

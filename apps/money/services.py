@@ -4,26 +4,28 @@ Atomic; everything is checked before anything is written; errors are field by fi
 
 import datetime
 from decimal import Decimal
-from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.plans.models import DeliveredSession
-from apps.plans.rules import SessionStatus
+from apps.plans.models import Provision
+from apps.plans.rules import StaffType
+from apps.plans.selectors import exact
+from apps.plans.timetable import timetable_words
 from apps.pupils.models import Pupil
 from apps.pupils.services import ensure_on_roll
 from apps.reviews.timeline import pupil_timeline
+from apps.schools.calendar import Period
 from backend.validation import row_errors
 
 from . import rules
-from .costing import planned_cost, session_cost, to_pence
+from .costing import sessions_of
 from .models import CostSettings, SenBudget, TopUpRequest
-from .selectors import settings_history, spend_by_pupil, timetable, year_rules
+from .selectors import costed_provisions, settings_history, spend_by_pupil, year_rules
 
-SETTINGS_FIELDS = ("teacher_rate", "ta_rate", "specialist_rate", "weeks_per_year",
-                   "threshold", "approaching_percent", "budget_year")
+SETTINGS_FIELDS = ("teacher_rate", "ta_rate", "specialist_rate", "threshold",
+                   "approaching_percent", "budget_year")
 
 
 @transaction.atomic
@@ -67,22 +69,33 @@ def sen_budget_save(*, school, actor, year_start: datetime.date, amount: Decimal
 # Top-up requests ------------------------------------------------------------------------
 
 
-def _money(value) -> str:
-    return f"{to_pence(value):.2f}"
-
-
-def evidence_for(pupil: Pupil, year) -> dict:
-    """What the request carries: the costed provision this year, and every cycle so far
-    with its outcomes and ratings (the LA's evidence of action taken and progress)."""
-    timeline = pupil_timeline(pupil)
-    sessions: dict[int, list] = {}
-    for row in DeliveredSession.objects.filter(
-        provision__cycle__plan__pupil=pupil, status=SessionStatus.DELIVERED,
-        date__range=(year.period.start, year.period.end),
-    ).values("provision_id", "date", "minutes"):
-        sessions.setdefault(row["provision_id"], []).append(row)
-    provisions, cycles = [], []
-    for entry in timeline.cycles:
+def evidence_for(pupil: Pupil, year, today: datetime.date) -> dict:
+    """What the request carries: the pupil's provision this year, costed as every other
+    figure is (costed_provisions: its lines add up to the projected cost claimed), and
+    every cycle so far with its outcomes and ratings (the LA's evidence of action taken
+    and progress)."""
+    provisions = []
+    for item in costed_provisions(
+            Provision.objects.filter(cycle__plan__pupil=pupil), year, today,
+            "cycle__number", "provision_type__name", "delivered_sessions"):
+        row, table = item.row, item.timetable
+        so_far = sessions_of(table, Period(table.start, min(today, year.period.end)),
+                             year.calendar)
+        provisions.append({
+            "intervention": row["provision_type__name"], "cycle": row["cycle__number"],
+            "timetable": timetable_words(table.sessions_per_week, table.minutes_per_session,
+                                         table.group_size, table.fixed_cost),
+            "staff_type": StaffType(table.staff_type).label,
+            "start_date": table.start.isoformat(),
+            "end_date": table.end.isoformat() if table.end else None,
+            "planned_cost": str(item.cost.planned), "delivered_cost": str(item.cost.delivered),
+            "projected_cost": str(item.cost.projected),
+            "delivered_sessions": row["delivered_sessions"],
+            "planned_sessions": f"{exact(so_far):f}",
+        })
+    provisions.sort(key=lambda p: (p["cycle"], p["start_date"], p["intervention"]))
+    cycles = []
+    for entry in pupil_timeline(pupil, summary=True).cycles:
         cycles.append({
             "number": entry.cycle.number, "opened_on": entry.cycle.opened_on.isoformat(),
             "closed_on": entry.cycle.closed_on.isoformat() if entry.cycle.closed_on else None,
@@ -92,25 +105,6 @@ def evidence_for(pupil: Pupil, year) -> dict:
                          for o in entry.outcomes],
             "next_step": entry.review.get_next_step_display() if entry.review else None,
         })
-        for item in entry.provisions:
-            p, table = item.provision, timetable(item.provision)
-            if not year.period.overlap(table.period):
-                continue
-            planned = planned_cost(table, year.period, year.period, year.weeks_per_year,
-                                   year.rates)
-            delivered = sum((session_cost(table, s["minutes"], s["date"], year.rates)
-                             for s in sessions.get(p.pk, [])), Fraction(0))
-            provisions.append({
-                "intervention": str(p.provision_type), "cycle": entry.cycle.number,
-                "timetable": (f"{p.sessions_per_week:g} a week, {p.minutes_per_session} "
-                              f"minutes, group of {p.group_size}") if p.is_timetabled
-                else "Fixed cost",
-                "staff_type": p.get_staff_type_display(),
-                "start_date": p.start_date.isoformat(), "end_date": p.end_date.isoformat(),
-                "planned_cost": _money(planned), "delivered_cost": _money(delivered),
-                "delivered_sessions": item.dose.delivered_sessions,
-                "planned_sessions": int(item.dose.planned_sessions),
-            })
     return {"provisions": provisions, "cycles": cycles}
 
 
@@ -150,9 +144,10 @@ def top_up_draft(*, pupil: Pupil, actor, amount: Decimal | None = None,
     return TopUpRequest.objects.create(
         school=pupil.school, pupil=pupil, year_start=year.period.start,
         projected_cost=spend.projected, threshold=spend.threshold, amount_requested=amount,
-        reason=reason, evidence=evidence_for(pupil, year) | {"spend": {
+        reason=reason, evidence=evidence_for(pupil, year, today) | {"spend": {
             "spent": str(spend.spent), "committed": str(spend.committed),
-            "projected": str(spend.projected), "threshold": str(spend.threshold)}},
+            "projected": str(spend.projected), "planned": str(spend.planned),
+            "threshold": str(spend.threshold)}},
         created_by=actor)
 
 

@@ -1,6 +1,7 @@
 from django import forms
 
-from apps.plans.forms import DateInput, GovukModelForm
+from apps.plans.forms import GovukModelForm
+from apps.schools.forms import DateInput
 from backend.govuk import GovukFormMixin
 
 from .models import ParentMeeting

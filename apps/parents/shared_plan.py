@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from apps.plans.models import Cycle
 from apps.plans.selectors import dose
+from apps.plans.timetable import provision_timetable
+from apps.schools.term_dates import school_calendar
 from backend.pdf import render_pdf
 
 from .models import PlanSnapshot
@@ -19,7 +21,8 @@ def snapshot_content(cycle: Cycle, parent_help: str) -> dict:
     pupil = cycle.plan.pupil
     school = pupil.school
     outcomes = list(cycle.outcomes.all())
-    provisions = [(p, dose(p, cycle.closed_on))
+    calendar = school_calendar(school)
+    provisions = [(p, dose(p, calendar, cycle.closed_on))
                   for p in cycle.provisions.select_related("provision_type", "delivered_by")]
     return {
         "pupil": {"first_name": pupil.first_name, "full_name": pupil.full_name,
@@ -36,15 +39,10 @@ def snapshot_content(cycle: Cycle, parent_help: str) -> dict:
             "details": p.details or p.provision_type.description,
             "who": (str(p.delivered_by) if p.delivered_by
                     else p.get_staff_type_display()),
-            "how_often": (f"{p.sessions_per_week:g} time"
-                          f"{'s' if p.sessions_per_week != 1 else ''} a week for "
-                          f"{p.minutes_per_session} minutes"
-                          + (f", in a group of {p.group_size}"
-                             if p.group_size and p.group_size > 1
-                             else ", one to one")) if p.is_timetabled
+            "how_often": provision_timetable(p) if p.is_timetabled
             else "Arranged by the school",
-            "from": p.start_date.isoformat(), "to": p.end_date.isoformat(),
-            "planned_sessions": int(so_far.planned_sessions),
+            "from": p.start_date.isoformat(), "to": p.end_date.isoformat() if p.end_date else None,
+            "planned_sessions": f"{so_far.planned_sessions:f}",
             "delivered_sessions": so_far.delivered_sessions,
         } for p, so_far in provisions],
         "parent_help": parent_help.strip(),

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from apps.schools.api import SchoolScopedViewSet, call_service, if_match
@@ -48,9 +48,12 @@ from .serializers import (
     OutcomeSerializer,
     ProvisionSerializer,
     ProvisionTypeSerializer,
+    SessionCorrectionSerializer,
+    SessionRemovalSerializer,
     SpecialistAdviceSerializer,
     SupportPlanSerializer,
 )
+from .sessions import session_correct, session_remove
 
 WRITES = ("create", "update", "partial_update", "destroy")
 
@@ -276,9 +279,11 @@ class EvidenceFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 class DeliveredSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                              mixins.CreateModelMixin, PlansViewSet):
+                              mixins.CreateModelMixin, mixins.UpdateModelMixin, PlansViewSet):
     """Sessions delivered to one pupil. Teachers and TAs record them for pupils they work
-    with; minutes default to the provision's."""
+    with; minutes default to the provision's. The person who recorded one, or the SENCO,
+    corrects it (PATCH, with ``correction_reason``) or removes it (``remove/``) while its
+    cycle is open."""
 
     model = DeliveredSession
     serializer_class = DeliveredSessionSerializer
@@ -293,10 +298,37 @@ class DeliveredSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return selectors.visible(DeliveredSession, self.membership).prefetch_related(
             "provision__cycle__plan")
 
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return SessionCorrectionSerializer
+        return super().get_serializer_class()
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         session = call_service(services.session_record, actor=self.request.user, **data)
         serializer.instance = self.visible_queryset().get(pk=session.pk)
+
+    def update(self, request, *args, **kwargs):
+        changes = SessionCorrectionSerializer(self.get_object(), data=request.data,
+                                              partial=True)
+        changes.is_valid(raise_exception=True)
+        data = dict(changes.validated_data)
+        if "correction_reason" not in data:
+            raise ValidationError({"correction_reason": ["Say why the session is being "
+                                                         "corrected."]})
+        call_service(session_correct, session=self.get_object(), actor=request.user, **data)
+        fresh = self.visible_queryset().get(pk=kwargs["pk"])
+        return Response(DeliveredSessionSerializer(
+            fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=SessionRemovalSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def remove(self, request, *args, **kwargs):
+        reason = SessionRemovalSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        call_service(session_remove, session=self.get_object(), actor=request.user,
+                     **reason.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class GroupSessionViewSet(mixins.CreateModelMixin, PlansViewSet):

@@ -4,6 +4,7 @@ from django import forms
 
 from apps.accounts.selectors import school_members
 from apps.pupils.selectors import school_teachers_and_tas
+from apps.schools.forms import DateInput
 from apps.schools.roles import STAFF
 from backend.govuk import GovukFormMixin
 
@@ -17,10 +18,6 @@ from .models import (
     SupportPlan,
 )
 from .rules import SessionStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def dated(form, *names):
@@ -167,12 +164,44 @@ class SessionForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(label="Why it was cancelled", required=False, max_length=300)
     note = forms.CharField(label="Note", required=False, max_length=300,
                            help_text="Optional: one line on how it went.")
+    additional = forms.BooleanField(
+        label="An additional session that day", required=False,
+        help_text="Only if the pupil had more than one session of this on the day.")
 
     def __init__(self, *args, provisions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provision"].queryset = provisions
         self.fields["date"].govuk_width = "govuk-input--width-10"
         self.fields["minutes"].govuk_width = "govuk-input--width-3"
+
+
+class SessionCorrectionForm(GovukFormMixin, forms.Form):
+    """What a session recorded by mistake should have said, and why it is corrected."""
+
+    date = forms.DateField(widget=DateInput(), error_messages={"required": "Enter the date"})
+    minutes = forms.IntegerField(error_messages={"required": "Enter how many minutes"})
+    status = forms.ChoiceField(label="What happened", choices=SessionStatus.choices,
+                               widget=forms.RadioSelect)
+    reason = forms.CharField(label="Why it was cancelled", required=False, max_length=300)
+    note = forms.CharField(label="Note", required=False, max_length=300)
+    additional = SessionForm.base_fields["additional"]
+    correction_reason = forms.CharField(
+        label="Why you are correcting it", max_length=300,
+        help_text="For example: recorded against the wrong day. Kept in the audit trail.",
+        error_messages={"required": "Say why the session is being corrected"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].govuk_width = "govuk-input--width-10"
+        self.fields["minutes"].govuk_width = "govuk-input--width-3"
+
+
+class SessionRemovalForm(GovukFormMixin, forms.Form):
+    correction_reason = forms.CharField(
+        label="Why you are removing it", max_length=300,
+        help_text="For example: the session did not happen, or was recorded twice. Kept in "
+                  "the audit trail.",
+        error_messages={"required": "Say why the session is being removed"})
 
 
 ATTENDANCE = [("delivered", "There"), ("absent", "Absent"), ("", "Not in this session")]
@@ -185,6 +214,9 @@ class GroupSessionForm(GovukFormMixin, forms.Form):
     minutes = forms.IntegerField(error_messages={"required": "Enter how many minutes"})
     note = forms.CharField(required=False, max_length=300,
                            help_text="Optional: what the group did.")
+    additional = forms.BooleanField(
+        label="An additional session that day", required=False,
+        help_text="Only if the group had already met for this on the day.")
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)

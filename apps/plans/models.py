@@ -245,7 +245,11 @@ class Provision(SchoolOwned):
         ],
     )
     start_date = models.DateField()
-    end_date = models.DateField()
+    # None: it goes on until it is changed (support that continues from review to review);
+    # costed to the end of the budget year (apps/money/costing.py).
+    end_date = models.DateField(
+        null=True, blank=True,
+        help_text="Leave empty if it goes on until it is changed at a review.")
     carried_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -264,7 +268,8 @@ class Provision(SchoolOwned):
         ordering = ["start_date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="provision_ends_after_start"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="provision_ends_after_start"
             ),
             models.CheckConstraint(
                 condition=Q(fixed_cost__isnull=False)
@@ -360,6 +365,11 @@ class DeliveredSession(SchoolOwned):
         "why", max_length=300, blank=True, help_text="Why the session was cancelled."
     )
     note = models.CharField(max_length=300, blank=True)
+    # A second (third...) session of the same provision on the same day, recorded as such:
+    # otherwise one provision, pupil and day is one session, and a repeat is refused.
+    additional = models.BooleanField(
+        "an additional session that day", default=False,
+        help_text="Tick only if the pupil had more than one session of this on the day.")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -374,5 +384,9 @@ class DeliveredSession(SchoolOwned):
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(reason=""),
                 name="cancelled_session_says_why",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["school", "provision", "date"], condition=Q(additional=False),
+                name="one_session_a_day_unless_additional",
+            ),
         ]

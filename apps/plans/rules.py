@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from apps.schools.roles import Role
+
 
 class Stage(models.TextChoices):
     """Assess, Plan, Do, Review (Code 6.45-6.56), then closed."""
@@ -134,3 +136,14 @@ def plan_quality(outcomes, provisions, links) -> list[Advice]:
                                  f"Provision “{provision}” uses vague wording "
                                  f"({', '.join(words)}): say who, how often and for how long."))
     return advice
+
+
+# Correcting the record of support delivered (Code 6.72: the school keeps an accurate
+# record of the SEN support provided and its impact). The person who recorded a session,
+# or the SENCO, may correct or remove it, saying why, while its cycle is open; a closed
+# cycle's record has been reviewed with the parents and stays as it was.
+SESSION_CORRECTORS = frozenset({Role.SENCO})
+
+
+def may_correct_session(*, recorded_by_id: int | None, actor_id: int, actor_role: str) -> bool:
+    return actor_role in SESSION_CORRECTORS or recorded_by_id == actor_id

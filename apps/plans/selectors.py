@@ -4,11 +4,13 @@ plan-quality advice. Every queryset here runs inside a school scope."""
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from apps.pupils.selectors import pupils_visible_to
+from apps.schools.calendar import Period, SchoolCalendar
 from apps.schools.models import Membership
 from apps.schools.roles import WHOLE_REGISTER
 
@@ -68,7 +70,8 @@ def current_cycle(pupil) -> Cycle | None:
 
 @dataclass(frozen=True)
 class Dose:
-    """Planned against delivered, for one provision up to a date (default today)."""
+    """Planned against delivered, for one provision up to a date (default today). Planned
+    sessions are exact: 40.8 over 68 school days at 3 a week."""
 
     planned_sessions: Decimal
     planned_minutes: Decimal
@@ -85,23 +88,35 @@ class Dose:
         return int(share.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
-def planned_sessions(provision: Provision, until: datetime.date) -> Decimal:
-    """Sessions planned from the provision's start to ``until`` (or its end), counting
-    calendar weeks; rounded down to whole sessions."""
-    if not provision.is_timetabled or until < provision.start_date:
-        return Decimal(0)
-    last = min(until, provision.end_date)
-    weeks = Decimal((last - provision.start_date).days + 1) / 7
-    return (weeks * provision.sessions_per_week).to_integral_value(rounding="ROUND_FLOOR")
+def sessions_planned(sessions_per_week, runs: Period, within: Period,
+                     calendar: SchoolCalendar) -> Fraction:
+    """Sessions planned on the school days of ``within`` on which a provision that
+    ``runs`` on those days is timetabled: sessions a week × school days ÷ 5 (a week with a
+    bank holiday plans four fifths of its sessions; holidays plan none). The dose and the
+    costing (apps/money/costing.py) both count with this."""
+    days = runs.overlap(within)
+    if days is None or sessions_per_week is None:
+        return Fraction(0)
+    return Fraction(sessions_per_week) * calendar.school_weeks(days)
 
 
-def dose(provision: Provision, until: datetime.date | None = None) -> Dose:
-    """Planned from the timetable; delivered from the provision's tally of sessions."""
+def exact(number: Fraction) -> Decimal:
+    """A count of sessions as a decimal: exact, since school days ÷ 5 × sessions a week (to
+    one place) has at most two decimal places."""
+    return Decimal(number.numerator) / number.denominator
+
+
+def dose(provision: Provision, calendar: SchoolCalendar,
+         until: datetime.date | None = None) -> Dose:
+    """Planned from the timetable over the school days from its start to ``until`` (default
+    today) or its end; delivered from the provision's tally of sessions."""
     until = until or timezone.localdate()
-    sessions = planned_sessions(provision, until)
+    sessions = sessions_planned(provision.sessions_per_week,
+                                Period(provision.start_date, provision.end_date or until),
+                                Period(provision.start_date, until), calendar)
     return Dose(
-        planned_sessions=sessions,
-        planned_minutes=sessions * (provision.minutes_per_session or 0),
+        planned_sessions=exact(sessions),
+        planned_minutes=exact(sessions * (provision.minutes_per_session or 0)),
         delivered_sessions=provision.delivered_sessions,
         delivered_minutes=provision.delivered_minutes,
         absent_sessions=provision.absent_sessions,

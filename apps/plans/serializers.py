@@ -4,6 +4,7 @@ from apps.accounts.selectors import school_members
 from apps.pupils.selectors import pupils_visible_to, school_teachers_and_tas
 from apps.schools.api import VisibleField
 from apps.schools.roles import STAFF
+from apps.schools.term_dates import school_calendar
 
 from . import selectors
 from .models import (
@@ -156,9 +157,11 @@ class ProvisionSerializer(serializers.ModelSerializer):
         return fields
 
     def get_dose(self, provision) -> dict:
-        d = selectors.dose(provision, provision.cycle.closed_on)
-        return {"planned_sessions": int(d.planned_sessions),
-                "planned_minutes": int(d.planned_minutes),
+        if "calendar" not in self.context:  # one calendar for a whole list
+            self.context["calendar"] = school_calendar(provision.school)
+        d = selectors.dose(provision, self.context["calendar"], provision.cycle.closed_on)
+        return {"planned_sessions": float(d.planned_sessions),
+                "planned_minutes": round(d.planned_minutes),
                 "delivered_sessions": d.delivered_sessions,
                 "delivered_minutes": d.delivered_minutes,
                 "absent_sessions": d.absent_sessions,
@@ -192,8 +195,25 @@ class DeliveredSessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeliveredSession
         fields = ["id", "provision", "pupil", "date", "minutes", "status", "reason", "note",
-                  "group_session", "recorded_at"]
+                  "additional", "group_session", "recorded_at"]
         read_only_fields = ["group_session", "recorded_at"]
+
+
+class SessionCorrectionSerializer(serializers.ModelSerializer):
+    """A correction to a session recorded by mistake: what changes, and why."""
+
+    correction_reason = serializers.CharField(
+        write_only=True, max_length=300, help_text="Why it is corrected (audit trail).")
+
+    class Meta:
+        model = DeliveredSession
+        fields = ["date", "minutes", "status", "reason", "note", "additional",
+                  "correction_reason"]
+
+
+class SessionRemovalSerializer(serializers.Serializer):
+    correction_reason = serializers.CharField(
+        max_length=300, help_text="Why it is removed (audit trail).")
 
 
 class AttendanceSerializer(serializers.Serializer):
@@ -207,8 +227,12 @@ class AttendanceSerializer(serializers.Serializer):
 class GroupSessionSerializer(serializers.ModelSerializer):
     provision_type = VisibleField(visible=lambda m: ProvisionType.objects.all())
     attendance = AttendanceSerializer(many=True, write_only=True)
+    additional = serializers.BooleanField(
+        write_only=True, default=False,
+        help_text="An additional session that day: the group had already met for this.")
     sessions = DeliveredSessionSerializer(many=True, read_only=True)
 
     class Meta:
         model = GroupSession
-        fields = ["id", "provision_type", "date", "minutes", "note", "attendance", "sessions"]
+        fields = ["id", "provision_type", "date", "minutes", "note", "additional",
+                  "attendance", "sessions"]

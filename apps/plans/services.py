@@ -11,7 +11,7 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -366,7 +366,7 @@ def provision_type_save(*, school, actor, instance=None, **fields) -> ProvisionT
 # Do: delivered sessions ----------------------------------------------------------------
 
 
-def _check_session(provision: Provision, *, date, minutes, status, reason, errors,
+def check_session(provision: Provision, *, date, minutes, status, reason, errors,
                    field_prefix="") -> None:
     def add(field, message):
         errors.setdefault(f"{field_prefix}{field}", []).append(message)
@@ -384,7 +384,7 @@ def _check_session(provision: Provision, *, date, minutes, status, reason, error
         elif date < provision.start_date:
             add("date", f"{provision} had not started on that date (it starts "
                         f"{provision.start_date:%-d %B %Y}).")
-        elif date > provision.end_date:
+        elif provision.end_date and date > provision.end_date:
             add("date", f"{provision} had ended by that date (it ended "
                         f"{provision.end_date:%-d %B %Y}).")
     if minutes is not None and not (MIN_MINUTES <= minutes <= MAX_MINUTES):
@@ -393,22 +393,49 @@ def _check_session(provision: Provision, *, date, minutes, status, reason, error
         add("reason", "Say why the session was cancelled.")
 
 
+def already_recorded(provision_ids, date, *, but=None) -> dict[int, DeliveredSession]:
+    """The session already recorded on ``date`` for each of the provisions that has one
+    (not counting an additional session, nor the session ``but``, which is being
+    changed)."""
+    found = (DeliveredSession.objects.filter(provision__in=provision_ids, date=date,
+                                             additional=False)
+             .select_related("recorded_by", "provision__cycle__plan__pupil"))
+    if but is not None:
+        found = found.exclude(pk=but.pk)
+    return {session.provision_id: session for session in found}
+
+
+def repeat_message(sessions) -> str:
+    """Who is already recorded, and by whom: what a group entry or a repeat shows."""
+    names = "; ".join(
+        f"{s.provision.cycle.plan.pupil.full_name} (by {s.recorded_by or 'someone who has left'})"
+        for s in sessions)
+    return (f"Already recorded on that date: {names}. If this was another session the same "
+            "day, tick \"An additional session that day\".")
+
+
 @transaction.atomic
 def session_record(*, provision: Provision, actor, date, minutes=None,
-                   status=SessionStatus.DELIVERED, reason="", note="") -> DeliveredSession:
-    """Record one session for one pupil. Minutes default to the provision's."""
+                   status=SessionStatus.DELIVERED, reason="", note="",
+                   additional=False) -> DeliveredSession:
+    """Record one session for one pupil. Minutes default to the provision's. One session a
+    day per provision unless this one is marked as additional (checked once the cycle is
+    locked, so two recordings at the same moment cannot both pass; the database refuses
+    a repeat too)."""
     minutes = provision.minutes_per_session if minutes is None else minutes
     errors = {}
     if status not in SessionStatus.values:
         errors["status"] = ["Choose delivered, pupil absent or cancelled."]
-    _check_session(provision, date=date, minutes=minutes, status=status, reason=reason,
-                   errors=errors)
+    check_session(provision, date=date, minutes=minutes, status=status, reason=reason,
+                  errors=errors)
     _raise(errors)
-    locked = _lock_tallies([provision.pk])
+    locked = lock_tallies([provision.pk])
+    if not additional and (repeat := already_recorded([provision.pk], date)):
+        _raise({"date": [repeat_message(repeat.values())]})
     session = DeliveredSession.objects.create(
         school=provision.school, provision=provision, date=date, minutes=minutes,
         status=status, reason=(reason or "").strip(), note=(note or "").strip(),
-        recorded_by=actor,
+        additional=bool(additional), recorded_by=actor,
     )
     recount_sessions(locked)
     return session
@@ -416,9 +443,12 @@ def session_record(*, provision: Provision, actor, date, minutes=None,
 
 @transaction.atomic
 def group_session_record(*, provision_type: ProvisionType, actor, date, minutes: int,
-                         attendance: dict, note: str = "") -> GroupSession:
+                         attendance: dict, note: str = "",
+                         additional: bool = False) -> GroupSession:
     """One entry for a session delivered to a group. ``attendance`` maps each pupil to
-    ``delivered`` or ``absent``; each pupil needs a running provision of this kind."""
+    ``delivered`` or ``absent``; each pupil needs a running provision of this kind. A date
+    on which some of the pupils already have this session recorded is refused, naming
+    them, unless the entry is marked as an additional session."""
     errors = {}
     if not attendance:
         errors["pupils"] = ["Choose the pupils in the group."]
@@ -429,7 +459,8 @@ def group_session_record(*, provision_type: ProvisionType, actor, date, minutes:
         running = (
             Provision.objects.filter(provision_type=provision_type,
                                      cycle__plan__pupil__in=list(attendance),
-                                     start_date__lte=date, end_date__gte=date)
+                                     start_date__lte=date)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=date))
             .exclude(cycle__stage=Stage.CLOSED)
             .select_related("cycle", "cycle__plan", "provision_type")
         )
@@ -447,15 +478,19 @@ def group_session_record(*, provision_type: ProvisionType, actor, date, minutes:
                 f"{pupil.full_name} has no {provision_type} running on that date in an open "
                 "cycle.")
     _raise(errors)
+    locked = lock_tallies([provisions[pupil.pk].pk for pupil in attendance])
+    if not additional and (repeat := already_recorded(
+            [provisions[pupil.pk].pk for pupil in attendance], date)):
+        _raise({"pupils": [repeat_message(repeat.values())]})
     group = GroupSession.objects.create(
         school=provision_type.school, provision_type=provision_type, date=date,
         minutes=minutes, note=(note or "").strip(), recorded_by=actor,
     )
-    locked = _lock_tallies([provisions[pupil.pk].pk for pupil in attendance])
     DeliveredSession.objects.bulk_create(
         DeliveredSession(
             school=group.school, provision=provisions[pupil.pk], group_session=group,
-            date=date, minutes=minutes, status=status, note=group.note, recorded_by=actor,
+            date=date, minutes=minutes, status=status, note=group.note,
+            additional=bool(additional), recorded_by=actor,
         )
         for pupil, status in attendance.items()
     )
@@ -463,7 +498,7 @@ def group_session_record(*, provision_type: ProvisionType, actor, date, minutes:
     return group
 
 
-def _lock_tallies(provision_ids) -> QuerySet[Provision]:
+def lock_tallies(provision_ids) -> QuerySet[Provision]:
     """Lock the provisions' cycles before their sessions change: a recording made at the
     same moment for any provision of those cycles waits, and its recount then sees this
     one's session (a cycle's minutes add up all its provisions, so locking the provision
@@ -512,7 +547,7 @@ def cycle_carry_forward(*, previous: Cycle, actor, opened_on: datetime.date, out
         cycle_end = opened_on + datetime.timedelta(weeks=previous.plan.cycle_weeks)
         for old in previous.provisions.all():
             old_end = old.end_date
-            if old.end_date >= opened_on:  # it now runs on in the new cycle, not in both
+            if old_end is None or old_end >= opened_on:  # it runs on in the new cycle only
                 old.end_date = max(old.start_date, opened_on - datetime.timedelta(days=1))
                 old.save(update_fields=["end_date"])
             copies[old.pk] = Provision.objects.create(
@@ -521,8 +556,10 @@ def cycle_carry_forward(*, previous: Cycle, actor, opened_on: datetime.date, out
                 delivered_by_id=old.delivered_by_id, sessions_per_week=old.sessions_per_week,
                 minutes_per_session=old.minutes_per_session, group_size=old.group_size,
                 fixed_cost=old.fixed_cost, start_date=opened_on,
-                # Runs on to its planned end, or for a cycle if that has passed.
-                end_date=old_end if old_end > opened_on else cycle_end,
+                # Runs on to its planned end (or goes on, if it had none), or for a
+                # cycle if its end has passed.
+                end_date=(None if old_end is None
+                          else old_end if old_end > opened_on else cycle_end),
                 carried_from=old,
             )
     for old in outcomes:

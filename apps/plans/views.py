@@ -23,6 +23,7 @@ from .access import (
     access_outcome,
     access_provision,
     access_provision_type,
+    access_session,
 )
 from .evidence import evidence_download
 from .forms import (
@@ -34,12 +35,15 @@ from .forms import (
     ProvisionForm,
     ProvisionTypeForm,
     ReviewDateForm,
+    SessionCorrectionForm,
     SessionForm,
+    SessionRemovalForm,
     SpecialistAdviceForm,
     StartPlanForm,
 )
-from .models import Cycle, Provision, ProvisionType
-from .rules import DEFAULT_CYCLE_WEEKS, Stage
+from .models import Cycle, DeliveredSession, Provision, ProvisionType
+from .rules import DEFAULT_CYCLE_WEEKS, Stage, may_correct_session
+from .sessions import CORRECTABLE, session_correct, session_remove
 
 
 def cycle_url(school, cycle) -> str:
@@ -336,7 +340,8 @@ class GroupSessionView(FormPage):
     def perform(self, data):
         group = services.group_session_record(
             provision_type=self.kind, actor=self.request.user, date=data["date"],
-            minutes=data["minutes"], note=data["note"], attendance=self.form.attendance())
+            minutes=data["minutes"], note=data["note"], additional=data["additional"],
+            attendance=self.form.attendance())
         count = group.sessions.count()
         return (reverse("plans:group_session", kwargs={"school": self.school.slug}),
                 f"The {self.kind} session on {group.date:%-d %B %Y} has been recorded for "
@@ -390,3 +395,72 @@ class EvidenceDownloadView(SchoolView, View):
 
     def get(self, request, *args, **kwargs):
         return evidence_download(self.item)
+
+
+class SessionsView(CyclePage, SchoolView, TemplateView):
+    """The sessions recorded in this cycle, newest first, each with a way to correct or
+    remove it for those who may (the person who recorded it, or the SENCO)."""
+
+    action = Action.VIEW_PLANS
+    template_name = "plans/sessions.html"
+
+    def get_context_data(self, **kwargs):
+        sessions = (DeliveredSession.objects.filter(provision__cycle=self.cycle)
+                    .select_related("provision__provision_type", "recorded_by")
+                    .order_by("-date", "-pk"))
+        may_record = role_may(self.membership.role, Action.RECORD_SESSIONS)
+        rows = [(s, may_record and not self.cycle.is_closed and may_correct_session(
+            recorded_by_id=s.recorded_by_id, actor_id=self.request.user.pk,
+            actor_role=self.membership.role)) for s in sessions]
+        return super().get_context_data(**kwargs) | {
+            "rows": rows, "title": f"Sessions recorded in cycle {self.cycle.number}"}
+
+
+class SessionItemPage(CycleFormPage):
+    """A page about one session of this cycle, reached through its door (404 otherwise)."""
+
+    action = Action.RECORD_SESSIONS
+
+    def resolve_item(self, *, session_id, **kwargs):
+        self.item = access_session(self.membership, session_id)
+        if self.item.provision.cycle_id != self.cycle.pk:
+            raise Http404("Not found.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": f"{self.pupil.full_name}: {self.item.provision} on "
+                       f"{self.item.date:%-d %B %Y}",
+            "back_url": reverse("plans:sessions", kwargs={"school": self.school.slug,
+                                                          "cycle_id": self.cycle.pk})}
+
+    def done(self, message):
+        return reverse("plans:sessions", kwargs={"school": self.school.slug,
+                                                 "cycle_id": self.cycle.pk}), message
+
+
+class SessionCorrectView(SessionItemPage):
+    form_class = SessionCorrectionForm
+    title = "Correct a session"
+    submit = "Save the correction"
+
+    def get_initial(self):
+        return {name: getattr(self.item, name) for name in CORRECTABLE}
+
+    def perform(self, data):
+        why = data.pop("correction_reason")
+        session_correct(session=self.item, actor=self.request.user, correction_reason=why,
+                        **data)
+        return self.done("The session has been corrected.")
+
+
+class SessionRemoveView(SessionItemPage):
+    form_class = SessionRemovalForm
+    title = "Remove a session"
+    submit = "Remove the session"
+    intro = ("Remove a session only if it did not happen or was recorded twice. If the "
+             "pupil was absent or the session was cancelled, correct it instead.")
+
+    def perform(self, data):
+        session_remove(session=self.item, actor=self.request.user,
+                       correction_reason=data["correction_reason"])
+        return self.done("The session has been removed.")

@@ -37,11 +37,13 @@ class PupilAuditView(PupilPage, SchoolView, TemplateView):
     def as_csv(self):
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["When", "Who", "Action", "Record", "From", "Address", "Changes"])
+        writer.writerow(["When", "Who", "Action", "Record", "From", "Address", "Why",
+                         "Changes"])
         for e in self.entries:
             writer.writerow([e.timestamp.isoformat(), str(e.actor or ""),
                              e.get_action_display(), f"{e.content_type.model} {e.object_pk}",
                              (e.additional_data or {}).get("path", ""), e.remote_addr or "",
+                             (e.additional_data or {}).get("reason", ""),
                              e.changes_str if e.changes else ""])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="audit-{self.pupil.upn}.csv"'

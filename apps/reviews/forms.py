@@ -1,6 +1,6 @@
 from django import forms
 
-from apps.plans.forms import DateInput
+from apps.schools.forms import DateInput
 from backend.govuk import GovukFormMixin
 
 from .rules import Impact, NextStep, Rating

@@ -65,8 +65,9 @@ class PersonField(serializers.CharField):
 
 
 class DoseSerializer(serializers.Serializer):
-    planned_sessions = serializers.IntegerField()
-    planned_minutes = serializers.IntegerField()
+    planned_sessions = serializers.FloatField(
+        help_text="Sessions a week × the school days so far ÷ 5: 40.8, not rounded.")
+    planned_minutes = serializers.FloatField()
     delivered_sessions = serializers.IntegerField()
     delivered_minutes = serializers.IntegerField()
     absent_sessions = serializers.IntegerField()
@@ -147,7 +148,8 @@ class ProvisionEntrySerializer(serializers.Serializer):
     fixed_cost = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True,
                                           source="provision.fixed_cost")
     start_date = serializers.DateField(source="provision.start_date")
-    end_date = serializers.DateField(source="provision.end_date")
+    end_date = serializers.DateField(source="provision.end_date", allow_null=True,
+                                     help_text="None: it goes on until it is changed.")
     dose = DoseSerializer()
     impact = serializers.ChoiceField(choices=Impact.choices, allow_null=True,
                                      source="impact.impact")

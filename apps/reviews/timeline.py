@@ -23,6 +23,7 @@ from apps.plans.models import (
 from apps.plans.rules import Advice, plan_quality
 from apps.plans.selectors import Dose, dose, total_dose
 from apps.pupils.models import Pupil
+from apps.schools.term_dates import school_calendar
 
 from .models import OutcomeRating, ProvisionImpact, Review
 
@@ -104,6 +105,7 @@ def pupil_timeline(pupil, *, summary: bool = False) -> Timeline:
             Prefetch("reviews", queryset=Review.objects.all(), to_attr="review_list"),
         )
     )
+    calendar = school_calendar(pupil.school)
     links: dict[int, list[int]] = {}
     if not summary:
         for outcome_id, provision_id in OutcomeProvision.objects.filter(
@@ -116,7 +118,7 @@ def pupil_timeline(pupil, *, summary: bool = False) -> Timeline:
         outcomes = [OutcomeEntry(o, _first(o.rating_list), links.get(o.pk, []))
                     for o in cycle.outcome_list]
         until = cycle.closed_on  # a closed cycle's dose is counted to when it closed
-        provisions = [ProvisionEntry(p, dose(p, until), _first(p.impact_list))
+        provisions = [ProvisionEntry(p, dose(p, calendar, until), _first(p.impact_list))
                       for p in cycle.provision_list]
         entry = CycleEntry(
             cycle=cycle,

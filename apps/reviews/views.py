@@ -4,13 +4,16 @@ cycle, and the pupil's timeline. Served here because they show the review."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from apps.plans import selectors as plan_selectors
 from apps.plans.rules import STAGE_ORDER, Stage, next_stage
 from apps.plans.views import CycleFormPage, CyclePage, cycle_url
 from apps.pupils.views import PupilPage
+from apps.schools.calendar import Period
 from apps.schools.roles import Action, role_may
+from apps.schools.term_dates import school_calendar
 from apps.schools.views import SchoolView
 
 from . import selectors, services
@@ -45,6 +48,8 @@ class CycleView(CyclePage, SchoolView, TemplateView):
             next_stage_label=Stage(following).label if following else None,
             missing=missing,
             overdue=plan_selectors.overdue_cycles().filter(pk=self.cycle.pk).exists(),
+            uses_default_calendar=school_calendar(self.school).uses_default(Period(
+                self.cycle.opened_on, self.cycle.closed_on or timezone.localdate())),
             may_manage=role_may(role, Action.MANAGE_PLANS) and open_cycle,
             may_assess=role_may(role, Action.DRAFT_ASSESS) and open_cycle,
             may_record=role_may(role, Action.RECORD_SESSIONS) and self.cycle.stage == Stage.DO,

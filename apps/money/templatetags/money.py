@@ -2,6 +2,7 @@
 as ``costing.to_pence`` rounds (and as ``floatformat`` shows them in en-GB)."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 from django import template
 
@@ -34,3 +35,12 @@ def hours(value):
     if amount == amount.to_integral_value():
         return f"{amount:.0f}"
     return f"{amount.quantize(Decimal('0.01'), ROUND_HALF_UP):.2f}"
+
+
+@register.filter
+def weeks(value):
+    """School weeks to one place, whole numbers without it: 38.2, 39."""
+    amount = _exact(value if not isinstance(value, Fraction) else float(value))
+    if amount is None:
+        return ""
+    return f"{amount.quantize(Decimal('0.1'), ROUND_HALF_UP):f}".removesuffix(".0")
