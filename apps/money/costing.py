@@ -163,8 +163,6 @@ class ProvisionCost:
     sessions_planned: Fraction
     school_weeks: Fraction  # the school weeks of the year it runs
 
-    ZERO = Decimal("0.00")
-
 
 def provision_cost(timetable: Timetable, year: Period, today: datetime.date,
                    calendar: SchoolCalendar, rates: RateTimeline,

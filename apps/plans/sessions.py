@@ -6,6 +6,7 @@ Every tally is counted again, and the change, with its reason, is in the audit t
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from apps.pupils.rules import read_only_because
 from apps.schools.models import Membership
 
 from .models import DeliveredSession
@@ -35,6 +36,8 @@ def ensure_may_correct(session: DeliveredSession, actor, correction_reason: str)
     if cycle.is_closed:
         errors["session"] = [f"Cycle {cycle.number} is closed; its sessions have been "
                              "reviewed and can no longer be changed."]
+    elif read_only_because(cycle.plan.pupil):
+        errors["session"] = [read_only_because(cycle.plan.pupil)]
     if not (correction_reason or "").strip():
         errors["correction_reason"] = ["Say why the session is being corrected."]
     if errors:
@@ -77,7 +80,8 @@ def session_correct(*, session: DeliveredSession, actor, correction_reason: str,
 def session_remove(*, session: DeliveredSession, actor, correction_reason: str) -> None:
     """Remove a session recorded by mistake."""
     locked = lock_tallies([session.provision_id])
-    session = DeliveredSession.objects.select_related("provision__cycle").get(pk=session.pk)
+    session = DeliveredSession.objects.select_related(
+        "provision__cycle__plan__pupil").get(pk=session.pk)
     session.audit_reason = ensure_may_correct(session, actor, correction_reason)
     session.delete()
     recount_sessions(locked)

@@ -237,8 +237,7 @@ def copied_forward(previous: YearDates, year: Period) -> YearForm:
     shift = datetime.timedelta(weeks=52)
     moved = [CalendarEntry(e.kind, e.name, Period(e.period.start + shift, e.period.end + shift))
              for e in previous.dates]
-    form = as_form(YearDates(year, moved))
-    return form
+    return as_form(YearDates(year, moved))
 
 
 # Calendar files ---------------------------------------------------------------------
