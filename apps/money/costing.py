@@ -160,7 +160,6 @@ class ProvisionCost:
     planned: Decimal
     delivered: Decimal
     projected: Decimal
-    sessions_planned: Fraction
     school_weeks: Fraction  # the school weeks of the year it runs
 
 
@@ -180,5 +179,4 @@ def provision_cost(timetable: Timetable, year: Period, today: datetime.date,
         planned=to_pence(planned_cost(timetable, year, calendar, rates)),
         delivered=to_pence(delivered),
         projected=to_pence(delivered + still_planned),
-        sessions_planned=sessions_of(timetable, year, calendar),
         school_weeks=calendar.school_weeks(running) if running else Fraction(0))

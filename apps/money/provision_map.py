@@ -13,6 +13,7 @@ are not added together and a group of four counts once. "Groups" are pupils ÷ t
 group size, rounded up.
 """
 
+import datetime
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -80,8 +81,8 @@ class MapItem:
     usual_group_size: int
     staff_type: str
     timetable: str
-    start: object
-    end: object
+    start: datetime.date
+    end: datetime.date | None  # None: it goes on
     weekly_hours: Fraction  # while it runs
     staff_hours: Fraction  # over the year's school weeks it runs
     planned: Decimal
