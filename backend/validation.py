@@ -12,3 +12,11 @@ def row_errors(instance, exclude=("school",)) -> dict[str, list[str]]:
     except ValidationError as error:
         return dict(error.message_dict)
     return {}
+
+
+class Conflict(ValidationError):
+    """Someone else's change to the same record won: this one changed nothing. The API
+    answers 409; a page shows the message like any other refusal."""
+
+    def __init__(self, message):
+        super().__init__(message, code="conflict")

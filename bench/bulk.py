@@ -6,7 +6,8 @@ purpose: this is for benchmark data, never for a school's records.
 Following PostgreSQL's advice for loading much data ("Populating a Database"), inside the
 load's transaction: COPY instead of INSERT (``row_security_lifted`` lets the tables' owner
 copy into them), foreign keys checked once per table at the end
-(``foreign_keys_checked_at_end``), indexes built at the end (``indexes_built_at_end``).
+(``foreign_keys_checked_at_end``), indexes built at the end (``indexes_built_at_end``),
+and the tables' triggers off while loading (``triggers_off``).
 
 On PostgreSQL the batches are copied on a second thread (``Writer``), in order, on the
 same connection and in the same transaction, while the generator builds the next rows."""
@@ -112,18 +113,20 @@ def foreign_keys_checked_at_end(models):
 def indexes_built_at_end(models):
     """PostgreSQL's advice for loading much data ("Populating a Database": "Remove
     Indexes"): an index built once over the loaded table is quicker than one kept up to
-    date row by row. The indexes that back no constraint (primary keys and unique
-    constraints stay, and keep checking every row) are dropped and created again from
-    their own definitions, in the caller's transaction: no one else sees a table without
-    them, and an error leaves them as they were."""
+    date row by row. The indexes that back no rule (primary keys, unique constraints and
+    partial unique indexes such as one open top-up request a year stay, and keep checking
+    every row) are dropped and created again from their own definitions, in the caller's
+    transaction: no one else sees a table without them, and an error leaves them as they
+    were."""
     if not _a_postgresql_load_step("Drop indexes"):
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-            "WHERE indrelid = ANY(%s::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint "
-            "WHERE conindid = indexrelid) ORDER BY indrelid, indexrelid", [_tables(models)])
+            "WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint WHERE conindid = indexrelid) "
+            "ORDER BY indrelid, indexrelid", [_tables(models)])
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
@@ -131,6 +134,34 @@ def indexes_built_at_end(models):
     with connection.cursor() as cursor:
         for _, definition in indexes:
             cursor.execute(definition)
+
+
+@contextmanager
+def triggers_off(models):
+    """The triggers check one row at a time against rows written before it: a session
+    against its cycle, which must not be closed yet (plans migration 0013). Generated
+    history writes each closed cycle whole, with the sessions it had while it ran, so the
+    load turns the tables' own triggers off and on again at the end, in the caller's
+    transaction (on SQLite: dropped, then created again from their own definitions)."""
+    if connection.vendor == "postgresql":
+        _a_postgresql_load_step("Turn triggers off")
+        off = [f"ALTER TABLE {table} DISABLE TRIGGER USER" for table in _tables(models)]
+        on = [f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in _tables(models)]
+    else:
+        tables = [m._meta.db_table for m in models]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
+                           f"tbl_name IN ({', '.join(['%s'] * len(tables))})", tables)
+            triggers = cursor.fetchall()
+        off = [f"DROP TRIGGER {connection.ops.quote_name(name)}" for name, _ in triggers]
+        on = [definition for _, definition in triggers]
+    with connection.cursor() as cursor:
+        for statement in off:
+            cursor.execute(statement)
+    yield
+    with connection.cursor() as cursor:
+        for statement in on:
+            cursor.execute(statement)
 
 
 @contextmanager

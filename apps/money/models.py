@@ -95,3 +95,12 @@ class TopUpRequest(SchoolOwned):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["school", "status"])]
+        constraints = [
+            # One open request (draft or submitted) per pupil and budget year: two drafts
+            # made at the same moment cannot both be saved.
+            # (The open statuses are rules.OPEN_TOP_UPS.)
+            models.UniqueConstraint(
+                fields=["school", "pupil", "year_start"],
+                condition=models.Q(status__in=["draft", "submitted"]),
+                name="one_open_top_up_a_year"),
+        ]

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.plans.models import Provision
@@ -17,7 +17,7 @@ from apps.pupils.models import Pupil
 from apps.pupils.services import ensure_on_roll
 from apps.reviews.timeline import pupil_timeline
 from apps.schools.calendar import Period
-from backend.validation import row_errors
+from backend.validation import Conflict, row_errors
 
 from . import rules
 from .costing import sessions_of
@@ -136,22 +136,45 @@ def top_up_draft(*, pupil: Pupil, actor, amount: Decimal | None = None,
                             f"£{computed:,.2f} above the threshold."]
     if amount is None or amount <= 0:
         errors["amount_requested"] = ["Enter an amount of at least £0.01."]
-    if TopUpRequest.objects.filter(pupil=pupil, year_start=year.period.start,
-                                   status__in=rules.OPEN_TOP_UPS).exists():
+    open_requests = TopUpRequest.objects.filter(pupil=pupil, year_start=year.period.start,
+                                                status__in=rules.OPEN_TOP_UPS)
+    if open_requests.exists():
         errors["pupil"] = [f"{pupil.full_name} already has an open request for this year."]
     if errors:
         raise ValidationError(errors)
-    return TopUpRequest.objects.create(
-        school=pupil.school, pupil=pupil, year_start=year.period.start,
-        projected_cost=spend.projected, threshold=spend.threshold, amount_requested=amount,
-        reason=reason, evidence=evidence_for(pupil, year, today) | {"spend": {
-            "spent": str(spend.spent), "committed": str(spend.committed),
-            "projected": str(spend.projected), "planned": str(spend.planned),
-            "threshold": str(spend.threshold)}},
-        created_by=actor)
+    try:
+        with transaction.atomic():  # a savepoint: the constraint's refusal leaves no row
+            return TopUpRequest.objects.create(
+                school=pupil.school, pupil=pupil, year_start=year.period.start,
+                projected_cost=spend.projected, threshold=spend.threshold,
+                amount_requested=amount, reason=reason,
+                evidence=evidence_for(pupil, year, today) | {"spend": {
+                    "spent": str(spend.spent), "committed": str(spend.committed),
+                    "projected": str(spend.projected), "planned": str(spend.planned),
+                    "threshold": str(spend.threshold)}},
+                created_by=actor)
+    except IntegrityError:
+        # The constraint one_open_top_up_a_year: a draft made at the same moment won.
+        if not open_requests.exists():
+            raise
+        raise Conflict(f"Someone else drafted a request for {pupil.full_name} at the same "
+                       "moment: this one has not been saved.") from None
+
+
+def _lock(request: TopUpRequest) -> None:
+    """Read the request again under a row lock. A change made at the same moment waits
+    for this one to commit, then reads the request as this one left it; one that finds
+    the request moved on since it was read changes nothing (Conflict)."""
+    seen = request.status
+    request.refresh_from_db(from_queryset=TopUpRequest.objects.select_for_update())
+    if request.status != seen:
+        raise Conflict(f"Someone else marked this request as "
+                       f"{request.get_status_display().lower()} at the same moment: "
+                       "nothing you entered has been saved.")
 
 
 def _move(request: TopUpRequest, to: str) -> None:
+    _lock(request)
     if not rules.top_up_may_move(request.status, to):
         raise ValidationError({"status": [
             f"This request is {request.get_status_display().lower()}; it cannot be "
@@ -170,6 +193,7 @@ def _on(value, field, errors, *, not_before=None, what="the request"):
 @transaction.atomic
 def top_up_update(*, request: TopUpRequest, actor, amount_requested: Decimal,
                   reason: str) -> TopUpRequest:
+    _lock(request)
     if request.status != rules.TopUpStatus.DRAFT:
         raise ValidationError({"status": ["Only a draft request can be changed."]})
     computed = max(Decimal("0.00"), request.projected_cost - request.threshold)

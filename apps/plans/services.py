@@ -21,7 +21,7 @@ from apps.pupils.rules import read_only_because
 from apps.pupils.selectors import school_teachers_and_tas
 from apps.pupils.services import ensure_on_roll
 from apps.schools.roles import STAFF
-from backend.validation import row_errors
+from backend.validation import Conflict, row_errors
 
 from .evidence import ALLOWED_UPLOADS, MAX_UPLOAD_BYTES, content_matches
 from .models import (
@@ -430,6 +430,7 @@ def session_record(*, provision: Provision, actor, date, minutes=None,
                   errors=errors)
     _raise(errors)
     locked = lock_tallies([provision.pk])
+    ensure_still_open(locked)
     if not additional and (repeat := already_recorded([provision.pk], date)):
         _raise({"date": [repeat_message(repeat.values())]})
     session = DeliveredSession.objects.create(
@@ -479,6 +480,7 @@ def group_session_record(*, provision_type: ProvisionType, actor, date, minutes:
                 "cycle.")
     _raise(errors)
     locked = lock_tallies([provisions[pupil.pk].pk for pupil in attendance])
+    ensure_still_open(locked)
     if not additional and (repeat := already_recorded(
             [provisions[pupil.pk].pk for pupil in attendance], date)):
         _raise({"pupils": [repeat_message(repeat.values())]})
@@ -508,6 +510,17 @@ def lock_tallies(provision_ids) -> QuerySet[Provision]:
     list(Cycle.objects.filter(pk__in=provisions.values("cycle")).select_for_update()
          .order_by("pk").values_list("pk", flat=True))
     return provisions
+
+
+def ensure_still_open(locked: QuerySet[Provision]) -> None:
+    """Once the cycles are locked (lock_tallies): refuse a cycle closed since the session
+    was checked, by a review closing it at the same moment (closing takes the same lock).
+    The database refuses such a session too (plans migration 0013's trigger)."""
+    closed = (Cycle.objects.filter(pk__in=locked.values("cycle"), stage=Stage.CLOSED)
+              .values_list("number", flat=True).first())
+    if closed is not None:
+        raise Conflict(f"Cycle {closed} was closed at the same moment; sessions can no "
+                       "longer be recorded against it, and this one has not been saved.")
 
 
 def recount_sessions(provisions: QuerySet[Provision]) -> int:

@@ -38,6 +38,12 @@ def as_api_error(error: DjangoValidationError) -> ValidationError:
     return ValidationError({"non_field_errors": error.messages})
 
 
+class Conflict(APIException):
+    status_code = 409
+    default_detail = "Someone else changed this record at the same moment: fetch it again."
+    default_code = "conflict"
+
+
 class PreconditionFailed(APIException):
     status_code = 412
     default_detail = "The record changed since you fetched it: fetch it again, then retry."
@@ -46,12 +52,15 @@ class PreconditionFailed(APIException):
 
 def call_service(service, **kwargs):
     """Run a service, turning its ValidationError into the API's 400 (412 for an edit made
-    from a stale version, when the request sent If-Match)."""
+    from a stale version, when the request sent If-Match; 409 when a change made at the
+    same moment by someone else won)."""
     try:
         return service(**kwargs)
     except DjangoValidationError as error:
         if getattr(error, "code", None) == "stale":
             raise PreconditionFailed(error.messages[0]) from None
+        if getattr(error, "code", None) == "conflict":
+            raise Conflict(error.messages[0]) from None
         raise as_api_error(error) from None
 
 
