@@ -6,11 +6,24 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench setup assets migrate demo demo-code lock worker beat clean check
+.PHONY: run serve test bench setup assets migrate demo demo-code lock worker beat clean check
 
 run: setup migrate demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# As production runs: gunicorn, a Celery worker and beat (Procfile, run by honcho) on
+# PostgreSQL and Redis, with settings from the environment (docs/operating.md).
+serve: setup
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make serve runs on PostgreSQL:" \
+		"set DATABASE_URL (docs/operating.md)"; exit 1;; esac
+	@case "$$CELERY_BROKER_URL" in redis*) ;; *) echo "make serve runs with Redis:" \
+		"set CELERY_BROKER_URL (docs/operating.md)"; exit 1;; esac
+	@test -n "$$ALLOWED_HOSTS" || (echo "Set ALLOWED_HOSTS to the host names people use" \
+		"(docs/operating.md)"; exit 1)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/honcho start --no-colour --no-prefix -p $(PORT)
 
 test: setup
 	$(BIN)/ruff check .

@@ -88,6 +88,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before anything else: no host check, redirect or session.
+    "backend.health.HealthMiddleware",
+    # A request id, and one structured log line per request.
+    "backend.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -252,6 +256,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200)
 CELERY_TIMEZONE = TIME_ZONE
+# Workers log through LOGGING below (JSON lines), like the web processes.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The beat schedule lives here, in code, not in the database.
 CELERY_BEAT_SCHEDULE: dict = {
     # Reviews due within a week, overdue reviews and meetings at risk, to each SENCO and
@@ -318,10 +324,26 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Logs go to standard output, one JSON object a line (LOG_FORMAT=json, the default outside
+# DEBUG), for the process supervisor or log shipper to collect; each line carries the
+# request id (backend/request_log.py). LOG_FORMAT=text is for reading by eye.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "backend.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # One line per task run is noise in eager mode; workers log their own task events.
     "loggers": {
@@ -329,5 +351,8 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Each request is logged once, by graduated.request, with its status.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
     },
 }
