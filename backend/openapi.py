@@ -1,5 +1,10 @@
 """The OpenAPI document describes errors exactly as they are sent.
 
+``AutoSchema`` adds the answers every deployment may give besides drf-standardized-errors'
+own: 409 (a change made at the same moment won) and 413 (a request too large) for every
+write, 412 (a stale If-Match) for PUT and PATCH, and 503 (the database out of reach, with
+Retry-After) for every operation.
+
 drf-standardized-errors documents each operation's validation errors from its serializer
 or filter set: one component per field, ``attr`` naming the field and ``code`` listing the
 codes the field itself raises. Three things it writes differently from what is sent:
@@ -17,7 +22,57 @@ schema matches the responses, which the fuzz test checks (tests/test_fuzz.py).
 
 import re
 
+from django.db import models
+from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsSchema
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
+from rest_framework import serializers
+
 SERVICE_CODE = "invalid"
+
+
+class ErrorCode409Enum(models.TextChoices):
+    CONFLICT = "conflict"
+
+
+class ErrorCode412Enum(models.TextChoices):
+    PRECONDITION_FAILED = "precondition_failed"
+
+
+class ErrorCode413Enum(models.TextChoices):
+    REQUEST_TOO_LARGE = "request_too_large"
+
+
+class ErrorCode503Enum(models.TextChoices):
+    SERVICE_UNAVAILABLE = "service_unavailable"
+
+
+def _error_response(status: int, codes, kind):
+    error = type(f"Error{status}Serializer", (serializers.Serializer,), {
+        "code": serializers.ChoiceField(choices=codes.choices),
+        "detail": serializers.CharField(),
+        "attr": serializers.CharField(allow_null=True),
+    })
+    return type(f"ErrorResponse{status}Serializer", (serializers.Serializer,), {
+        "type": serializers.ChoiceField(choices=kind.choices),
+        "errors": error(many=True),
+    })
+
+
+# Named in settings (DRF_STANDARDIZED_ERRORS["ERROR_SCHEMAS"]).
+ErrorResponse409Serializer = _error_response(409, ErrorCode409Enum, ClientErrorEnum)
+ErrorResponse412Serializer = _error_response(412, ErrorCode412Enum, ClientErrorEnum)
+ErrorResponse413Serializer = _error_response(413, ErrorCode413Enum, ClientErrorEnum)
+ErrorResponse503Serializer = _error_response(503, ErrorCode503Enum, ServerErrorEnum)
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class AutoSchema(StandardizedErrorsSchema):
+    def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
+        if status_code in ("409", "413"):
+            return self.method in WRITES and status_code not in responses
+        if status_code == "412":
+            return self.method in ("PUT", "PATCH") and status_code not in responses
+        return super()._should_add_error_response(responses, status_code)
 
 
 def _attr_pattern(attr: str) -> str | None:

@@ -92,8 +92,12 @@ MIDDLEWARE = [
     "backend.health.HealthMiddleware",
     # A request id, and one structured log line per request.
     "backend.request_log.RequestLogMiddleware",
+    # 413 for a request over MAX_REQUEST_BYTES, before anything reads it.
+    "backend.errors.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store, private on everything but static files (answered above).
+    "backend.no_store.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -220,12 +224,14 @@ SECURE_CSP = {
     "base-uri": ["'none'"],
     "object-src": ["'none'"],
 }
-# Uploads: requests above 12 MB are refused before they reach a view (files: 10 MB,
-# checked with their type in apps/plans/services.py).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Uploads: requests above 12 MB are refused with 413 before they are read
+# (backend/errors.py; files: 10 MB, checked with their type in apps/plans/services.py).
+MAX_REQUEST_BYTES = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# E-mail (Django 6.1 MAILERS): printed to the console unless EMAIL_HOST is set.
+# E-mail (Django 6.1 MAILERS): SMTP when EMAIL_HOST is set; printed to the console with
+# DEBUG or ALLOW_CONSOLE_EMAIL=1.
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -241,6 +247,13 @@ if os.environ.get("EMAIL_HOST"):
         }
     }
 else:
+    # Printed e-mail is lost e-mail (invitations, notices to parents): outside DEBUG it is
+    # refused unless asked for, as a test of production settings does.
+    if not DEBUG and not envbool("ALLOW_CONSOLE_EMAIL"):
+        raise ImproperlyConfigured(
+            "EMAIL_HOST is not set, so e-mail would only be printed to the console. Set "
+            "EMAIL_HOST and its companions (docs/operating.md), or ALLOW_CONSOLE_EMAIL=1 "
+            "for a test of production settings.")
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SEN support <sen@localhost>")
 # Where people reach the service, for links in e-mails (invitations): scheme and host.
@@ -280,11 +293,20 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "apps.schools.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    # 413 and 503 rather than 500 for a request too large and the database out of reach.
+    "EXCEPTION_HANDLER_CLASS": "backend.errors.ApiExceptionHandler",
+    # Documented besides the package's own (backend/openapi.py says when each applies).
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "409", "412",
+                                   "413", "415", "429", "500", "503"],
+    "ERROR_SCHEMAS": {status: f"backend.openapi.ErrorResponse{status}Serializer"
+                      for status in ("409", "412", "413", "503")},
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Graduated approach tracker API",
     "DESCRIPTION": (
@@ -294,6 +316,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation are for people signed in (the docs page sends
+    # anyone else to sign in: backend/urls.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI served from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -316,6 +341,8 @@ SPECTACULAR_SETTINGS = {
                 "ErrorCode429Enum", "ErrorCode500Enum",
             )
         },
+        **{f"ErrorCode{status}Enum": f"backend.openapi.ErrorCode{status}Enum.choices"
+           for status in (409, 412, 413, 503)},
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

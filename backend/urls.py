@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -66,7 +67,8 @@ api_v1 = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     # The split view serves Swagger UI's own script as a file: no inline script (CSP).
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+         name="api-docs"),
 ]
 
 @csrf_exempt  # it changes nothing, whatever the method
@@ -75,6 +77,11 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse({"type": "client_error", "errors": [
         {"code": "not_found", "detail": "Not found.", "attr": None}]}, status=404)
 
+
+# A request too large (413) and the database out of reach (503) have answers of their
+# own, as JSON under /api/ (backend/errors.py).
+handler400 = "backend.errors.bad_request"
+handler500 = "backend.errors.server_error"
 
 urlpatterns = [
     path("", home, name="home"),

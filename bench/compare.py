@@ -33,6 +33,7 @@ def serve(tree: Path) -> None:
     os.chdir(tree)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     for name, value in {"SECRET_KEY": "benchmark-only-key", "DEBUG": "0", "ALLOW_HTTP": "1",
+                        "ALLOW_CONSOLE_EMAIL": "1",
                         "ALLOWED_HOSTS": "testserver"}.items():
         os.environ.setdefault(name, value)
     import django

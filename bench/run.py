@@ -79,7 +79,7 @@ def environment(name: str, seed: int) -> dict:
         "DJANGO_SETTINGS_MODULE": "bench.settings",  # where the generator is installed
         "DATABASE_URL": database_url(name),
         "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-key"),
-        "DEBUG": "0", "ALLOW_HTTP": "1", "ALLOWED_HOSTS": "testserver",
+        "DEBUG": "0", "ALLOW_HTTP": "1", "ALLOW_CONSOLE_EMAIL": "1", "ALLOWED_HOSTS": "testserver",
         "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
         "CELERY_TASK_ALWAYS_EAGER": "0", "VAR_DIR": str(ROOT / "var" / f"bench-{name}"),
         "BENCH_SEED": str(seed)}

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 for name, value in {"SECRET_KEY": "benchmark-only-key", "DEBUG": "0", "ALLOW_HTTP": "1",
+                    "ALLOW_CONSOLE_EMAIL": "1",
                     "ALLOWED_HOSTS": "testserver"}.items():
     os.environ.setdefault(name, value)
 

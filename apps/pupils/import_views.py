@@ -1,7 +1,6 @@
 """The pupil import pages: upload a CSV from the MIS, check the preview (and say what an
 unknown heading is), confirm, watch it run."""
 
-import csv
 import io
 
 from celery.result import AsyncResult
@@ -15,6 +14,7 @@ from django.views.generic import TemplateView
 from apps.schools.roles import Action
 from apps.schools.views import SchoolView, ServiceFormView
 from backend.csv_upload import MAX_BYTES, FileRefused
+from backend.spreadsheets import CsvWriter
 
 from . import imports
 from .access import access_pupil_import, pupil_imports_visible_to
@@ -125,7 +125,7 @@ class ImportTemplateView(SchoolView, TemplateView):
         if profile not in PROFILES:
             raise Http404("No such template.")
         out = io.StringIO()
-        csv.writer(out).writerow(
+        CsvWriter(out).writerow(
             [PROFILES[profile][c.key][0] for c in COLUMNS if c.key in PROFILES[profile]])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="pupils-{profile}.csv"'

@@ -14,7 +14,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from drf_standardized_errors.openapi import AutoSchema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import (
     APIException,
@@ -24,6 +23,7 @@ from rest_framework.exceptions import (
 )
 
 from apps.audit.trail import record_access
+from backend.openapi import AutoSchema
 
 from .access import access_school
 from .models import Membership
