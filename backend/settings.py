@@ -264,6 +264,23 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+# Results are kept only where something reads them: the pupil import's progress
+# (apps/pupils/tasks.py says ignore_result=False).
+CELERY_TASK_IGNORE_RESULT = True
+# A broker out of reach is found out in seconds, not retried for a minute: a write that
+# committed has its follow-up work recorded in the database, and the sweep sends it
+# later (apps/parents/owed.py); the request answers at once.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
+                                    "interval_step": 0.5, "interval_max": 0.5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# A task whose worker died without acknowledging it goes back to the queue after the
+# visibility timeout: a few times the longest task (a 2,000-row import, a batch of PDFs).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 15 * 60),
+    "socket_connect_timeout": 2, "socket_timeout": 5,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -278,6 +295,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "daily-reminders": {
         "task": "apps.caseload.tasks.daily_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Shared plans' PDFs and meeting invitations owed after a broker outage or a lost
+    # task (apps/parents/owed.py).
+    "send-owed-work": {
+        "task": "apps.parents.tasks.send_owed_work",
+        "schedule": crontab(minute="*/5"),
     },
 }
 if not CELERY_BROKER_URL:

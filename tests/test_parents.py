@@ -230,7 +230,8 @@ def test_a_reminder_through_a_real_worker_is_sent_once(transactional_db, trust):
     app.conf.task_always_eager = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-            runs = [school_daily_digest.delay(school_id=world.school.pk) for _ in range(2)]
+            runs = [school_daily_digest.apply_async(  # results kept, to read them
+                kwargs={"school_id": world.school.pk}, ignore_result=False) for _ in range(2)]
             results = sorted(r.get(timeout=30) for r in runs)
     finally:
         app.conf.task_always_eager = True

@@ -25,6 +25,9 @@ class ParentMeeting(SchoolOwned):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the parents were invited to this planned meeting (for its current date);
+    # empty while the invitations are owed (apps/parents/owed.py sends owed ones).
+    invitations_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["date", "pk"]

@@ -27,6 +27,8 @@ def meeting_ics(meeting: ParentMeeting) -> bytes:
 
 
 def invite_parents(*, meeting_id: int) -> int:
+    """Invite each parent once (send_once, keyed by the meeting's date), then record that
+    the meeting's invitations are no longer owed."""
     meeting = ParentMeeting.objects.select_related("pupil", "school").get(pk=meeting_id)
     if meeting.held:
         return 0
@@ -41,4 +43,6 @@ def invite_parents(*, meeting_id: int) -> int:
             body=email_text("parents/email/meeting_invitation.txt",
                             {"meeting": meeting, "parent": link.parent}),
             attachments=[("meeting.ics", meeting_ics(meeting), "text/calendar")])
+    ParentMeeting.objects.filter(pk=meeting.pk, date=meeting.date).update(
+        invitations_sent_at=timezone.now())
     return sent

@@ -33,6 +33,8 @@ def meeting_save(*, pupil: Pupil, actor, instance=None, **fields) -> ParentMeeti
             "A planned meeting must be today or later; record a past meeting as held.")
     if errors:
         raise ValidationError(errors)
+    if not meeting.held:
+        meeting.invitations_sent_at = None  # owed until the task has sent them
     meeting.save()
     if not meeting.held:
         invite_parents_to_meeting.delay_on_commit(school_id=meeting.school_id,

@@ -58,7 +58,9 @@ class ShareView(CyclePage, FormPage):
 
     def perform(self, data):
         services.plan_share(cycle=self.cycle, actor=self.request.user, **data)
-        return cycle_url(self.school, self.cycle), "The plan has been shared with the parents."
+        return cycle_url(self.school, self.cycle), (
+            "The plan has been shared with the parents. Its PDF is on its way: they can "
+            "read the plan on their page now and download it in a few minutes.")
 
 
 # The parent portal -------------------------------------------------------------------

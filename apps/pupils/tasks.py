@@ -14,7 +14,7 @@ def notify_parents_of_sen_support(*, school_id: int, record_id: int) -> int:
     return notices.send_sen_support_notices(record_id=record_id)
 
 
-@shared_task(base=SchoolTask, bind=True)
+@shared_task(base=SchoolTask, bind=True, ignore_result=False)  # its progress is read
 def apply_pupil_import(self, *, school_id: int, import_id: int) -> str:
     """Apply a confirmed pupil import (all or nothing), telling its progress as it goes."""
     def progress(done, total):

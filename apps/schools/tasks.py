@@ -2,12 +2,24 @@
 
 Tasks receive ids, never model instances, and the school explicitly as ``school_id``; the
 base enters that school's scope for the run and always leaves it.
+
+``delay_on_commit`` sends the task once the write that owes it has committed. If the
+broker cannot be reached then, the write stands and the request is answered as usual:
+the failure is logged, never raised, and the work stays owed in the database (a shared
+plan without its PDF, a meeting whose parents are not yet invited), where the sweep that
+beat runs finds it and sends it again (apps/parents/owed.py).
 """
 
+import logging
+
 from celery.contrib.django.task import DjangoTask
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .models import School
 from .tenancy import school_scope
+
+logger = logging.getLogger(__name__)
 
 
 class SchoolTask(DjangoTask):
@@ -17,3 +29,16 @@ class SchoolTask(DjangoTask):
         school = School.objects.get(pk=school_id)
         with school_scope(school):
             return super().__call__(*args, school_id=school_id, **kwargs)
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        transaction.on_commit(lambda: self.delay_or_owe(*args, **kwargs))
+
+    def delay_or_owe(self, *args, **kwargs) -> bool:
+        """Send the task now; False, logged, if the broker cannot take it."""
+        try:
+            self.delay(*args, **kwargs)
+        except BrokerUnavailable as error:
+            logger.warning("task not sent, left owed: the broker is unreachable",
+                           extra={"task": self.name, "error": str(error)})
+            return False
+        return True

@@ -1,0 +1,165 @@
+"""Work owed survives a broker outage: a plan shared or a meeting planned while Redis is
+down is saved and answered at once, the page says the PDF or invitation is on its way,
+and beat's sweep sends the owed work once the broker is back."""
+
+import datetime
+import shutil
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.db import connection as db_connection
+from django.utils import timezone
+
+from apps.parents.models import ParentMeeting, PlanSnapshot
+from apps.parents.tasks import send_owed_work
+from apps.schools.tenancy import school_scope
+from backend.celery import app
+
+from .conftest import require
+from .plans_helpers import planned_cycle
+
+TODAY = timezone.localdate()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def broker_at(url: str):
+    """Tasks are sent to ``url`` for the block, not run in the process. (Celery keeps its
+    connection pools on the app: they are dropped so that the next send connects anew.)"""
+    conf = app.conf
+    before = conf.task_always_eager, conf.broker_url
+
+    def drop_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    conf.task_always_eager, conf.broker_url = False, url
+    drop_pools()
+    try:
+        yield
+    finally:
+        conf.task_always_eager, conf.broker_url = before
+        drop_pools()
+
+
+def as_if_minutes_ago(minutes=5):
+    """The sweep leaves work younger than two minutes to its own task."""
+    then = timezone.now() - datetime.timedelta(minutes=minutes)
+    PlanSnapshot.objects.update(shared_at=then)
+    ParentMeeting.objects.update(created_at=then)
+
+
+def share_and_plan(world, client):
+    """Share the plan and plan a meeting through the pages; both must answer at once."""
+    cycle, _ = planned_cycle(world)
+    slug = world.school.slug
+    started = time.monotonic()
+    shared = client.post(f"/s/{slug}/cycles/{cycle.pk}/share/", {"parent_help": "Read"})
+    planned = client.post(f"/s/{slug}/pupils/{world.pupil.pk}/meetings/new/", {
+        "held": "no", "date": (TODAY + datetime.timedelta(days=7)).isoformat(),
+        "kind": "review"})
+    took = time.monotonic() - started
+    assert (shared.status_code, planned.status_code) == (302, 302), (shared, planned)
+    assert took < 15, f"two requests took {took:.1f} s with the broker down"
+    return cycle
+
+
+def test_with_the_broker_unreachable_writes_stand_and_the_sweep_sends_them_later(
+        school_a, as_user, client, django_capture_on_commit_callbacks):
+    senco = as_user(school_a.senco)
+    with broker_at(f"redis://127.0.0.1:{free_port()}/0"), \
+            django_capture_on_commit_callbacks(execute=True):
+        share_and_plan(school_a, senco)
+    with school_scope(school_a.school):
+        snapshot = PlanSnapshot.objects.get()
+        meeting = ParentMeeting.objects.get()
+        assert not snapshot.pdf and meeting.invitations_sent_at is None
+        as_if_minutes_ago()
+    assert not mail.outbox
+    parent = as_user(school_a.parent)
+    page = parent.get(f"/s/{school_a.school.slug}/family/{school_a.pupil.pk}/").content.decode()
+    assert "its PDF is on its way" in page
+    assert send_owed_work() == 2  # broker back (tasks run in the process again)
+    with school_scope(school_a.school):
+        snapshot.refresh_from_db()
+        meeting.refresh_from_db()
+    assert snapshot.pdf and meeting.invitations_sent_at is not None
+    assert [m.to for m in mail.outbox] == [[school_a.parent.email]]
+    assert send_owed_work() == 0  # nothing owed any more
+
+
+@pytest.fixture
+def redis_of_our_own(transactional_db, tmp_path):
+    """A Redis server this test starts and stops, on a port of its own."""
+    server = shutil.which("redis-server")
+    require("worker", server is not None, "needs redis-server")
+    port = free_port()
+
+    def start():
+        process = subprocess.Popen(
+            [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(tmp_path)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    return process
+            time.sleep(0.05)
+        pytest.fail("redis-server did not start")
+
+    class Redis:
+        url = f"redis://127.0.0.1:{port}/0"
+        process = start()
+
+        def stop(self):
+            self.process.terminate()
+            self.process.wait(10)
+
+        def start_again(self):
+            self.process = start()
+
+    redis = Redis()
+    try:
+        yield redis
+    finally:
+        redis.process.terminate()
+        redis.process.wait(10)
+        db_connection.close()
+
+
+@pytest.mark.worker
+def test_a_redis_stopped_and_started_again_loses_nothing(school_a, as_user, redis_of_our_own):
+    """On a real Redis: stopped while the plan is shared and the meeting planned, started
+    again, then beat's sweep and a worker make the PDF and send the invitation."""
+    senco = as_user(school_a.senco)
+    with broker_at(redis_of_our_own.url):
+        redis_of_our_own.stop()
+        share_and_plan(school_a, senco)
+        with school_scope(school_a.school):
+            assert not PlanSnapshot.objects.get().pdf
+            assert ParentMeeting.objects.get().invitations_sent_at is None
+            as_if_minutes_ago()
+        redis_of_our_own.start_again()
+        assert send_owed_work() == 2
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                          shutdown_timeout=30):
+            for _ in range(300):
+                with school_scope(school_a.school):
+                    done = (PlanSnapshot.objects.exclude(pdf="").exists()
+                            and ParentMeeting.objects.filter(
+                                invitations_sent_at__isnull=False).exists())
+                if done:
+                    break
+                time.sleep(0.1)
+    assert done, "the owed PDF and invitation were not made"
+    assert [m.to for m in mail.outbox] == [[school_a.parent.email]]
