@@ -92,7 +92,7 @@ class TestMeetings:
         text = body.decode() if isinstance(body, bytes) else body
         assert kind == "text/calendar" and "BEGIN:VEVENT" in text
         with school_scope(school_a.school):
-            assert reminders.invite_parents(meeting_id=meeting.pk) == 0
+            assert reminders.invite_parents(school=school_a.school, meeting_id=meeting.pk) == 0
         assert len(mail.outbox) == 1
 
 

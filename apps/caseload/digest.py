@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apps.escalation.models import EhcRequest
 from apps.escalation.selectors import Clock, clock, open_requests
-from apps.parents.email import email_text, send_once
+from apps.parents.email import Email, email_text, send_once
 from apps.parents.rules import REVIEW_DUE_WITHIN_DAYS, MeetingState
 from apps.parents.selectors import meetings_by_pupil, on_sen_support
 from apps.plans.models import Cycle
@@ -21,6 +21,7 @@ from apps.pupils.models import Pupil
 from apps.pupils.selectors import pupils_visible_to
 from apps.schools.models import Membership
 from apps.schools.roles import Role
+from apps.schools.tenancy import school_scope
 
 # Who is sent the digest: the SENCO for the whole school, teachers for their own pupils
 # (Code 6.52: the class teacher stays responsible).
@@ -63,23 +64,24 @@ def school_digest(school, today: datetime.date) -> Digest:
 
 def daily_digest(*, school, today: datetime.date | None = None) -> int:
     """Send today's digest to each SENCO and teacher who has something in it, once.
-    Returns the number of e-mails sent by this call."""
+    Returns the number of e-mails sent by this call. Runs outside a transaction: the
+    digest is read in the school's scope, then each e-mail's claim commits before it is
+    sent (parents/email.py), so a worker that dies part way sends none of them twice."""
     today = today or timezone.localdate()
-    digest = school_digest(school, today)
-    sent = 0
-    for membership in (Membership.objects.filter(school=school, role__in=[WHOLE_SCHOOL,
-                                                                         OWN_PUPILS])
-                       .select_related("user")):
-        person = membership.user
-        # A teacher's own pupils: those they may see (linked, or in a class they teach).
-        mine = digest if membership.role == WHOLE_SCHOOL else digest.only(
-            set(pupils_visible_to(membership).values_list("pk", flat=True)))
-        if not mine:
-            continue
-        sent += send_once(
-            school=school, key=f"daily-digest:{person.pk}:{today.isoformat()}",
-            to=person.email, subject=f"SEN support: what needs doing at {school.name}",
-            body=email_text("caseload/email/daily_digest.txt",
-                            {"person": person, "school": school, "today": today,
-                             "digest": mine}))
-    return sent
+    with school_scope(school):
+        digest = school_digest(school, today)
+        emails = []
+        for membership in (Membership.objects.filter(
+                school=school, role__in=[WHOLE_SCHOOL, OWN_PUPILS]).select_related("user")):
+            person = membership.user
+            # A teacher's own pupils: those they may see (linked, or in a class they teach).
+            mine = digest if membership.role == WHOLE_SCHOOL else digest.only(
+                set(pupils_visible_to(membership).values_list("pk", flat=True)))
+            if mine:
+                emails.append(Email(
+                    key=f"daily-digest:{person.pk}:{today.isoformat()}", to=person.email,
+                    subject=f"SEN support: what needs doing at {school.name}",
+                    body=email_text("caseload/email/daily_digest.txt",
+                                    {"person": person, "school": school, "today": today,
+                                     "digest": mine})))
+    return sum(send_once(school, email) for email in emails)

@@ -17,6 +17,7 @@ def daily_reminders() -> int:
     return len(schools)
 
 
-@shared_task(base=SchoolTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=SchoolTask, atomic=False, autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
 def school_daily_digest(*, school_id: int) -> int:
     return digest.daily_digest(school=School.objects.get(pk=school_id))

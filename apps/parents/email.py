@@ -1,28 +1,77 @@
-"""E-mail sent at most once: each message is claimed under a unique key before it goes."""
+"""E-mail sent at most once: claimed under a unique key, sent, then marked sent.
+
+The claim is committed before the e-mail goes, and the mark after: a second run of the
+same task, or a task delivered again after its worker died, finds the claim and sends
+nothing. If sending fails with an error, the claim is released so that the task's retry
+can send it. Only a worker killed between sending and marking leaves a claim unmarked:
+whether that e-mail went is unknown, so it is never sent again but logged and listed
+(``unconfirmed``) for someone to check, since an e-mail sent twice to a parent is worse
+than one checked by hand.
+
+Callers run outside a transaction (``SchoolTask.atomic = False``), so each step here
+commits on its own; inside one (a test, a caller's block) the steps are savepoints."""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from apps.schools.tenancy import school_scope
 
 from .models import ReminderSent
 
+logger = logging.getLogger(__name__)
+# Longer than any send takes: a claim this old and still unmarked was never finished.
+UNCONFIRMED_AFTER = datetime.timedelta(minutes=10)
 
-def send_once(*, school, key: str, to: str, subject: str, body: str,
-              attachments=()) -> bool:
-    """Send one e-mail under a unique key. The key is claimed in the same transaction, so a
-    second run, or a retry after a crash, sends nothing twice. Returns whether it sent."""
+
+@dataclass
+class Email:
+    key: str
+    to: str
+    subject: str
+    body: str
+    attachments: list = field(default_factory=list)
+
+
+def send_once(school, email: Email) -> bool:
+    """Send ``email`` unless its key was claimed before. Returns whether it sent now."""
     try:
-        with transaction.atomic():
-            ReminderSent.objects.create(school=school, key=key, recipient=to)
-            message = EmailMessage(subject=subject, body=body, to=[to],
-                                   from_email=settings.DEFAULT_FROM_EMAIL)
-            for attachment in attachments:
-                message.attach(*attachment)
-            message.send()
+        with school_scope(school):
+            ReminderSent.objects.create(school=school, key=email.key, recipient=email.to)
     except IntegrityError:
+        with school_scope(school):
+            unmarked = ReminderSent.objects.filter(key=email.key, sent_at__isnull=True).exists()
+        if unmarked:
+            logger.warning("e-mail claimed but never marked sent: not sent again",
+                           extra={"key": email.key, "school": school.slug})
         return False
+    message = EmailMessage(subject=email.subject, body=email.body, to=[email.to],
+                           from_email=settings.DEFAULT_FROM_EMAIL)
+    for attachment in email.attachments:
+        message.attach(*attachment)
+    try:
+        message.send()
+    except Exception:
+        with school_scope(school):  # not sent: the retry may send it
+            ReminderSent.objects.filter(key=email.key, sent_at__isnull=True).delete()
+        raise
+    with school_scope(school):
+        ReminderSent.objects.filter(key=email.key).update(sent_at=timezone.now())
     return True
+
+
+def unconfirmed():
+    """Claims (of the school in scope) whose worker died between sending and marking,
+    claimed more than ten minutes ago: check whether they went."""
+    return ReminderSent.objects.filter(
+        sent_at__isnull=True, claimed_at__lt=timezone.now() - UNCONFIRMED_AFTER
+    ).order_by("claimed_at")
 
 
 def email_text(template: str, context: dict) -> str:

@@ -3,6 +3,7 @@ a record of every reminder sent (so none is sent twice)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from apps.plans.models import Cycle
 from apps.pupils.models import Pupil
@@ -79,12 +80,15 @@ class ParentContribution(SchoolOwned):
 
 
 class ReminderSent(SchoolOwned):
-    """Every reminder or invitation sent, under a unique key: a task that runs twice, or
-    retries after a crash, finds the key and sends nothing twice."""
+    """Every reminder or invitation, claimed under a unique key before it is sent and
+    marked sent after (email.send_once): a task that runs twice finds the key and sends
+    nothing twice. A claim never marked sent is one whose worker died while sending: it
+    may or may not have gone, and is listed for review, not sent again."""
 
     key = models.CharField(max_length=200)
     recipient = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["school", "key"],

@@ -5,7 +5,9 @@ import datetime
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .email import email_text, send_once
+from apps.schools.tenancy import school_scope
+
+from .email import Email, email_text, send_once
 from .models import ParentMeeting
 
 
@@ -26,23 +28,24 @@ def meeting_ics(meeting: ParentMeeting) -> bytes:
     return calendar.to_ical()
 
 
-def invite_parents(*, meeting_id: int) -> int:
+def invite_parents(*, school, meeting_id: int) -> int:
     """Invite each parent once (send_once, keyed by the meeting's date), then record that
-    the meeting's invitations are no longer owed."""
-    meeting = ParentMeeting.objects.select_related("pupil", "school").get(pk=meeting_id)
-    if meeting.held:
-        return 0
-    sent = 0
-    for link in meeting.pupil.parent_links.select_related("parent"):
-        sent += send_once(
-            school=meeting.school,
+    the meeting's invitations are no longer owed. Runs outside a transaction: each e-mail's
+    claim commits before it is sent (email.py)."""
+    with school_scope(school):
+        meeting = ParentMeeting.objects.select_related("pupil", "school").get(pk=meeting_id)
+        if meeting.held:
+            return 0
+        emails = [Email(
             key=f"meeting-invite:{meeting.pk}:{meeting.date.isoformat()}:{link.parent_id}",
             to=link.parent.email,
-            subject=f"Meeting about {meeting.pupil.first_name} on "
-                    f"{meeting.date:%-d %B %Y}",
+            subject=f"Meeting about {meeting.pupil.first_name} on {meeting.date:%-d %B %Y}",
             body=email_text("parents/email/meeting_invitation.txt",
                             {"meeting": meeting, "parent": link.parent}),
             attachments=[("meeting.ics", meeting_ics(meeting), "text/calendar")])
-    ParentMeeting.objects.filter(pk=meeting.pk, date=meeting.date).update(
-        invitations_sent_at=timezone.now())
+            for link in meeting.pupil.parent_links.select_related("parent")]
+    sent = sum(send_once(school, email) for email in emails)
+    with school_scope(school):
+        ParentMeeting.objects.filter(pk=meeting.pk, date=meeting.date).update(
+            invitations_sent_at=timezone.now())
     return sent

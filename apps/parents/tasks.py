@@ -3,15 +3,18 @@
 from celery import shared_task
 from django.utils import timezone
 
+from apps.schools.models import School
 from apps.schools.tasks import SchoolTask
 from apps.schools.tenancy import dangerously_all_schools
 
 from . import owed, reminders, shared_plan
 
 
-@shared_task(base=SchoolTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=SchoolTask, atomic=False, autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
 def invite_parents_to_meeting(*, school_id: int, meeting_id: int) -> int:
-    return reminders.invite_parents(meeting_id=meeting_id)
+    return reminders.invite_parents(school=School.objects.get(pk=school_id),
+                                    meeting_id=meeting_id)
 
 
 @shared_task(base=SchoolTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
