@@ -2,8 +2,10 @@
 PostgreSQL database, migrated and filled by ``generate_data``, then (after VACUUM ANALYZE)
 ``bench/measure.py`` against it: the requests in passes that alternate between the scales
 (so the machine's slow spells fall on both, not on whichever was measured then), then the
-PDFs with a real Celery worker on Redis. The smallest scale's school is generated into
-the largest scale's database too and measured there in the same passes (``SAME_SCHOOL``).
+PDFs with a real Celery worker on Redis; last, the MIS import, and concurrent staff against
+the production server on the largest scale (``bench/load.py``). The smallest scale's
+school is generated into the largest scale's database too and measured there in the same
+passes (``SAME_SCHOOL``).
 Writes the results (JSON) and prints them as tables beside the budget.
 
     .venv/bin/python bench/run.py [--scale small=1x50x4 --scale large=50x300x4]
@@ -38,6 +40,10 @@ DEFAULT_SCALES = ["small=1x50x4", "large=50x300x4"]
 SAME_SCHOOL_RATIO = 1.15  # the same school among the large scale's schools, against alone
 FLOOR_RATIO = 12  # every page at the large scale's school, against the trivial view
 PDF_RATIO = 1.25  # the plan PDF against WeasyPrint alone on the same HTML
+# Concurrent staff against the production server (bench/load.py): at the most clients,
+# p95 under a second and no error.
+LOAD_CLIENTS = (10, 30)
+LOAD_P95_MS = 1000
 # Pages that sum up the whole school, whose time may grow with its caseload: at most
 # linearly, so their p50 per 100 pupils at the large scale is at most the small scale's.
 WHOLE_SCHOOL = ("provision map", "meetings (at risk first)", "API meeting states, at risk")
@@ -176,8 +182,24 @@ def measure_import(seed: int) -> dict:
                       .splitlines()[-1])
 
 
-def verdicts(results: dict, same_school: dict,
-             mis: dict | None = None) -> list[tuple[str, str, bool]]:
+def measure_load(name: str, seed: int) -> dict:
+    """Concurrent staff against gunicorn on the scale's database (bench/load.py)."""
+    return json.loads(run([PYTHON, "bench/load.py", *map(str, LOAD_CLIENTS)],
+                          environment(name, seed)).stdout.strip().splitlines()[-1])
+
+
+def load_lines(load: dict) -> list[str]:
+    out = [f"\nload: {load['server']}, {load['cpus']} cores, {load['seconds_each']} s each "
+           "(bench/load.py)",
+           f"{'clients':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"]
+    for clients, f in load["clients"].items():
+        out.append(f"{clients:>8} {f['per_second']:>7} {f['p50_ms']:>8} {f['p95_ms']:>8} "
+                   f"{f['p99_ms']:>8} {f['errors']:>7}")
+    return out
+
+
+def verdicts(results: dict, same_school: dict, mis: dict | None = None,
+             load: dict | None = None) -> list[tuple[str, str, bool]]:
     """Each line of the budget with the figures behind it."""
     names = list(results)
     small, large = results[names[0]], results[names[-1]]
@@ -202,6 +224,11 @@ def verdicts(results: dict, same_school: dict,
     pdf = large["pdf"]
     lines.append((f"plan PDF {pdf['plan_pdf_ms']} ms vs WeasyPrint {pdf['weasyprint_alone_ms']}"
                   " ms", f"<= {PDF_RATIO}x", pdf["ratio"] <= PDF_RATIO))
+    if load:
+        busiest = load["clients"][str(max(LOAD_CLIENTS))]
+        lines.append((f"{max(LOAD_CLIENTS)} clients: p95 {busiest['p95_ms']} ms, "
+                      f"{busiest['errors']} errors", f"p95 < {LOAD_P95_MS} ms, no error",
+                      busiest["p95_ms"] < LOAD_P95_MS and busiest["errors"] == 0))
     if mis:
         for step in ("preview", "apply"):
             seconds = mis[f"{step}_seconds"]
@@ -222,7 +249,8 @@ def same_school_lines(results: dict, same_school: dict) -> list[str]:
     return out
 
 
-def report(results: dict, same_school: dict, mis: dict | None = None) -> str:
+def report(results: dict, same_school: dict, mis: dict | None = None,
+           load: dict | None = None) -> str:
     out = []
     for name, result in results.items():
         s = result["scale"]
@@ -248,8 +276,10 @@ def report(results: dict, same_school: dict, mis: dict | None = None) -> str:
     for page in WHOLE_SCHOOL:
         out.append(f"{page:34} {per_hundred_pupils(results[names[0]], page):>9.2f} "
                    f"{per_hundred_pupils(results[names[-1]], page):>9.2f}")
+    if load:
+        out += load_lines(load)
     out.append("\nbudget")
-    for figures, limit, ok in verdicts(results, same_school, mis):
+    for figures, limit, ok in verdicts(results, same_school, mis, load):
         out.append(f"  {'ok  ' if ok else 'MISS'} {figures} ({limit})")
     return "\n".join(out)
 
@@ -289,13 +319,19 @@ def main():
         mis = measure_import(options.seed)
     except subprocess.CalledProcessError as failed:
         sys.exit(f"{' '.join(failed.cmd)} failed:\n{failed.stdout}\n{failed.stderr}")
+    print(f"load: {' and '.join(map(str, LOAD_CLIENTS))} clients against gunicorn on the "
+          f"{largest} scale...", flush=True)
+    try:
+        load = measure_load(largest, seed_of[largest])
+    except subprocess.CalledProcessError as failed:
+        sys.exit(f"{' '.join(failed.cmd)} failed:\n{failed.stdout}\n{failed.stderr}")
     document = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                             "platform": platform.platform()},
                 "measured_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "results": results,
-                "same_school": same_school, "mis_import": mis}
+                "same_school": same_school, "mis_import": mis, "load": load}
     Path(options.out).parent.mkdir(parents=True, exist_ok=True)
     Path(options.out).write_text(json.dumps(document, indent=2) + "\n")
-    print(report(results, same_school, mis))
+    print(report(results, same_school, mis, load))
     print(f"\nwritten to {options.out}")
 
 

@@ -48,3 +48,27 @@ def test_each_line_of_the_budget_judges_the_figures_it_names():
     assert "register at most linear" not in verdicts  # a page of 50, not the school
     assert verdicts["plan PDF 50.0 ms vs WeasyPrint 45.0 ms <= 1.25x"] is True
     assert run.per_hundred_pupils(results["large"], "provision map") == 130.0 / 3
+
+
+def test_the_load_line_judges_the_most_clients():
+    results = {"small": _result(50, **{"trivial view (floor)": 4.0, "register": 30.0}),
+               "large": _result(300, **{"trivial view (floor)": 4.0, "register": 30.0})}
+    same_school = {"requests": _requests(register=30.0)}
+
+    def load(p95, errors):
+        figures = {"per_second": 20.0, "p50_ms": 300.0, "p95_ms": p95, "p99_ms": p95,
+                   "errors": errors}
+        return {"server": "gunicorn", "cpus": 2, "seconds_each": 60,
+                "clients": {"10": figures | {"p95_ms": 400.0}, "30": figures}}
+
+    def verdict(p95, errors):
+        (line,) = [(figures, ok) for figures, _, ok in
+                   run.verdicts(results, same_school, load=load(p95, errors))
+                   if figures.startswith("30 clients")]
+        return line
+
+    assert verdict(900.0, 0) == ("30 clients: p95 900.0 ms, 0 errors", True)
+    assert verdict(1200.0, 0)[1] is False
+    assert verdict(500.0, 1)[1] is False
+    assert run.load_lines(load(900.0, 0))[-1].split() == ["30", "20.0", "300.0", "900.0",
+                                                          "900.0", "0"]
