@@ -150,7 +150,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # django-axes first: throttles and locks out repeated failed sign-ins.
+    # Refuses an address from which many accounts failed (password spraying).
+    "apps.accounts.spraying.RefuseSprayingAddresses",
+    # django-axes: throttles and locks out repeated failed sign-ins.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]

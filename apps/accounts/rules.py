@@ -2,6 +2,11 @@
 
 from apps.schools.roles import Role
 
+# Sign-in refused from an address where this many accounts failed to sign in within the
+# lockout's cool-off (password spraying, OWASP Authentication Cheat Sheet): above what one
+# school's staff mistype behind one shared address, far below what a spray tries.
+SPRAY_ACCOUNTS = 20
+
 
 def leaves_school_without_senco(*, role_before: str, role_after: str | None,
                                 other_sencos: int) -> bool:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import ErrorDetail
+from rest_framework.exceptions import ErrorDetail, Throttled
 
 from . import services, two_factor
 from .forms import CodeForm
@@ -107,6 +107,11 @@ def sign_out_everywhere(request):
     return redirect("accounts:login")
 
 
+# What templates/accounts/locked_out.html says, for the API.
+LOCKED_OUT = ("Too many attempts to sign in: signing in to this account from this device "
+              "is paused for 15 minutes.")
+
+
 class TokenSerializer(AuthTokenSerializer):
     """DRF's, with a refused sign-in reported under the documented "invalid" code, and the
     code from an authenticator app for everyone who signs in with two steps."""
@@ -120,6 +125,8 @@ class TokenSerializer(AuthTokenSerializer):
         try:
             attrs = super().validate(attrs)
         except serializers.ValidationError:
+            if getattr(self.context["request"], "axes_locked_out", False):
+                raise Throttled(detail=LOCKED_OUT) from None  # as the sign-in page says
             raise serializers.ValidationError(
                 "Enter a correct e-mail address and password.", code="invalid") from None
         user = attrs["user"]
