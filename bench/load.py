@@ -101,27 +101,20 @@ class Staff:
     def request(self, kind: str, rng: random.Random) -> tuple[str, str, dict, bytes | None]:
         """(method, path, headers, body) of one request of this kind."""
         s, api = f"/s/{self.slug}", f"/api/v1/schools/{self.slug}"
-        page = {"Cookie": self.cookie}
         token = {"Authorization": f"Token {self.token}", "Content-Type": "application/json"}
-        if kind == "register":
-            return "GET", f"{s}/pupils/", page, None
-        if kind == "pupil page":
-            return "GET", f"{s}/pupils/{rng.choice(self.pupils)}/", page, None
-        if kind == "pupil timeline":
-            return "GET", f"{s}/pupils/{rng.choice(self.pupils)}/timeline/", page, None
-        if kind == "cycle page":
-            return "GET", f"{s}/cycles/{rng.choice(self.cycles)}/", page, None
-        if kind == "meetings":
-            return "GET", f"{s}/meetings/", page, None
-        if kind == "provision map":
-            return "GET", f"{s}/money/provision-map/", page, None
-        if kind == "API pupils":
-            return "GET", f"{api}/pupils/", token, None
-        if kind == "API cycles":
-            return "GET", f"{api}/cycles/", token, None
-        provision, day = rng.choice(self.provisions)
-        body = json.dumps({"provision": provision, "date": day.isoformat(), "additional": True})
-        return "POST", f"{api}/sessions/", token, body.encode()
+        if kind == "record a session":
+            provision, day = rng.choice(self.provisions)
+            body = json.dumps({"provision": provision, "date": day.isoformat(),
+                               "additional": True})
+            return "POST", f"{api}/sessions/", token, body.encode()
+        pupil = rng.choice(self.pupils) if self.pupils else None
+        cycle = rng.choice(self.cycles) if self.cycles else None
+        path = {"register": f"{s}/pupils/", "pupil page": f"{s}/pupils/{pupil}/",
+                "pupil timeline": f"{s}/pupils/{pupil}/timeline/",
+                "cycle page": f"{s}/cycles/{cycle}/", "meetings": f"{s}/meetings/",
+                "provision map": f"{s}/money/provision-map/",
+                "API pupils": f"{api}/pupils/", "API cycles": f"{api}/cycles/"}[kind]
+        return "GET", path, token if kind.startswith("API") else {"Cookie": self.cookie}, None
 
 
 def staff_for(clients: int) -> list[Staff]:
