@@ -154,3 +154,55 @@ def wait_for(condition, what: str, seconds: float = 60) -> None:
             return
         time.sleep(0.1)
     pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.mark.django_db
+def test_a_notice_cut_short_by_a_dying_worker_is_not_sent_again(
+        school_a, mail_that_dies_after_one, settings, django_capture_on_commit_callbacks):
+    """The SEN support notice to two parents: the worker dies sending the second."""
+    from apps.pupils import services as pupils
+    from apps.pupils.models import SenSupportNotice
+
+    from .factories import ParentLinkFactory, UserFactory
+
+    pupil = school_a.pupils[1]  # on SEN support, no parent yet
+    with school_scope(school_a.school):
+        pupils.sen_status_change(pupil=pupil, actor=school_a.senco, status="N",
+                                 on=TODAY, reason="Caught up")
+    for n in range(2):
+        ParentLinkFactory(pupil=pupil, parent=UserFactory(email=f"carer{n}@example.com"))
+    with pytest.raises(SystemExit), django_capture_on_commit_callbacks(execute=True), \
+            school_scope(school_a.school):
+        pupils.sen_status_change(pupil=pupil, actor=school_a.senco, status="K", on=TODAY,
+                                 reason="Needs identified at the autumn assessment")
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    from apps.pupils.tasks import notify_parents_of_sen_support
+
+    with school_scope(school_a.school):
+        record = SenSupportNotice.objects.get(sent_at__isnull=False).record
+    assert notify_parents_of_sen_support.delay(school_id=school_a.school.pk,
+                                               record_id=record.pk).get() == 0
+    assert not mail.outbox
+    with school_scope(school_a.school):
+        assert SenSupportNotice.objects.filter(sent_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_e_mail_is_confirmed_or_released_by_whoever_runs_the_service(
+        school_a, mail_that_dies_after_one, settings):
+    something_to_tell(school_a)
+    with pytest.raises(SystemExit):
+        school_daily_digest.delay(school_id=school_a.school.pk)
+    with school_scope(school_a.school):
+        ReminderSent.objects.update(claimed_at=timezone.now() - datetime.timedelta(hours=1))
+        (key,) = ReminderSent.objects.filter(sent_at__isnull=True).values_list("key", flat=True)
+    out = io.StringIO()
+    call_command("unconfirmed_emails", "--school", school_a.school.slug, "--release", key,
+                 stdout=out)
+    assert f"{key} released" in out.getvalue()
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    assert school_daily_digest.delay(school_id=school_a.school.pk).get() == 1  # sent now
+    with school_scope(school_a.school):
+        assert not ReminderSent.objects.filter(sent_at__isnull=True).exists()

@@ -53,7 +53,8 @@ def test_a_second_run_or_a_retry_sends_nothing_twice(school_a,
     with django_capture_on_commit_callbacks(execute=True):
         record = start_sen_support(school_a, pupil)
     with school_scope(school_a.school):
-        assert notices.send_sen_support_notices(record_id=record.pk) == 0
+        assert notices.send_sen_support_notices(school=school_a.school,
+                                                record_id=record.pk) == 0
     assert notify_parents_of_sen_support.delay(
         school_id=school_a.school.pk, record_id=record.pk).get() == 0
     assert len(mail.outbox) == 1

@@ -21,7 +21,9 @@ from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.pupils.models import SenSupportNotice
 from apps.schools.tenancy import school_scope
+from backend.once import at_most_once
 
 from .models import ReminderSent
 
@@ -41,37 +43,54 @@ class Email:
 
 def send_once(school, email: Email) -> bool:
     """Send ``email`` unless its key was claimed before. Returns whether it sent now."""
-    try:
-        with school_scope(school):
-            ReminderSent.objects.create(school=school, key=email.key, recipient=email.to)
-    except IntegrityError:
-        with school_scope(school):
-            unmarked = ReminderSent.objects.filter(key=email.key, sent_at__isnull=True).exists()
-        if unmarked:
-            logger.warning("e-mail claimed but never marked sent: not sent again",
-                           extra={"key": email.key, "school": school.slug})
-        return False
-    message = EmailMessage(subject=email.subject, body=email.body, to=[email.to],
-                           from_email=settings.DEFAULT_FROM_EMAIL)
-    for attachment in email.attachments:
-        message.attach(*attachment)
-    try:
+    def claims():  # a queryset is made inside the school's scope
+        return ReminderSent.objects.filter(key=email.key)
+
+    def claim() -> bool:
+        try:
+            with school_scope(school):
+                ReminderSent.objects.create(school=school, key=email.key, recipient=email.to)
+        except IntegrityError:
+            with school_scope(school):
+                if claims().filter(sent_at__isnull=True).exists():
+                    logger.warning("e-mail claimed but never marked sent: not sent again",
+                                   extra={"key": email.key, "school": school.slug})
+            return False
+        return True
+
+    def send():
+        message = EmailMessage(subject=email.subject, body=email.body, to=[email.to],
+                               from_email=settings.DEFAULT_FROM_EMAIL)
+        for attachment in email.attachments:
+            message.attach(*attachment)
         message.send()
-    except Exception:
-        with school_scope(school):  # not sent: the retry may send it
-            ReminderSent.objects.filter(key=email.key, sent_at__isnull=True).delete()
-        raise
-    with school_scope(school):
-        ReminderSent.objects.filter(key=email.key).update(sent_at=timezone.now())
-    return True
+
+    def mark():
+        with school_scope(school):
+            claims().update(sent_at=timezone.now())
+
+    def release():
+        with school_scope(school):
+            claims().filter(sent_at__isnull=True).delete()
+
+    return at_most_once(claim=claim, act=send, mark=mark, release=release)
 
 
-def unconfirmed():
-    """Claims (of the school in scope) whose worker died between sending and marking,
-    claimed more than ten minutes ago: check whether they went."""
-    return ReminderSent.objects.filter(
-        sent_at__isnull=True, claimed_at__lt=timezone.now() - UNCONFIRMED_AFTER
-    ).order_by("claimed_at")
+NOTICE = "sen-support-notice"
+
+
+def unconfirmed() -> dict[str, tuple[object, str]]:
+    """E-mails (of the school in scope) whose worker died between sending and marking,
+    claimed more than ten minutes ago: {key: (the claim, its recipient)}. The SEN support
+    notice (apps/pupils/notices.py) is claimed the same way; its key here is
+    ``sen-support-notice:<record>:<parent>``."""
+    before = timezone.now() - UNCONFIRMED_AFTER
+    found = {claim.key: (claim, claim.recipient) for claim in ReminderSent.objects.filter(
+        sent_at__isnull=True, claimed_at__lt=before).order_by("claimed_at")}
+    for notice in (SenSupportNotice.objects.filter(sent_at__isnull=True, claimed_at__lt=before)
+                   .select_related("parent").order_by("claimed_at")):
+        found[f"{NOTICE}:{notice.record_id}:{notice.parent_id}"] = (notice, notice.parent.email)
+    return found
 
 
 def email_text(template: str, context: dict) -> str:

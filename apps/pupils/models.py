@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from apps.schools.models import SchoolOwned
 
@@ -138,13 +139,16 @@ class ParentLink(SchoolOwned):
 
 class SenSupportNotice(SchoolOwned):
     """The formal notice to a parent that their child is receiving SEN support (Code 6.43).
-    One per parent per period of SEN support: sending is idempotent."""
+    One per parent per period of SEN support, claimed before it is sent and marked sent
+    after (notices.py): a claim never marked is one whose worker died while sending it,
+    not sent again."""
 
     record = models.ForeignKey(SenProvisionRecord, on_delete=models.CASCADE, related_name="+")
     parent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    sent_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

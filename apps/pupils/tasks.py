@@ -2,16 +2,19 @@
 
 from celery import shared_task
 
+from apps.schools.models import School
 from apps.schools.tasks import SchoolTask
 
 from . import mis_import, notices
 
 
-@shared_task(base=SchoolTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=SchoolTask, atomic=False, autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
 def notify_parents_of_sen_support(*, school_id: int, record_id: int) -> int:
     """E-mail each linked parent the formal notice that their child now receives SEN
     support (Code 6.43). Returns how many notices were sent by this run."""
-    return notices.send_sen_support_notices(record_id=record_id)
+    return notices.send_sen_support_notices(school=School.objects.get(pk=school_id),
+                                            record_id=record_id)
 
 
 @shared_task(base=SchoolTask, bind=True, ignore_result=False)  # its progress is read

@@ -30,13 +30,18 @@ class Command(BaseCommand):
         for each in schools:
             with school_scope(each):
                 claims = unconfirmed()
-                if confirm:
-                    done = claims.filter(key=confirm).update(sent_at=timezone.now())
-                    self.stdout.write(f"{each.slug}: {done} marked sent")
-                elif release:
-                    done, _ = claims.filter(key=release).delete()
-                    self.stdout.write(f"{each.slug}: {done} released")
-                else:
-                    for claim in claims:
-                        self.stdout.write(f"{each.slug}\t{claim.key}\t{claim.recipient}\t"
-                                          f"claimed {claim.claimed_at:%Y-%m-%d %H:%M}")
+                if confirm or release:
+                    key = confirm or release
+                    if key not in claims:
+                        raise CommandError(f"{each.slug} has no unconfirmed e-mail {key}.")
+                    claim = claims[key][0]
+                    if confirm:
+                        type(claim).objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+                    else:
+                        type(claim).objects.filter(pk=claim.pk).delete()
+                    done = "marked sent" if confirm else "released"
+                    self.stdout.write(f"{each.slug}: {key} {done}")
+                    continue
+                for key, (claim, recipient) in claims.items():
+                    self.stdout.write(f"{each.slug}\t{key}\t{recipient}\t"
+                                      f"claimed {claim.claimed_at:%Y-%m-%d %H:%M}")
