@@ -2,6 +2,7 @@
 from the other."""
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import factory.random
@@ -199,3 +200,29 @@ def plan_records(world) -> dict:
             "evidence-file": upload.pk,
             "review": review.pk,
         }
+
+
+@contextmanager
+def broker_at(url: str):
+    """Tasks are sent to ``url`` for the block, not run in the process. Celery reads
+    CELERY_BROKER_URL from the environment before its own setting, so both change; and it
+    keeps its connection pools on the app, dropped so that the next send connects anew."""
+    conf = app.conf
+    before = conf.task_always_eager, conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+
+    def drop_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    conf.task_always_eager, conf.broker_url = False, url
+    os.environ["CELERY_BROKER_URL"] = url
+    drop_pools()
+    try:
+        yield
+    finally:
+        conf.task_always_eager, conf.broker_url = before[:2]
+        if before[2] is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = before[2]
+        drop_pools()

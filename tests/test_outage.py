@@ -7,7 +7,6 @@ import shutil
 import socket
 import subprocess
 import time
-from contextlib import contextmanager
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -20,7 +19,7 @@ from apps.parents.tasks import send_owed_work
 from apps.schools.tenancy import school_scope
 from backend.celery import app
 
-from .conftest import require
+from .conftest import broker_at, require
 from .plans_helpers import planned_cycle
 
 TODAY = timezone.localdate()
@@ -30,26 +29,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@contextmanager
-def broker_at(url: str):
-    """Tasks are sent to ``url`` for the block, not run in the process. (Celery keeps its
-    connection pools on the app: they are dropped so that the next send connects anew.)"""
-    conf = app.conf
-    before = conf.task_always_eager, conf.broker_url
-
-    def drop_pools():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    conf.task_always_eager, conf.broker_url = False, url
-    drop_pools()
-    try:
-        yield
-    finally:
-        conf.task_always_eager, conf.broker_url = before
-        drop_pools()
 
 
 def as_if_minutes_ago(minutes=5):

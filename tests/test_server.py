@@ -14,12 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from celery import current_app
 from django.conf import settings
 from django.db import OperationalError
 from pythonjsonlogger.json import JsonFormatter
 
 from backend import health
+
+from .conftest import broker_at
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,14 +41,9 @@ def test_healthz_answers_a_probe_by_address_without_a_redirect(client, db, setti
 
 
 def test_healthz_is_503_when_the_broker_is_unreachable(client, db):
-    conf = current_app.conf
-    before = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:9/0"  # discard port
-    try:
+    with broker_at("redis://127.0.0.1:9/0"):  # the discard port: nothing answers
         started = time.monotonic()
         answer = client.get("/healthz")
-    finally:
-        conf.task_always_eager, conf.broker_url = before
     assert answer.status_code == 503
     assert answer.json() == {"status": "unavailable", "database": "ok",
                              "broker": "unavailable"}
