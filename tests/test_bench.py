@@ -58,8 +58,10 @@ def test_the_load_line_judges_the_most_clients():
     def load(p95, errors):
         figures = {"per_second": 20.0, "p50_ms": 300.0, "p95_ms": p95, "p99_ms": p95,
                    "errors": errors}
-        return {"server": "gunicorn", "cpus": 2, "seconds_each": 60,
-                "clients": {"10": figures | {"p95_ms": 400.0}, "30": figures}}
+        measured = {"server": "gunicorn", "cpus": 2, "seconds_each": 60,
+                    "clients": {"10": figures | {"p95_ms": 400.0}, "30": figures}}
+        back_to_back = measured | {"clients": {"30": figures | {"p95_ms": 9000.0}}}
+        return {"back to back": back_to_back, "3 s pauses": measured}
 
     def verdict(p95, errors):
         (line,) = [(figures, ok) for figures, _, ok in
@@ -67,8 +69,10 @@ def test_the_load_line_judges_the_most_clients():
                    if figures.startswith("30 clients")]
         return line
 
-    assert verdict(900.0, 0) == ("30 clients: p95 900.0 ms, 0 errors", True)
+    assert verdict(900.0, 0) == ("30 clients, 3 s pauses: p95 900.0 ms, 0 errors", True)
     assert verdict(1200.0, 0)[1] is False
     assert verdict(500.0, 1)[1] is False
-    assert run.load_lines(load(900.0, 0))[-1].split() == ["30", "20.0", "300.0", "900.0",
-                                                          "900.0", "0"]
+    lines = run.load_lines(load(900.0, 0))
+    assert lines[-1].split() == ["3", "s", "pauses", "30", "20.0", "300.0", "900.0", "900.0",
+                                 "0"]
+    assert lines[-3].split()[:4] == ["back", "to", "back", "30"]
