@@ -58,7 +58,7 @@ def test_a_digest_cut_short_by_a_dying_worker_sends_no_e_mail_twice(
     assert len(mail_that_dies_after_one) == 2  # one went; the other was going when it died
     settings.MAILERS = {"default": {
         "BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    with caplog.at_level(logging.WARNING, logger="apps.parents.email"):
+    with caplog.at_level(logging.WARNING, logger="apps.schools.once"):
         assert school_daily_digest.delay(school_id=school_a.school.pk).get() == 0
     assert not mail.outbox  # delivered again: neither is sent a second time
     assert "never marked sent: not sent again" in caplog.text

@@ -1,33 +1,23 @@
-"""E-mail sent at most once: claimed under a unique key, sent, then marked sent.
-
-The claim is committed before the e-mail goes, and the mark after: a second run of the
-same task, or a task delivered again after its worker died, finds the claim and sends
-nothing. If sending fails with an error, the claim is released so that the task's retry
-can send it. Only a worker killed between sending and marking leaves a claim unmarked:
-whether that e-mail went is unknown, so it is never sent again but logged and listed
+"""E-mail sent at most once: claimed under a unique key, sent, then marked sent
+(apps/schools/once.py). Only a worker killed between sending and marking leaves a claim
+unmarked: whether that e-mail went is unknown, so it is never sent again but listed
 (``unconfirmed``) for someone to check, since an e-mail sent twice to a parent is worse
-than one checked by hand.
-
-Callers run outside a transaction (``SchoolTask.atomic = False``), so each step here
-commits on its own; inside one (a test, a caller's block) the steps are savepoints."""
+than one checked by hand. Callers run outside a transaction (``SchoolTask.atomic =
+False``)."""
 
 import datetime
-import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.pupils.models import SenSupportNotice
-from apps.schools.tenancy import school_scope
-from backend.once import at_most_once
+from apps.schools.once import at_most_once
 
 from .models import ReminderSent
 
-logger = logging.getLogger(__name__)
 # Longer than any send takes: a claim this old and still unmarked was never finished.
 UNCONFIRMED_AFTER = datetime.timedelta(minutes=10)
 
@@ -43,21 +33,6 @@ class Email:
 
 def send_once(school, email: Email) -> bool:
     """Send ``email`` unless its key was claimed before. Returns whether it sent now."""
-    def claims():  # a queryset is made inside the school's scope
-        return ReminderSent.objects.filter(key=email.key)
-
-    def claim() -> bool:
-        try:
-            with school_scope(school):
-                ReminderSent.objects.create(school=school, key=email.key, recipient=email.to)
-        except IntegrityError:
-            with school_scope(school):
-                if claims().filter(sent_at__isnull=True).exists():
-                    logger.warning("e-mail claimed but never marked sent: not sent again",
-                                   extra={"key": email.key, "school": school.slug})
-            return False
-        return True
-
     def send():
         message = EmailMessage(subject=email.subject, body=email.body, to=[email.to],
                                from_email=settings.DEFAULT_FROM_EMAIL)
@@ -65,15 +40,11 @@ def send_once(school, email: Email) -> bool:
             message.attach(*attachment)
         message.send()
 
-    def mark():
-        with school_scope(school):
-            claims().update(sent_at=timezone.now())
-
-    def release():
-        with school_scope(school):
-            claims().filter(sent_at__isnull=True).delete()
-
-    return at_most_once(claim=claim, act=send, mark=mark, release=release)
+    return at_most_once(
+        school=school, what=email.key, act=send,
+        claims=lambda: ReminderSent.objects.filter(key=email.key),
+        claim=lambda: ReminderSent.objects.create(school=school, key=email.key,
+                                                  recipient=email.to))
 
 
 NOTICE = "sen-support-notice"
