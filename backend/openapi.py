@@ -67,6 +67,11 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 class AutoSchema(StandardizedErrorsSchema):
+    def _should_add_http429_error_response(self) -> bool:
+        """Throttled views, and sign-in (``locks_out``: axes's lockout is a 429 too)."""
+        return getattr(self.view, "locks_out", False) or \
+            super()._should_add_http429_error_response()
+
     def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
         if status_code in ("409", "413"):
             return self.method in WRITES and status_code not in responses

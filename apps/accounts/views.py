@@ -148,3 +148,4 @@ class ObtainToken(ObtainAuthToken):
     failures are locked out like the sign-in page."""
 
     serializer_class = TokenSerializer
+    locks_out = True  # a locked account or address answers 429 (backend/openapi.py)
