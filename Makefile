@@ -21,7 +21,9 @@ serve: setup
 		"set CELERY_BROKER_URL (docs/operating.md)"; exit 1;; esac
 	@test -n "$$ALLOWED_HOSTS" || (echo "Set ALLOWED_HOSTS to the host names people use" \
 		"(docs/operating.md)"; exit 1)
-	$(BIN)/python manage.py migrate --noinput
+	@case "$$DATABASE_OWNER_URL" in postgres*) ;; *) echo "Set DATABASE_OWNER_URL: migrations" \
+		"run as the owner of the tables (docs/operating.md, Database roles)"; exit 1;; esac
+	DATABASE_URL="$$DATABASE_OWNER_URL" $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/honcho start --no-colour --no-prefix -p $(PORT)
 

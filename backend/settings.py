@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "apps.demo",
 ]
 
+# The audit trail's entries carry their school in a column (apps/audit/models.py).
+AUDITLOG_LOGENTRY_MODEL = "audit.Entry"
+
 MIDDLEWARE = [
     # /healthz answers before anything else: no host check, redirect or session.
     "backend.health.HealthMiddleware",
@@ -146,6 +149,16 @@ DATABASES = {
     )
 }
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# On PostgreSQL two roles (docs/operating.md, "Database roles"): the owner of the tables,
+# which migrates and runs the commands that span schools, and the application's role,
+# granted reads and writes only, to which row-level security applies. The application's
+# processes connect as DATABASE_APP_ROLE; a process connected as the owner (migrate, the
+# demo loader, tests) takes that role for the length of each school's work.
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and not DATABASE_APP_ROLE:
+    raise ImproperlyConfigured(
+        "On PostgreSQL, DATABASE_APP_ROLE names the role the application connects as, "
+        "the one row-level security applies to (docs/operating.md, \"Database roles\").")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

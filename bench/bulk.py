@@ -4,10 +4,10 @@ parameters for elsewhere. Model instances, signals and the audit trail are skipp
 purpose: this is for benchmark data, never for a school's records.
 
 Following PostgreSQL's advice for loading much data ("Populating a Database"), inside the
-load's transaction: COPY instead of INSERT (``row_security_lifted`` lets the tables' owner
-copy into them), foreign keys checked once per table at the end
-(``foreign_keys_checked_at_end``), indexes built at the end (``indexes_built_at_end``),
-and the tables' triggers off while loading (``triggers_off``).
+load's transaction: COPY instead of INSERT (the generator runs as the tables' owner, which
+row-level security does not bind, so COPY may write to them), foreign keys checked once
+per table at the end (``foreign_keys_checked_at_end``), indexes built at the end
+(``indexes_built_at_end``), and the tables' triggers off while loading (``triggers_off``).
 
 On PostgreSQL the batches are copied on a second thread (``Writer``), in order, on the
 same connection and in the same transaction, while the generator builds the next rows."""
@@ -162,31 +162,6 @@ def triggers_off(models):
     with connection.cursor() as cursor:
         for statement in on:
             cursor.execute(statement)
-
-
-@contextmanager
-def row_security_lifted(models):
-    """COPY FROM refuses a table whose row-level security applies to the role copying, and
-    every school table here forces it even on its owner (``apps.schools.rls``). For the
-    load, the tables' owner (the role that migrated them) stops being subject to it: ``NO
-    FORCE``, and ``FORCE`` again at the end, in the caller's transaction. ALTER TABLE locks
-    each table until the transaction ends, so no one else reads or writes it meanwhile,
-    and an error leaves row-level security as it was. Rows are loaded as before under
-    ``dangerously_all_schools()``, whose policy lets every school's rows through anyway."""
-    if not _a_postgresql_load_step("Lift row-level security"):
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT oid::regclass::text FROM pg_class WHERE oid = ANY(%s::regclass[]) "
-            "AND relforcerowsecurity ORDER BY oid", [_tables(models)])
-        tables = [table for (table,) in cursor.fetchall()]
-        for table in tables:
-            cursor.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
-    yield
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
 
 
 def _copy(raw_connection, sql: str, rows: list[list]) -> None:

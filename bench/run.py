@@ -12,7 +12,8 @@ Writes the results (JSON) and prints them as tables beside the budget.
                                   [--out bench/results.json]
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://graduated@127.0.0.1:5432/
-graduated_bench, a role that may create databases) and Redis (BENCH_BROKER_URL, default
+graduated_bench, a role that may create databases), the application's role it may take
+(DATABASE_APP_ROLE, default graduated_app) and Redis (BENCH_BROKER_URL, default
 redis://127.0.0.1:6379/14). Timings belong here, never in the tests.
 """
 
@@ -88,6 +89,7 @@ def environment(name: str, seed: int) -> dict:
     return os.environ | {
         "DJANGO_SETTINGS_MODULE": "bench.settings",  # where the generator is installed
         "DATABASE_URL": database_url(name),
+        "DATABASE_APP_ROLE": os.environ.get("DATABASE_APP_ROLE", "graduated_app"),
         "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-key"),
         "DEBUG": "0", "ALLOW_HTTP": "1", "ALLOW_CONSOLE_EMAIL": "1", "ALLOWED_HOSTS": "testserver",
         "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),

@@ -141,6 +141,26 @@ def postgres(db):
 
 
 @pytest.fixture
+def application_role(transactional_db):
+    """A second connection to the test database signed in as the application's role
+    (DATABASE_APP_ROLE), as the web and worker processes connect in production: what it
+    sees is what the second wall lets through. Rows must be committed for it to see them,
+    hence a transactional test."""
+    import psycopg
+    from django.conf import settings
+
+    require("postgres", db_connection.vendor == "postgresql",
+            "needs PostgreSQL: set DATABASE_URL to run it")
+    options = db_connection.get_connection_params()
+    options.pop("cursor_factory", None)
+    options.pop("context", None)
+    options["user"] = settings.DATABASE_APP_ROLE
+    options.pop("password", None)
+    with psycopg.connect(**options, autocommit=True) as connection:
+        yield connection
+
+
+@pytest.fixture
 def celery_worker_on_broker(transactional_db, settings):
     """A real Celery worker consuming from the configured broker (Redis in CI)."""
     broker = os.environ.get("CELERY_BROKER_URL", "")

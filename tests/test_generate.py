@@ -251,33 +251,6 @@ def test_indexes_are_all_back_after_a_load_and_an_error_keeps_them():
     assert indexes() == before
 
 
-def forced_row_security() -> list[str]:
-    return [table for (table,) in catalog(
-        "SELECT relname FROM pg_class WHERE relforcerowsecurity ORDER BY 1")]
-
-
-def test_row_level_security_is_forced_again_after_a_load_and_an_error_keeps_it():
-    """On PostgreSQL the generator copies rows into the school tables: for the load, in its
-    transaction, their owner is not held to row-level security (COPY FROM refuses tables
-    where it is), and it is forced again at the end, also when the load fails."""
-    from django.db import connection
-
-    from apps.plans.models import DeliveredSession
-    from bench.bulk import row_security_lifted
-
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level security is on PostgreSQL only")
-    before = forced_row_security()
-    assert DeliveredSession._meta.db_table in before
-    generate()
-    assert forced_row_security() == before
-    with pytest.raises(RuntimeError, match="stopped"), transaction.atomic(), \
-            row_security_lifted([DeliveredSession]):
-        assert DeliveredSession._meta.db_table not in forced_row_security()
-        raise RuntimeError("stopped half way")
-    assert forced_row_security() == before
-
-
 def test_the_meetings_list_pages_with_those_at_risk_first(client):
     """A large caseload: 50 pupils a page, missed and at-risk pupils before those on
     track, and every pupil on exactly one page."""

@@ -7,7 +7,6 @@ import re
 from io import StringIO
 
 import pytest
-from auditlog.models import LogEntry
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from apps.accounts import invitations
 from apps.accounts.models import Invitation, User
+from apps.audit.models import Entry
 from apps.audit.trail import school_trail
 from apps.pupils.models import ParentLink
 from apps.schools.models import Membership, School, Trust
@@ -443,7 +443,7 @@ def test_the_api_invites_a_parent_through_their_child(school_a, api_as):
          "relationship": "Grandparent"}, format="json")
     assert made.status_code == 201
     assert User.objects.get(email="ann@home.example").pk in made.json()["parents"]
-    assert LogEntry.objects.filter(object_repr__contains="ann@home.example").exists()
+    assert Entry.objects.filter(object_repr__contains="ann@home.example").exists()
 
 
 # Classes and the staff import --------------------------------------------------------

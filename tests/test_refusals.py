@@ -93,3 +93,29 @@ def test_the_schema_documents_409_413_and_503(school_a, api_as):
     listing = schema["paths"]["/api/v1/schools/{school}/money/top-ups/"]["get"]["responses"]
     assert {"409", "413", "503"} <= set(create) and "503" in listing
     assert not {"409", "413"} & set(listing)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_connection_cut_mid_request_is_a_503(school_a, postgres, monkeypatch):
+    """On PostgreSQL, the server really ends the request's connection (as a restart or a
+    failover would) between two of its queries: the answer is a 503, and the next request,
+    on a new connection, is served."""
+    import psycopg
+
+    register = caseload.register
+    options = {key: value for key, value in postgres.get_connection_params().items()
+               if key not in ("cursor_factory", "context")}
+
+    def cut_then_read(*args, **kwargs):
+        with psycopg.connect(**options, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [postgres.connection.info.backend_pid])
+        return register(*args, **kwargs)
+
+    monkeypatch.setattr(caseload, "register", cut_then_read)
+    client = Client(raise_request_exception=False)
+    client.force_login(school_a.teacher)
+    page = client.get(f"/s/{school_a.school.slug}/pupils/")
+    assert page.status_code == 503 and page["Retry-After"] == "30"
+    postgres.close()
+    monkeypatch.setattr(caseload, "register", register)
+    assert client.get(f"/s/{school_a.school.slug}/pupils/").status_code == 200

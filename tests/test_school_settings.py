@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
-from auditlog.models import LogEntry
 from django.core import mail
 from django.urls import reverse
 
+from apps.audit.models import Entry
 from apps.audit.trail import school_trail
 from apps.pupils import services
 from apps.pupils.rules import SenStatus
@@ -37,7 +37,7 @@ def test_the_senco_and_head_keep_the_contacts_and_each_change_is_audited(
     school = School.objects.get(pk=school_a.school.pk)
     assert {name: getattr(school, name) for name in SETTINGS} == SETTINGS
     entry = school_trail(school_a.school).filter(
-        content_type__model="school", action=LogEntry.Action.UPDATE).get()
+        content_type__model="school", action=Entry.Action.UPDATE).get()
     assert entry.actor == school_a.people[role]
     assert entry.changes_dict["senco_name"] == ["", "Ms Ana Rivera"]
 
@@ -55,8 +55,8 @@ def test_a_bad_value_is_shown_on_the_form_and_nothing_changes(school_a, as_user)
     assert page.status_code == 200 and "There is a problem" in body
     assert 'href="#id_local_offer_url"' in body and 'href="#id_name"' in body
     assert School.objects.get(pk=school_a.school.pk).name == "Alder School"
-    assert not LogEntry.objects.filter(content_type__model="school",
-                                       action=LogEntry.Action.UPDATE).exists()
+    assert not Entry.objects.filter(content_type__model="school",
+                                       action=Entry.Action.UPDATE).exists()
 
 
 def test_parents_are_told_whom_to_contact(school_a, as_user, django_capture_on_commit_callbacks):

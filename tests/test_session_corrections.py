@@ -6,10 +6,10 @@ import datetime
 
 import pytest
 from auditlog.context import set_actor
-from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from apps.audit.models import Entry
 from apps.plans import services as plans
 from apps.plans.models import DeliveredSession, Provision
 from apps.plans.sessions import session_correct, session_remove
@@ -41,7 +41,7 @@ def tally(world, provision):
 
 def trail(world, session_id):
     with school_scope(world.school):
-        return list(LogEntry.objects.filter(content_type__model="deliveredsession",
+        return list(Entry.objects.filter(content_type__model="deliveredsession",
                                             object_pk=str(session_id)).order_by("pk"))
 
 
@@ -53,7 +53,7 @@ def test_the_recorder_corrects_a_session_and_the_tallies_and_trail_follow(school
                         correction_reason="Recorded as delivered; she was off sick.")
     assert tally(school_a, provision) == (1, 30, 1, 30)
     update = trail(school_a, first.pk)[-1]
-    assert update.action == LogEntry.Action.UPDATE and update.actor == school_a.ta
+    assert update.action == Entry.Action.UPDATE and update.actor == school_a.ta
     assert update.additional_data["reason"] == "Recorded as delivered; she was off sick."
     assert update.changes_dict["status"] == ["delivered", "absent"]
 
@@ -66,7 +66,7 @@ def test_the_senco_removes_a_session_recorded_twice_with_the_reason(school_a):
         assert not DeliveredSession.objects.filter(pk=second.pk).exists()
     assert tally(school_a, provision) == (1, 30, 0, 30)
     removal = trail(school_a, second.pk)[-1]
-    assert removal.action == LogEntry.Action.DELETE and removal.actor == school_a.senco
+    assert removal.action == Entry.Action.DELETE and removal.actor == school_a.senco
     assert removal.additional_data["reason"].startswith("The session was cancelled")
 
 

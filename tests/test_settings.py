@@ -54,7 +54,7 @@ def test_with_nothing_else_set_it_uses_sqlite_under_var_eager_tasks_and_the_cons
 def test_database_url_and_a_broker_switch_to_postgresql_and_a_real_worker(tmp_path):
     result = django_settings(
         {"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path),
-         "DATABASE_URL": "postgres://app@db.internal:5432/sen",
+         "DATABASE_URL": "postgres://app@db.internal:5432/sen", "DATABASE_APP_ROLE": "app",
          "CELERY_BROKER_URL": "redis://cache.internal:6379/0",
          "EMAIL_HOST": "smtp.internal"},
         "s.DATABASES['default']['ENGINE']",
@@ -81,7 +81,16 @@ def test_the_database_is_configured_as_django_configures_it(tmp_path):
     """The planner's costs and the binding of parameters are the PostgreSQL server's
     business (docs/operating.md), so the application adds no options of its own."""
     env = {"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path), "ALLOW_CONSOLE_EMAIL": "1",
-           "DATABASE_URL": "postgres://app@db.internal:5432/sen"}
+           "DATABASE_URL": "postgres://app@db.internal:5432/sen", "DATABASE_APP_ROLE": "app"}
     result = django_settings(env, "s.DATABASES['default'].get('OPTIONS', {})")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "{}"
+
+
+def test_on_postgresql_the_application_role_must_be_named(tmp_path):
+    """Row-level security binds the role the application signs in as: without its name,
+    start-up stops rather than run with the wall in the wrong place."""
+    env = {"SECRET_KEY": "x" * 50, "VAR_DIR": str(tmp_path), "ALLOW_CONSOLE_EMAIL": "1",
+           "DATABASE_URL": "postgres://app@db.internal:5432/sen"}
+    result = django_settings(env, "1")
+    assert result.returncode != 0 and "DATABASE_APP_ROLE names the role" in result.stderr

@@ -4,10 +4,10 @@ default English school year where none are entered."""
 import datetime
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from apps.audit.models import Entry
 from apps.audit.trail import school_trail
 from apps.schools.calendar import Period, default_year, school_year
 from apps.schools.models import TermDate
@@ -63,7 +63,7 @@ def test_the_senco_enters_a_year_and_school_days_count_from_it(school_a, as_user
         assert calendar.school_days(Period(D(2026, 10, 19), D(2026, 11, 6))) == 10
         assert calendar.school_days(Period(D(2027, 5, 3), D(2027, 5, 7))) == 4
         assert school_trail(school_a.school).filter(
-            content_type__model="termdate", action=LogEntry.Action.CREATE).count() == 9
+            content_type__model="termdate", action=Entry.Action.CREATE).count() == 9
         # Saving again replaces the year, it does not add to it.
     as_user(school_a.people["senco"]).post(url(school_a), DATES)
     with school_scope(school_a.school):

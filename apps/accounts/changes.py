@@ -4,8 +4,7 @@ invitations, each said in a sentence."""
 import datetime
 import re
 
-from auditlog.models import LogEntry
-
+from apps.audit.models import Entry
 from apps.schools.models import School
 from apps.schools.roles import Role
 
@@ -22,9 +21,9 @@ def _date(text: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def describe(entry: LogEntry) -> str:
+def describe(entry: Entry) -> str:
     changes = entry.changes_dict or {}
-    model, created = entry.content_type.model, entry.action == LogEntry.Action.CREATE
+    model, created = entry.content_type.model, entry.action == Entry.Action.CREATE
     if model == "invitation":
         email = changes.get("email", [None, None])[1] or entry.object_repr.split(" as ")[0]
         if created:

@@ -12,13 +12,13 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self):
-        from auditlog.models import LogEntry
         from django.db.models.signals import post_migrate, pre_save
 
         from . import trail
         from .middleware import name_the_actor
+        from .models import Entry
 
         trail.register_models()
         trail.guard_append_only()
         post_migrate.connect(trail.install_append_only_trigger, dispatch_uid="audit.trigger")
-        pre_save.connect(name_the_actor, sender=LogEntry, dispatch_uid="audit.actor")
+        pre_save.connect(name_the_actor, sender=Entry, dispatch_uid="audit.actor")

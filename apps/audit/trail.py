@@ -1,7 +1,8 @@
 """The audit trail, with django-auditlog: one table of entries, each with the actor, the
 time, the client address, the object, the action (create, update, delete, access) and,
 for writes, the changes field by field. Every entry carries its school and pupil in
-``additional_data``, so a pupil's whole trail is one query.
+``additional_data`` (the school also as a column, models.py), so a pupil's whole trail is
+one query.
 
 Why django-auditlog: it records field-level changes of any registered model and access
 events in one append-only table, works on SQLite (the quick start) and PostgreSQL alike,
@@ -9,14 +10,18 @@ and takes the actor and address from the request by middleware. (django-pghistor
 PostgreSQL triggers; django-simple-history keeps a history table per model and no reads.)
 
 Append-only: the application refuses to update or delete an entry, and on PostgreSQL a
-trigger refuses it in the database too.
+trigger refuses it in the database too, behind the row-level security every school's data
+has (POLICIES, below).
 """
 
-from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.db import connections
 from django.db.models.signals import pre_delete, pre_save
+
+from backend.db import CURRENT_SCHOOL
+
+from .models import Entry
 
 # How each model reaches its pupil: together, everything held about a pupil (the subject
 # access export reads this list too; tests/test_privacy.py keeps it complete).
@@ -96,24 +101,22 @@ def register_models():
 def school_trail(school):
     """Changes to the school's settings and people (invited, joined, changed role, left),
     newest first."""
-    return (LogEntry.objects.filter(additional_data__school=school.pk,
-                                    additional_data__pupil=None)
+    return (Entry.objects.filter(school_id=school.pk, additional_data__pupil=None)
             .filter(content_type__app_label__in=["schools", "accounts"])
             .select_related("actor", "content_type").order_by("-timestamp", "-pk"))
 
 
 def record_access(obj, *, path: str, school_id: int | None, pupils=None) -> None:
     """Record that a record (or a list of pupils, or an export) was read."""
-    LogEntry.objects.log_create(
-        obj, force_log=True, action=LogEntry.Action.ACCESS, changes=None,
+    Entry.objects.log_create(
+        obj, force_log=True, action=Entry.Action.ACCESS, changes=None,
         additional_data={"school": school_id, "pupil": pupil_id_of(obj),
                          "pupils": pupils, "path": path})
 
 
 def trail_for(school, pupil):
     """A pupil's trail, newest first."""
-    return (LogEntry.objects.filter(additional_data__school=school.pk,
-                                    additional_data__pupil=pupil.pk)
+    return (Entry.objects.filter(school_id=school.pk, additional_data__pupil=pupil.pk)
             .select_related("actor", "content_type").order_by("-timestamp", "-pk"))
 
 
@@ -122,7 +125,7 @@ class AppendOnly(RuntimeError):
 
 
 def _refuse_change(sender, instance, **kwargs):
-    if instance.pk is not None and LogEntry.objects.filter(pk=instance.pk).exists():
+    if instance.pk is not None and Entry.objects.filter(pk=instance.pk).exists():
         raise AppendOnly("Audit entries cannot be changed.")
 
 
@@ -131,8 +134,8 @@ def _refuse_delete(sender, instance, **kwargs):
 
 
 def guard_append_only():
-    pre_save.connect(_refuse_change, sender=LogEntry, dispatch_uid="audit.no_change")
-    pre_delete.connect(_refuse_delete, sender=LogEntry, dispatch_uid="audit.no_delete")
+    pre_save.connect(_refuse_change, sender=Entry, dispatch_uid="audit.no_change")
+    pre_delete.connect(_refuse_delete, sender=Entry, dispatch_uid="audit.no_delete")
 
 
 TRIGGER = """
@@ -146,12 +149,28 @@ CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
 """
 
+# The same wall as every school's data (apps/schools/rls.py): an entry is read only in its
+# school's work. One is added there too, or outside any school's work (a school created, a
+# person joining): those entries still name their school. The application's role may not
+# change, delete or empty the table (its grants, in apps/schools/rls.py); the trigger
+# above stops its owner too, short of dropping it.
+POLICIES = """
+ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS school_isolation ON {table};
+CREATE POLICY school_isolation ON {table} FOR SELECT USING (school_id = {school});
+DROP POLICY IF EXISTS school_entries ON {table};
+CREATE POLICY school_entries ON {table} FOR INSERT
+    WITH CHECK ({school} IS NULL OR school_id = {school});
+"""
+
 
 def install_append_only_trigger(sender=None, using="default", **kwargs):
-    if sender is not None and sender.label != "auditlog":  # the app whose table it guards
+    if sender is not None and sender.label != "audit":  # the app whose table it guards
         return
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
+    table = Entry._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(TRIGGER.format(table=LogEntry._meta.db_table))
+        cursor.execute(TRIGGER.format(table=table))
+        cursor.execute(POLICIES.format(table=table, school=CURRENT_SCHOOL))

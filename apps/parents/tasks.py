@@ -4,8 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from apps.schools.models import School
-from apps.schools.tasks import SchoolTask
-from apps.schools.tenancy import dangerously_all_schools
+from apps.schools.tasks import SchoolTask, send_owed
 
 from . import owed, reminders, shared_plan
 
@@ -25,17 +24,9 @@ def render_shared_plan(*, school_id: int, snapshot_id: int) -> bool:
 @shared_task
 def send_owed_work() -> int:
     """Beat, every five minutes: send again each shared plan's PDF and each meeting's
-    invitations still owed (owed.py), whatever school they belong to. Returns how many
-    were sent to the broker."""
+    invitations still owed (owed.py). Returns how many were sent to the broker."""
     now = timezone.now()
-    with dangerously_all_schools():  # finds the owed work of every school, reads no record
-        owed_now = ([(render_shared_plan, {"school_id": school_id, "snapshot_id": pk})
-                     for school_id, pk in owed.owed_pdfs(now)]
-                    + [(invite_parents_to_meeting, {"school_id": school_id, "meeting_id": pk})
-                       for school_id, pk in owed.owed_invitations(now)])
-    sent = 0
-    for task, arguments in owed_now:
-        if not task.delay_or_owe(**arguments):
-            break  # the broker is out of reach again: the rest wait for the next sweep
-        sent += 1
-    return sent
+    return send_owed(lambda school: (
+        [(render_shared_plan, {"snapshot_id": pk}) for pk in owed.owed_pdfs(now)]
+        + [(invite_parents_to_meeting, {"meeting_id": pk})
+           for pk in owed.owed_invitations(now)]))

@@ -13,13 +13,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from auditlog.context import disable_auditlog
-from auditlog.models import LogEntry
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from apps.audit.models import Entry
 from apps.pupils.models import Pupil
 
 from .record import pupil_record, record_counts
@@ -87,8 +87,8 @@ def delete_due(school, *, actor, today: datetime.date | None = None,
                 for queryset in pupil_record(item.pupil).values():
                     files += _stored_files(queryset)
                 item.pupil.delete()
-        LogEntry.objects.log_create(
-            school, force_log=True, action=LogEntry.Action.DELETE, changes=None,
+        Entry.objects.log_create(
+            school, force_log=True, action=Entry.Action.DELETE, changes=None,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             additional_data={
                 "school": school.pk, "pupil": None,
@@ -109,9 +109,9 @@ def set_period(*, school, years) -> None:
 
 def deletions(school):
     """The audit entries of past deletions, newest first."""
-    return (LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(school),
+    return (Entry.objects.filter(content_type=ContentType.objects.get_for_model(school),
                                     object_pk=str(school.pk),
-                                    action=LogEntry.Action.DELETE)
+                                    action=Entry.Action.DELETE)
             .select_related("actor").order_by("-timestamp"))
 
 

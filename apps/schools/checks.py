@@ -8,12 +8,16 @@ from django.db import models
 
 from .models import SchoolOwned
 
-# Models that are not school data: who people are, and which schools they belong to.
+# Models that are not school-owned in the usual way: who people are, which schools they
+# belong to, and the audit trail.
 TENANCY_ALLOWLIST = {
     "accounts.User",
     "schools.Trust",
     "schools.School",
     "schools.Membership",
+    # Carries its school as a column and has a policy of its own (apps/audit/trail.py): an
+    # entry may outlive its school's data, and is written where no school is in hand.
+    "audit.Entry",
 }
 
 

@@ -6,11 +6,14 @@ base enters that school's scope for the run and always leaves it.
 ``delay_on_commit`` sends the task once the write that owes it has committed. If the
 broker cannot be reached then, the write stands and the request is answered as usual:
 the failure is logged, never raised, and the work stays owed in the database (a shared
-plan without its PDF, a meeting whose parents are not yet invited), where the sweep that
-beat runs finds it and sends it again (apps/parents/owed.py).
+plan without its PDF, a meeting whose parents are not yet invited, an invitation or a
+notice not yet e-mailed), where a sweep that beat runs finds it and sends it again
+(``send_owed``; apps/parents/owed.py).
 """
 
+import datetime
 import logging
+from collections.abc import Callable
 
 from celery.contrib.django.task import DjangoTask
 from django.db import transaction
@@ -25,7 +28,7 @@ logger = logging.getLogger(__name__)
 class SchoolTask(DjangoTask):
     abstract = True
     # Run in one transaction inside the school's scope. A task that must commit step by
-    # step (an e-mail's claim before it is sent: apps/parents/email.py) says atomic=False
+    # step (an e-mail's claim before it is sent: apps/schools/once.py) says atomic=False
     # and enters school_scope for each step itself; outside those steps it is in no
     # scope, so a read it forgot to scope fails rather than reading nothing.
     atomic = True
@@ -49,3 +52,23 @@ class SchoolTask(DjangoTask):
                            extra={"task": self.name, "error": str(error)})
             return False
         return True
+
+
+# Work younger than this is probably still on its way, in its own task: a sweep leaves it.
+OWED_AFTER = datetime.timedelta(minutes=2)
+
+
+def send_owed(find: Callable[[School], list[tuple[SchoolTask, dict]]]) -> int:
+    """A beat sweep: ``find(school)``, run in each school's scope, lists the tasks that
+    school is owed, with their arguments (no ``school_id``); each is sent again. Stops at
+    the first the broker cannot take: the rest wait for the next sweep. Returns how many
+    were sent."""
+    owed = []
+    for school in School.objects.order_by("pk"):
+        with school_scope(school):
+            owed += [(task, arguments | {"school_id": school.pk})
+                     for task, arguments in find(school)]
+    for sent, (task, arguments) in enumerate(owed):
+        if not task.delay_or_owe(**arguments):
+            return sent
+    return len(owed)

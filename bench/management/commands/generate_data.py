@@ -20,7 +20,6 @@ from bench.bulk import (
     Writer,
     foreign_keys_checked_at_end,
     indexes_built_at_end,
-    row_security_lifted,
     triggers_off,
 )
 from bench.generate import MODELS, Generator
@@ -53,7 +52,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with disable_auditlog(), dangerously_all_schools(), \
                 foreign_keys_checked_at_end(MODELS), indexes_built_at_end(MODELS), \
-                row_security_lifted(MODELS), triggers_off(MODELS), Writer() as writer:
+                triggers_off(MODELS), Writer() as writer:
             generator = Generator(seed=seed, years=years, today=timezone.localdate(),
                                   writer=writer)
             for number in range(schools):
