@@ -311,10 +311,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "apps.caseload.tasks.daily_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
-    # Shared plans' PDFs and meeting invitations owed after a broker outage or a lost
-    # task (apps/parents/owed.py).
+    # Work owed after a broker outage or a lost task (apps/schools/tasks.py, send_owed):
+    # shared plans' PDFs and meeting invitations (apps/parents/owed.py), staff and parent
+    # invitations, and the notices of SEN support.
     "send-owed-work": {
         "task": "apps.parents.tasks.send_owed_work",
+        "schedule": crontab(minute="*/5"),
+    },
+    "send-owed-invitations": {
+        "task": "apps.accounts.tasks.send_owed_invitations",
+        "schedule": crontab(minute="*/5"),
+    },
+    "send-owed-notices": {
+        "task": "apps.pupils.tasks.send_owed_notices",
         "schedule": crontab(minute="*/5"),
     },
 }

@@ -79,6 +79,7 @@ class Counts:
 class Generator:
     def __init__(self, *, seed: int, years: int, today: datetime.date, writer: Writer):
         self.seed, self.years, self.today, self.writer = seed, years, today, writer
+        self.generated_at = timezone.now()
         self.t = {model: Table(model, writer) for model in MODELS}
         self.password = make_password(None)  # generated people cannot sign in
         self.noon = datetime.time(12, tzinfo=timezone.get_current_timezone())
@@ -155,7 +156,8 @@ class Generator:
         status = "E" if rng.random() < 0.1 else "K"
         t[SenProvisionRecord].add(school_id=school, pupil_id=pupil, status=status,
                                   started_on=dates[0][0], start_reason="Identified by the school",
-                                  recorded_by_id=people["senco"])
+                                  recorded_by_id=people["senco"],
+                                  notices_sent_at=self.generated_at)  # nothing owed
         parent = self.person(f"parent.{self.upn_serial}@{school}.bench.example")
         self.t[Membership].add(user_id=parent, school_id=school, role=Role.PARENT)
         t[ParentLink].add(school_id=school, pupil_id=pupil, parent_id=parent)

@@ -14,8 +14,16 @@ from django.core import mail
 from django.db import connection as db_connection
 from django.utils import timezone
 
+from apps.accounts import invitations
+from apps.accounts.models import Invitation
+from apps.accounts.tasks import send_owed_invitations
 from apps.parents.models import ParentMeeting, PlanSnapshot
 from apps.parents.tasks import send_owed_work
+from apps.pupils import services
+from apps.pupils.models import SenProvisionRecord
+from apps.pupils.rules import SenStatus
+from apps.pupils.tasks import send_owed_notices
+from apps.schools.roles import Role
 from apps.schools.tenancy import school_scope
 from backend.celery import app
 
@@ -75,6 +83,38 @@ def test_with_the_broker_unreachable_writes_stand_and_the_sweep_sends_them_later
     assert snapshot.pdf and meeting.invitations_sent_at is not None
     assert [m.to for m in mail.outbox] == [[school_a.parent.email]]
     assert send_owed_work() == 0  # nothing owed any more
+
+
+def test_an_invitation_and_a_notice_made_while_the_broker_is_unreachable_are_sent_later(
+        school_a, django_capture_on_commit_callbacks):
+    """Inviting a member of staff and starting a pupil's SEN support (which owes the
+    parents their notice, Code 6.43) also survive an outage: beat's sweeps send them."""
+    pupil = school_a.pupil
+    with school_scope(school_a.school):
+        services.sen_status_change(pupil=pupil, actor=school_a.senco,
+                                   status=SenStatus.NO_SEN, on=datetime.date(2025, 9, 20),
+                                   reason="Caught up")
+    with broker_at(f"redis://127.0.0.1:{free_port()}/0"), \
+            django_capture_on_commit_callbacks(execute=True), school_scope(school_a.school):
+        invitations.invite(school=school_a.school, email="new.ta@a.example", first_name="Sam",
+                           last_name="Lee", role=Role.TEACHING_ASSISTANT, actor=school_a.senco)
+        record = services.sen_status_change(
+            pupil=pupil, actor=school_a.senco, status=SenStatus.SEN_SUPPORT,
+            on=datetime.date(2025, 10, 1), reason="Needs identified with parents")
+    assert not mail.outbox
+    assert (send_owed_invitations(), send_owed_notices()) == (0, 0)  # too young: in hand
+    then = timezone.now() - datetime.timedelta(minutes=5)
+    with school_scope(school_a.school):
+        assert SenProvisionRecord.objects.get(pk=record.pk).notices_sent_at is None
+        Invitation.objects.update(sent_at=then)
+        SenProvisionRecord.objects.filter(pk=record.pk).update(recorded_at=then)
+    assert (send_owed_invitations(), send_owed_notices()) == (1, 1)  # the broker is back
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["new.ta@a.example",
+                                                            school_a.parent.email])
+    with school_scope(school_a.school):
+        assert SenProvisionRecord.objects.get(pk=record.pk).notices_sent_at is not None
+    assert (send_owed_invitations(), send_owed_notices()) == (0, 0)  # nothing owed now
+    assert len(mail.outbox) == 2
 
 
 @pytest.fixture

@@ -1,13 +1,17 @@
-"""The invitation e-mail, sent at most once for each link."""
+"""The invitation e-mail, sent once for each link, and sent again if it was owed."""
+
+import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from apps.schools.models import Membership
 from apps.schools.roles import Role
+from apps.schools.tasks import OWED_AFTER
 
 from .invitation_link import State, link_token, state_of
 from .models import Invitation
@@ -21,7 +25,11 @@ def invitation_url(invitation) -> str:
 def send_invitation_email(*, invitation_id: int) -> bool:
     """E-mail the invitation's current link, unless it was e-mailed already, has been
     answered or replaced. The row is locked while the send is decided and marked in the same
-    transaction, so two runs (a retry, a second worker) send it once."""
+    transaction, so two runs (a retry, a second worker) send it once.
+
+    At least once, unlike e-mail to parents (apps/schools/once.py): a worker killed between
+    sending and committing leaves the link unmarked, and it is sent again. The same link
+    arriving twice does no harm; an invitation never sent keeps someone out."""
     with transaction.atomic():
         invitation = (Invitation.objects.select_for_update(of=("self",))
                       .select_related("school", "invited_by").get(pk=invitation_id))
@@ -37,6 +45,15 @@ def send_invitation_email(*, invitation_id: int) -> bool:
         invitation.emailed_key = invitation.link_key
         invitation.save(update_fields=["emailed_key"])
     return True
+
+
+def owed_invitation_emails(now: datetime.datetime) -> list[int]:
+    """The school's invitations still waiting whose current link was never e-mailed (the
+    broker was out of reach when it was made, or its task was lost)."""
+    return list(Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now,
+        sent_at__lt=now - OWED_AFTER).exclude(emailed_key=F("link_key"))
+        .values_list("pk", flat=True))
 
 
 def send_renewal_request_email(*, invitation_id: int) -> int:

@@ -83,6 +83,9 @@ class SenProvisionRecord(SchoolOwned):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # When the parents' notices (Code 6.43) were sent: empty while they are owed
+    # (apps/pupils/notices.py).
+    notices_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_on", "-pk"]

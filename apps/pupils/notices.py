@@ -1,10 +1,14 @@
 """The formal notice to parents that their child is receiving SEN support (Code 6.43)."""
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from apps.schools.once import at_most_once
+from apps.schools.tasks import OWED_AFTER
 from apps.schools.tenancy import school_scope
 
 from .models import ParentLink, SenProvisionRecord, SenSupportNotice
@@ -28,7 +32,19 @@ def send_sen_support_notices(*, school, record_id: int) -> int:
             "school": record.school}))
             for link in ParentLink.objects.filter(pupil=record.pupil).select_related("parent")]
     subject = f"{record.pupil.first_name} is receiving SEN support at {record.school.name}"
-    return sum(_send_once(school, record, parent, subject, body) for parent, body in notices)
+    sent = sum(_send_once(school, record, parent, subject, body) for parent, body in notices)
+    with school_scope(school):
+        SenProvisionRecord.objects.filter(pk=record.pk).update(notices_sent_at=timezone.now())
+    return sent
+
+
+def owed_notices(now: datetime.datetime) -> list[int]:
+    """The school's open periods of SEN support whose parents' notices were never sent
+    (the broker was out of reach, or the task was lost)."""
+    return list(SenProvisionRecord.objects.filter(
+        status__in=STATUSES_NOTIFIED_TO_PARENTS, ended_on__isnull=True,
+        notices_sent_at__isnull=True, recorded_at__lt=now - OWED_AFTER)
+        .values_list("pk", flat=True))
 
 
 def _send_once(school, record, parent, subject: str, body: str) -> bool:
