@@ -1,5 +1,8 @@
 """The register's rules from the SEND Code of Practice 0-25 (2015) and the school census."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db import models
 
 
@@ -22,7 +25,8 @@ class NeedArea(models.TextChoices):
 
 
 class NeedType(models.TextChoices):
-    """Census need types."""
+    """Census need types: every code the census has ever had, so that a record keeps the
+    code it was given. Which codes may be given on a date: ``CENSUS_NEED_TYPES``."""
 
     SLCN = "SLCN", "Speech, language and communication needs"
     ASD = "ASD", "Autistic spectrum disorder"
@@ -37,6 +41,7 @@ class NeedType(models.TextChoices):
     PD = "PD", "Physical disability"
     OTH = "OTH", "Other difficulty or disability"
     NSA = "NSA", "SEN support but no specialist assessment of type of need"
+    DS = "DS", "Down syndrome"
 
 
 NEED_AREA_OF: dict[str, str] = {
@@ -53,7 +58,61 @@ NEED_AREA_OF: dict[str, str] = {
     NeedType.PD: NeedArea.SENSORY_PHYSICAL,
     NeedType.OTH: NeedArea.OTHER,
     NeedType.NSA: NeedArea.OTHER,
+    # The census reports it apart; among the Code's four areas, a learning need first.
+    NeedType.DS: NeedArea.COGNITION,
 }
+
+
+@dataclass(frozen=True)
+class CodeSetVersion:
+    valid_from: datetime.date
+    codes: frozenset[str]
+    source: str
+
+
+_BEFORE_2025 = frozenset({
+    NeedType.SLCN, NeedType.ASD, NeedType.SPLD, NeedType.MLD, NeedType.SLD, NeedType.PMLD,
+    NeedType.SEMH, NeedType.HI, NeedType.VI, NeedType.MSI, NeedType.PD, NeedType.OTH,
+    NeedType.NSA})
+
+# The census's code set for the type of SEN, version by version, oldest first. A change adds
+# a version: a record keeps the code valid when it was given.
+CENSUS_NEED_TYPES = (
+    CodeSetVersion(datetime.date(2014, 9, 1), _BEFORE_2025,
+                   "School census from 2014 to 2015 (the SEND reforms)"),
+    CodeSetVersion(datetime.date(2025, 1, 16), _BEFORE_2025 | {NeedType.DS},
+                   "Spring school census 2025: Down syndrome added"),
+)
+
+
+def need_types_valid_on(day: datetime.date) -> frozenset[str]:
+    """The need types a pupil may be given on ``day``."""
+    valid = frozenset()
+    for version in CENSUS_NEED_TYPES:
+        if version.valid_from <= day:
+            valid = version.codes
+    return valid
+
+
+# NSA ("SEN support but no specialist assessment of type of need") goes with SEN support
+# only: a pupil with an EHC plan has had their needs assessed (census validation).
+STATUSES_REFUSING_NO_SPECIALIST_ASSESSMENT = frozenset({SenStatus.EHC_PLAN})
+
+
+def need_problems(*, primary: str, secondary: str, status: str,
+                  on: datetime.date) -> dict[str, str]:
+    """What is wrong with a pupil's need types for a status on a date, by field."""
+    valid, problems = need_types_valid_on(on), {}
+    for field, code in (("primary_need", primary), ("secondary_need", secondary)):
+        if code and code not in valid:
+            problems[field] = (f"“{NeedType(code).label}” is not a census need type on "
+                               f"{on.day} {on:%B %Y}.")
+    if status in STATUSES_REFUSING_NO_SPECIALIST_ASSESSMENT and NeedType.NSA in (primary,
+                                                                                secondary):
+        problems["primary_need" if primary == NeedType.NSA else "secondary_need"] = (
+            "“No specialist assessment” is for SEN support only: a pupil with an EHC plan "
+            "has had their needs assessed. Select the need the plan names.")
+    return problems
 
 
 def need_types_in(area: str) -> list[str]:

@@ -18,7 +18,10 @@ from .models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
 from .rules import (
     STATUSES_NEEDING_A_PRIMARY_NEED,
     STATUSES_NOTIFIED_TO_PARENTS,
+    STATUSES_REFUSING_NO_SPECIALIST_ASSESSMENT,
+    NeedType,
     SenStatus,
+    need_problems,
     read_only_because,
 )
 from .selectors import open_sen_record, school_parents, school_teachers_and_tas
@@ -47,6 +50,14 @@ PUPIL_FIELDS = (
 )
 
 
+NO_ASSESSMENT_WITH_A_PLAN = ("Change the pupil's need from “no specialist assessment” to "
+                             "the need the EHC plan names first.")
+
+
+def _no_assessment(pupil) -> bool:
+    return NeedType.NSA in (pupil.primary_need, pupil.secondary_need)
+
+
 def check_pupil(pupil: Pupil, *, sen_status: str, upn_taken: bool | None = None) -> None:
     """The register's rules for one pupil's details (the pages, the API and the MIS import
     all go through here). Raises ValidationError field by field. ``upn_taken``: whether
@@ -72,6 +83,10 @@ def check_pupil(pupil: Pupil, *, sen_status: str, upn_taken: bool | None = None)
         errors.setdefault("secondary_need", []).append(
             "Select a primary need before a secondary need."
         )
+    for field, problem in need_problems(primary=pupil.primary_need,
+                                        secondary=pupil.secondary_need, status=sen_status,
+                                        on=timezone.localdate()).items():
+        errors.setdefault(field, []).append(problem)
     if upn_taken is None:
         upn_taken = bool(pupil.upn) and Pupil.objects.filter(upn=pupil.upn).exclude(
             pk=pupil.pk).exists()
@@ -227,6 +242,8 @@ def sen_status_change(
             "Record the pupil's primary need before placing them on SEN support or an "
             "EHC plan."
         ]
+    elif status in STATUSES_REFUSING_NO_SPECIALIST_ASSESSMENT and _no_assessment(pupil):
+        errors["status"] = errors.get("status", []) + [NO_ASSESSMENT_WITH_A_PLAN]
     if errors:
         raise ValidationError(errors)
     if current:
@@ -268,6 +285,8 @@ def sen_status_correct(*, pupil: Pupil, actor, status: str, since: datetime.date
     elif status in STATUSES_NEEDING_A_PRIMARY_NEED and not pupil.primary_need:
         errors["status"] = ["Record the pupil's primary need before placing them on SEN "
                             "support or an EHC plan."]
+    elif status in STATUSES_REFUSING_NO_SPECIALIST_ASSESSMENT and _no_assessment(pupil):
+        errors["status"] = [NO_ASSESSMENT_WITH_A_PLAN]
     if since is None:
         errors["since"] = ["Enter the date the status began."]
     elif since > timezone.localdate():

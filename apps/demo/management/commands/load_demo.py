@@ -199,6 +199,9 @@ class Command(BaseCommand):
             joined = today - datetime.timedelta(days=rng.randrange(400, 900))
             went_on = joined + datetime.timedelta(days=rng.randrange(30, 200))
             next_change = went_on + datetime.timedelta(days=rng.randrange(100, 180))
+            if status == SenStatus.EHC_PLAN:  # a plan names an assessed need (pupils/rules.py)
+                primary = NeedType.MLD if primary == NeedType.NSA else primary
+                secondary = "" if secondary in (NeedType.NSA, primary) else secondary
             # Every random draw is made above, so a second run walks the same sequence.
             if Pupil.objects.filter(upn=upn).exists():
                 continue  # already loaded by an earlier run
