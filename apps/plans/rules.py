@@ -95,6 +95,29 @@ VAGUE_PHRASES = (
 VAGUE = re.compile(r"\b(" + "|".join(re.escape(p) for p in VAGUE_PHRASES) + r")\b", re.I)
 
 
+# Outcomes are specific and measurable (the Code's Plan step, 6.44-6.56): an outcome that
+# only hopes for change names no result anyone could check at the review. Trying is never a
+# result; the other wordings pass when the outcome carries a measure (a number, a score,
+# a share of the time). Examples: tests/test_plan_quality.py.
+ALWAYS_UNMEASURABLE = ("will try to", "try to", "tries to")
+UNMEASURED_WITHOUT_A_NUMBER = ("improve", "improves", "improved", "improving", "better",
+                               "more confident", "increase", "develop", "work on",
+                               "work towards", "be happier", "be more")
+_ALWAYS = re.compile(r"\b(" + "|".join(map(re.escape, ALWAYS_UNMEASURABLE)) + r")\b", re.I)
+_HOPES = re.compile(r"\b(" + "|".join(map(re.escape, UNMEASURED_WITHOUT_A_NUMBER)) + r")\b",
+                    re.I)
+MEASURE = re.compile(r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+                     r"twenty|half|out of|per cent|percent)\b", re.I)
+
+
+def unmeasurable_words(text: str) -> list[str]:
+    """The wordings that leave an outcome without a measure, or [] if it has one."""
+    found = {m.group(1).lower() for m in _ALWAYS.finditer(text or "")}
+    if not MEASURE.search(text or ""):
+        found |= {m.group(1).lower() for m in _HOPES.finditer(text or "")}
+    return sorted(found)
+
+
 @dataclass(frozen=True)
 class Advice:
     code: str
@@ -126,6 +149,13 @@ def plan_quality(outcomes, provisions, links) -> list[Advice]:
             advice.append(Advice("vague_outcome",
                                  f"Outcome {name} uses vague wording ({', '.join(words)}): "
                                  "say exactly what, how often and how it will be measured."))
+        hopes = unmeasurable_words(f"{outcome.description} {outcome.success_criteria}")
+        if hopes:
+            quoted = ", ".join(f"“{word}”" for word in hopes)
+            advice.append(Advice("unmeasurable_outcome",
+                                 f"Outcome {name} says {quoted} without a measure: say "
+                                 "what the pupil will do, how well and by when (for example "
+                                 "“reads 40 of the first 100 high-frequency words”)."))
     for provision in provisions:
         if provision.pk not in linked_provisions:
             advice.append(Advice("provision_without_outcome",
