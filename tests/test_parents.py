@@ -136,6 +136,31 @@ class TestSharing:
             assert shared_plan.snapshot_render(snapshot_id=snapshot.pk) is False  # once only
 
 
+    def test_the_pdf_gives_sendiass_the_senco_and_how_to_complain(
+            self, school_a, django_capture_on_commit_callbacks):
+        """SENDIASS is impartial and at arm's length from the local authority (never
+        "independent of" it), with its telephone, e-mail and website from the school's
+        settings; the SENCO by name; and how to complain, even when the school wrote
+        nothing about it."""
+        from apps.schools.models import School
+
+        School.objects.filter(pk=school_a.school.pk).update(
+            senco_name="Sam Okafor", senco_email="senco@a.example", complaints="",
+            sendiass_name="Bristol SENDIASS", sendiass_phone="0117 903 0000",
+            sendiass_email="sendias@bristol.example", sendiass_website="https://sendias.example")
+        school_a.school.refresh_from_db()
+        _, snapshot = self.share(school_a, django_capture_on_commit_callbacks)
+        with school_scope(school_a.school):
+            snapshot.refresh_from_db()
+        text = " ".join("".join(p.extract_text() for p in PdfReader(
+            snapshot.pdf.open("rb")).pages).split())
+        for expected in ("Bristol SENDIASS", "0117 903 0000", "sendias@bristol.example",
+                         "https://sendias.example", "arm's length from the local authority",
+                         "Sam Okafor", "senco@a.example", "complaints policy"):
+            assert expected in text, expected
+        assert "independent of" not in text
+
+
 @pytest.mark.django_db
 class TestThePortal:
     def shared(self, world):
