@@ -33,6 +33,7 @@ ROUTES = {
     "pupils:pupil_edit": {"pupil_id": "pupil"},
     "pupils:sen_status": {"pupil_id": "pupil"},
     "pupils:sen_status_correct": {"pupil_id": "pupil"},
+    "pupils:notice_given": {"pupil_id": "pupil"},
     "pupils:pupil_leave": {"pupil_id": "pupil"},
     "plans:start": {"pupil_id": "pupil"},
     "plans:move": {"cycle_id": "cycle"},

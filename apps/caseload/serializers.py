@@ -79,6 +79,11 @@ class PupilSummarySerializer(RegisterRowSerializer):
     """The pupil page (``selectors.PupilSummary``): the register's row, then the record
     that brings the caseload together. What a role does not see is null."""
 
+    email = serializers.CharField(
+        source="pupil.email",
+        help_text="The pupil's own e-mail address: a young person is sent the notice of SEN "
+                  "support themself.")
+
     sen_history = SenProvisionRecordSerializer(many=True)
     current_cycle = CurrentCycleSerializer(allow_null=True)
     meetings = MeetingsSerializer(allow_null=True,

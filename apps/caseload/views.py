@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.generic import RedirectView, TemplateView
 
 from apps.audit.trail import record_access
+from apps.pupils.notices import notice_lines
 from apps.pupils.rules import read_only_because
 from apps.pupils.views import PupilPage
 from apps.schools.calendar import school_year
@@ -54,11 +55,16 @@ class PupilView(PupilPage, SchoolView, TemplateView):
         summary = selectors.pupil_summary(membership=self.membership, pupil=self.pupil)
         # A leaver's record is read: no page offers to change it (the services refuse too).
         on_roll = not read_only_because(summary.pupil)
+        may_change_status = on_roll and role_may(role, Action.CHANGE_SEN_STATUS)
+        notice_record, notices = (notice_lines(summary.pupil) if may_change_status
+                                  else (None, []))
         return super().get_context_data(**kwargs) | {
+            "notice_record": notice_record, "notices": notices,
+            "notices_to_give": any(line.notice is None for line in notices),
             "summary": summary, "pupil": summary.pupil,
             "read_only_because": read_only_because(summary.pupil),
             "may_edit": on_roll and role_may(role, Action.EDIT_PUPIL),
-            "may_change_status": on_roll and role_may(role, Action.CHANGE_SEN_STATUS),
+            "may_change_status": may_change_status,
             "may_invite_parents": on_roll and role_may(role, Action.INVITE_PARENTS),
             "may_see_plans": selectors.sees_plans(self.membership),
             "may_start_plan": on_roll and role_may(role, Action.MANAGE_PLANS),

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.pupils.models import SenSupportNotice
+from apps.pupils.rules import NoticeGiven
 from apps.schools.once import at_most_once
 
 from .models import ReminderSent
@@ -54,13 +55,16 @@ def unconfirmed() -> dict[str, tuple[object, str]]:
     """E-mails (of the school in scope) whose worker died between sending and marking,
     claimed more than ten minutes ago: {key: (the claim, its recipient)}. The SEN support
     notice (apps/pupils/notices.py) is claimed the same way; its key here is
-    ``sen-support-notice:<record>:<parent>``."""
+    ``sen-support-notice:<record>:parent-<id>`` (or ``:young-person``)."""
     before = timezone.now() - UNCONFIRMED_AFTER
     found = {claim.key: (claim, claim.recipient) for claim in ReminderSent.objects.filter(
         sent_at__isnull=True, claimed_at__lt=before).order_by("claimed_at")}
-    for notice in (SenSupportNotice.objects.filter(sent_at__isnull=True, claimed_at__lt=before)
-                   .select_related("parent").order_by("claimed_at")):
-        found[f"{NOTICE}:{notice.record_id}:{notice.parent_id}"] = (notice, notice.parent.email)
+    for notice in (SenSupportNotice.objects.filter(given=NoticeGiven.EMAIL, sent_at__isnull=True,
+                                                   claimed_at__lt=before)
+                   .select_related("parent", "record__pupil").order_by("claimed_at")):
+        reader = f"parent-{notice.parent_id}" if notice.parent_id else "young-person"
+        found[f"{NOTICE}:{notice.record_id}:{reader}"] = (
+            notice, notice.parent.email if notice.parent else notice.record.pupil.email)
     return found
 
 

@@ -4,7 +4,7 @@ from apps.accounts.forms import InviteeForm
 from backend.govuk import GovukFormMixin
 
 from .csv_columns import COLUMNS
-from .rules import NeedType, SenStatus, YearGroup
+from .rules import NeedType, NoticeGiven, SenStatus, YearGroup
 from .selectors import school_teachers_and_tas
 from .validators import validate_upn
 
@@ -41,6 +41,10 @@ class PupilForm(GovukFormMixin, forms.Form):
     class_name.govuk_width = "govuk-input--width-10"
     primary_need = forms.ChoiceField(choices=NEED_CHOICES, required=False)
     secondary_need = forms.ChoiceField(choices=NEED_CHOICES, required=False)
+    email = forms.EmailField(
+        label="Pupil's e-mail address (optional)", required=False,
+        help_text="From the end of Year 11 the pupil is a young person, and is sent the "
+                  "notice of SEN support themself.")
     staff = forms.ModelMultipleChoiceField(
         label="Teachers and teaching assistants who work with this pupil",
         queryset=None,
@@ -157,3 +161,23 @@ class LeaverForm(GovukFormMixin, forms.Form):
     destination = forms.CharField(
         label="Destination school (optional)", max_length=200, required=False,
         help_text="Where they went, if known.")
+
+
+class NoticeGivenForm(GovukFormMixin, forms.Form):
+    """A notice of SEN support given by hand: to whom (those not yet given it), how, when."""
+
+    reader = forms.ChoiceField(label="Who was given the notice", widget=forms.RadioSelect,
+                               error_messages={"required": "Select who was given the notice."})
+    given = forms.ChoiceField(
+        label="How", widget=forms.RadioSelect,
+        choices=[(NoticeGiven.PAPER, "On paper"), (NoticeGiven.MEETING, "At a meeting")],
+        error_messages={"required": "Select how the notice was given."})
+    on = forms.DateField(
+        label="Date it was given", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date it was given.",
+                        "invalid": "Enter the date as a real date."})
+    on.govuk_width = "govuk-input--width-10"
+
+    def __init__(self, *args, readers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reader"].choices = [(reader.key, reader.name) for reader in readers]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.schools.models import SchoolOwned
 
-from .rules import NEED_AREA_OF, NeedType, SenStatus, YearGroup
+from .rules import NEED_AREA_OF, NeedType, NoticeGiven, SenStatus, YearGroup
 from .validators import validate_upn
 
 
@@ -39,6 +39,9 @@ class Pupil(SchoolOwned):
     # read-only until the school's retention period removes it (privacy/retention.py).
     left_on = models.DateField("left the school on", null=True, blank=True)
     destination = models.CharField("destination school", max_length=200, blank=True)
+    # The pupil's own address, for what is sent to them once they are a young person
+    # (rules.is_young_person): the notice of SEN support.
+    email = models.EmailField("pupil's e-mail address", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -141,15 +144,22 @@ class ParentLink(SchoolOwned):
 
 
 class SenSupportNotice(SchoolOwned):
-    """The formal notice to a parent that their child is receiving SEN support (Code 6.43).
-    One per parent per period of SEN support, claimed before it is sent and marked sent
-    after (notices.py): a claim never marked is one whose worker died while sending it,
-    not sent again."""
+    """The formal notice that a pupil is receiving SEN support (Code 6.43): to each parent,
+    or to the young person themself once over compulsory school age (rules.py). One per
+    reader per period of SEN support. E-mailed ones are claimed before they are sent and
+    marked sent after (notices.py): a claim never marked is one whose worker died while
+    sending it, not sent again. One given on paper or at a meeting is recorded as given."""
 
     record = models.ForeignKey(SenProvisionRecord, on_delete=models.CASCADE, related_name="+")
     parent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+")
+    to_young_person = models.BooleanField(default=False)
+    given = models.CharField(max_length=10, choices=NoticeGiven.choices,
+                             default=NoticeGiven.EMAIL)
+    given_on = models.DateField(null=True, blank=True)  # by hand: the day it was given
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -157,7 +167,14 @@ class SenSupportNotice(SchoolOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "record", "parent"], name="sen_support_notice_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["school", "record"], condition=Q(to_young_person=True),
+                name="sen_support_notice_to_the_young_person_once"),
+            models.CheckConstraint(
+                condition=Q(to_young_person=True, parent__isnull=True)
+                | Q(to_young_person=False, parent__isnull=False),
+                name="sen_support_notice_to_a_parent_or_the_young_person"),
         ]
 
 

@@ -124,8 +124,30 @@ def need_types_in(area: str) -> list[str]:
 STATUSES_NEEDING_A_PRIMARY_NEED = frozenset({SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN})
 
 # Where it is decided to provide SEN support, the parents must be formally notified
-# (Code 6.43).
+# (Code 6.43), or the young person themself once over compulsory school age (Children and
+# Families Act 2014 s.68, "the child's parent or the young person").
 STATUSES_NOTIFIED_TO_PARENTS = frozenset({SenStatus.SEN_SUPPORT})
+
+
+def end_of_compulsory_school_age(date_of_birth: datetime.date) -> datetime.date:
+    """The last Friday in June of the school year in which the pupil turns 16 (Education
+    Act 1996 s.8): the day after it, they are a young person (Children and Families Act
+    2014 s.83(2), "over compulsory school age")."""
+    year = date_of_birth.year + 16 + (1 if date_of_birth.month >= 9 else 0)
+    last_of_june = datetime.date(year, 6, 30)
+    return last_of_june - datetime.timedelta(days=(last_of_june.weekday() - 4) % 7)
+
+
+def is_young_person(date_of_birth: datetime.date, on: datetime.date) -> bool:
+    return on > end_of_compulsory_school_age(date_of_birth)
+
+
+class NoticeGiven(models.TextChoices):
+    """How the notice of SEN support reached its reader."""
+
+    EMAIL = "email", "E-mailed"
+    PAPER = "paper", "Given on paper"
+    MEETING = "meeting", "Given at a meeting"
 
 
 class YearGroup(models.IntegerChoices):

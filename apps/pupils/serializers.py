@@ -59,8 +59,8 @@ class PupilInputSerializer(serializers.ModelSerializer):
         model = Pupil
         fields = ["upn", "first_name", "last_name", "preferred_first_name",
                   "preferred_last_name", "date_of_birth", "year_group",
-                  "class_name", "primary_need", "secondary_need", "sen_status", "staff",
-                  "parents"]
+                  "class_name", "primary_need", "secondary_need", "email", "sen_status",
+                  "staff", "parents"]
         # Uniqueness of the UPN within the school is checked by the service, which knows
         # the school; no validator here can see another school's rows.
         validators = []

@@ -4,7 +4,7 @@ writes, raising ``ValidationError`` with field-level messages: nothing is half-s
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts import invitations
@@ -13,13 +13,14 @@ from apps.accounts.selectors import account_with
 from apps.schools.models import Membership
 from apps.schools.roles import Role
 
-from . import tasks
-from .models import ParentLink, Pupil, SenProvisionRecord, StaffAssignment
+from . import notices, tasks
+from .models import ParentLink, Pupil, SenProvisionRecord, SenSupportNotice, StaffAssignment
 from .rules import (
     STATUSES_NEEDING_A_PRIMARY_NEED,
     STATUSES_NOTIFIED_TO_PARENTS,
     STATUSES_REFUSING_NO_SPECIALIST_ASSESSMENT,
     NeedType,
+    NoticeGiven,
     SenStatus,
     need_problems,
     read_only_because,
@@ -47,6 +48,7 @@ PUPIL_FIELDS = (
     "class_name",
     "primary_need",
     "secondary_need",
+    "email",
 )
 
 
@@ -310,6 +312,46 @@ def sen_status_correct(*, pupil: Pupil, actor, status: str, since: datetime.date
     current.start_reason = reason.strip()
     current.save(update_fields=["status", "started_on", "start_reason"])
     return current
+
+
+@transaction.atomic
+def notice_record_given(*, pupil: Pupil, actor, reader: str, given: str,
+                        on: datetime.date) -> SenSupportNotice:
+    """Record that the notice of the pupil's current SEN support was given by hand, on
+    paper or at a meeting, to ``reader`` (``parent-<id>`` or ``young-person``: one of
+    notices.readers). Refused, changing nothing, for a reader already given it, a date
+    before the support began or in the future, or a pupil not on SEN support."""
+    ensure_on_roll(pupil)
+    record, lines = notices.notice_lines(pupil)
+    errors = {}
+    if record is None:
+        raise ValidationError({"reader": [f"{pupil.full_name} is not on SEN support: there "
+                                          "is no notice to give."]})
+    line = next((line for line in lines if line.reader.key == reader), None)
+    if line is None:
+        errors["reader"] = ["Select who was given the notice."]
+    elif line.notice is not None:
+        errors["reader"] = [f"{line.reader.name} has been given it already: {line.given}."]
+    if given not in (NoticeGiven.PAPER, NoticeGiven.MEETING):
+        errors["given"] = ["Select how the notice was given."]
+    if on is None:
+        errors["on"] = ["Enter the date it was given."]
+    elif on > timezone.localdate():
+        errors["on"] = ["The date cannot be in the future."]
+    elif on < record.started_on:
+        errors["on"] = [f"The date must be on or after {record.started_on.day} "
+                        f"{record.started_on:%B %Y}, when the SEN support began."]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return SenSupportNotice.objects.create(
+                school=pupil.school, record=record, parent=line.reader.parent,
+                to_young_person=line.reader.parent is None, given=given, given_on=on,
+                recorded_by=actor)
+    except IntegrityError:  # recorded, or e-mailed, meanwhile
+        raise ValidationError({"reader": [f"{line.reader.name} has been given it "
+                                          "already."]}) from None
 
 
 def _notify_parents_after_commit(record: SenProvisionRecord) -> None:

@@ -16,6 +16,8 @@ urlpatterns = [
     path("pupils/<int:pupil_id>/sen-status/correct/", views.SenStatusCorrectView.as_view(),
          name="sen_status_correct"),
     path("pupils/<int:pupil_id>/left/", views.PupilLeaveView.as_view(), name="pupil_leave"),
+    path("pupils/<int:pupil_id>/sen-status/notice/", views.NoticeGivenView.as_view(),
+         name="notice_given"),
     path("pupils/<int:pupil_id>/parents/invite/", views.ParentInviteView.as_view(),
          name="parent_invite"),
     path("pupils/<int:pupil_id>/parents/<int:link_id>/remove/",

@@ -11,11 +11,12 @@ from django.views import View
 from apps.schools.roles import Action
 from apps.schools.views import FormPage, SchoolView, ServiceFormView
 
-from . import services
+from . import notices, services
 from .access import access_parent_link, access_pupil
 from .forms import (
     LeaverForm,
     NewPupilForm,
+    NoticeGivenForm,
     ParentInviteForm,
     PupilForm,
     SenStatusCorrectForm,
@@ -80,8 +81,13 @@ class SenStatusChangeView(PupilPage, ServiceFormView):
         pupil = self.pupil
         record = services.sen_status_change(pupil=pupil, actor=self.request.user, **data)
         text = f"{pupil.full_name} is now recorded as {record.get_status_display()}."
-        if record.status in STATUSES_NOTIFIED_TO_PARENTS and pupil.parent_links.exists():
-            text += " Their parents and carers are being sent the formal notice of SEN support."
+        if record.status in STATUSES_NOTIFIED_TO_PARENTS:
+            readers = notices.readers(record)
+            if any(reader.email for reader in readers):
+                text += (" The formal notice of SEN support is being sent to "
+                         f"{'them' if readers[0].parent is None else 'their parents and carers'}.")
+            if any(not reader.email for reader in readers):
+                text += " Give the notice by hand to anyone without an e-mail address."
         return pupil_url(self.school, pupil), text
 
 
@@ -135,6 +141,33 @@ class PupilLeaveView(PupilFormPage):
         services.pupil_leave(pupil=self.pupil, actor=self.request.user, **data)
         return pupil_url(self.school, self.pupil), (
             f"{self.pupil.full_name} is recorded as having left the school.")
+
+
+class NoticeGivenView(PupilFormPage):
+    """Record that the notice of SEN support was given on paper or at a meeting."""
+
+    action = Action.CHANGE_SEN_STATUS
+    form_class = NoticeGivenForm
+    title = "Record a notice of SEN support given by hand"
+    submit = "Record the notice"
+    intro = ("The formal notice that the pupil is receiving SEN support goes to each parent "
+             "or carer, or to the pupil themself once they are a young person (from the end "
+             "of Year 11). Those with an e-mail address are sent it; record here a notice "
+             "given on paper or at a meeting.")
+
+    def get_form_kwargs(self):
+        _, lines = notices.notice_lines(self.pupil)
+        return super().get_form_kwargs() | {
+            "readers": [line.reader for line in lines if line.notice is None]}
+
+    def get_initial(self):
+        return {"on": timezone.localdate().isoformat()}
+
+    def perform(self, data):
+        notice = services.notice_record_given(pupil=self.pupil, actor=self.request.user, **data)
+        whom = self.pupil.full_name if notice.to_young_person else notice.parent
+        return pupil_url(self.school, self.pupil), (
+            f"The notice given to {whom} has been recorded.")
 
 
 class ParentInviteView(PupilFormPage):

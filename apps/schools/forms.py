@@ -21,6 +21,8 @@ class SchoolSettingsForm(GovukFormMixin, forms.ModelForm):
             "sendiass_website": "For example https://www.example.gov.uk/sendiass",
             "local_offer_url": "The local authority's local offer for special educational "
                                "needs and disabilities.",
+            "sen_information_report_url": "Where the school publishes its SEN information "
+                                          "report, for example on its website.",
         }
         widgets = {"complaints": forms.Textarea(attrs={"rows": 4})}
 

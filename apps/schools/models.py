@@ -59,6 +59,10 @@ class School(models.Model):
     # with SEND), and how to complain (the SEN information report must say: SEND
     # Regulations 2014, Schedule 1).
     local_offer_url = models.URLField("local offer web address", blank=True)
+    # The school's own SEN information report, published each year (SEND Regulations 2014,
+    # reg 51 and Schedule 1): linked from the notice of SEN support.
+    sen_information_report_url = models.URLField("SEN information report web address",
+                                                 blank=True)
     complaints = models.TextField(
         "how to complain", blank=True,
         help_text="Who parents contact first, and where the complaints policy is.")

@@ -60,6 +60,7 @@ CONTACTS = {
     "sendiass_phone": "0117 000 0000",
     "sendiass_website": "https://sendiass.example",
     "local_offer_url": "https://localoffer.example/bristol",
+    "sen_information_report_url": "https://school.example/sen-information-report",
     "complaints": "Talk to the SENCO first. If that does not put it right, the school's "
                   "complaints policy is on its website.",
 }
