@@ -34,7 +34,9 @@ TAGS = {
                  MeetingState.AT_RISK: _tag("At risk", "orange")},
                 _tag("On track", "green")),
     "recommendation": ({Recommendation.STRONG: _tag("Strong", "red"),
-                        Recommendation.CONSIDER: _tag("Consider", "yellow")},
+                        Recommendation.CONSIDER: _tag("Consider", "yellow"),
+                        Recommendation.REQUESTED: _tag("Requested", "blue"),
+                        Recommendation.HOLDS_PLAN: _tag("EHC plan", "purple")},
                        _tag("None", "grey")),
 }
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from apps.escalation import services
-from apps.escalation.models import EhcRequest
+from apps.escalation.models import EhcRequest, EscalationDecision
 from apps.escalation.selectors import clock, readiness_by_pupil
 from apps.plans import services as plans
 from apps.pupils.models import SenProvisionRecord
@@ -319,3 +319,65 @@ def test_the_evidence_bundle_as_pdf_and_json(school_a, as_user, api_as):
     assert {s["code"] for s in data["signals"]} >= {"cycles", "advice"}
 
 
+
+
+class TestAPupilWhoHoldsAPlan:
+    """A pupil with an EHC plan is not a candidate for a needs assessment: no
+    recommendation, no evidence bundle, no decision or request to assess; the plan's annual
+    review instead. While a request is open, the bundle waits too."""
+
+    def holds_a_plan(self, world):
+        two_unsuccessful_cycles(world)  # strong signals, before the plan
+        with school_scope(world.school):
+            from apps.pupils import services as register
+
+            world.pupil.primary_need = "SLCN"
+            world.pupil.save(update_fields=["primary_need"])
+            register.sen_status_change(pupil=world.pupil, actor=world.senco, status="E",
+                                       on=TODAY, reason="EHC plan issued")
+
+    def test_no_recommendation_no_signals_and_the_pages_say_why(self, school_a, as_user,
+                                                                 api_as):
+        self.holds_a_plan(school_a)
+        found = readiness(school_a)
+        assert (found.recommendation, found.signals, found.plan_since) == (
+            "holds_plan", [], TODAY)
+        slug, pupil = school_a.school.slug, school_a.pupil
+        senco = as_user(school_a.senco)
+        page = senco.get(f"/s/{slug}/pupils/{pupil.pk}/ehc/").content.decode()
+        assert "holds an EHC plan" in page and "annual review" in page
+        assert "evidence bundle" not in page and "Record a decision" not in page
+        pupil_page = senco.get(f"/s/{slug}/pupils/{pupil.pk}/").content.decode()
+        assert "EHC plan</strong>" in pupil_page and "Strong" not in pupil_page
+        bundle = senco.get(f"/s/{slug}/pupils/{pupil.pk}/ehc/bundle/", follow=True)
+        assert bundle.redirect_chain and "holds an EHC plan" in bundle.content.decode()
+        api = api_as(school_a.senco)
+        assert api.get(f"/api/v1/schools/{slug}/escalation/readiness/{pupil.pk}/"
+                       ).json()["recommendation"] == "holds_plan"
+        refused = api.get(f"/api/v1/schools/{slug}/escalation/readiness/{pupil.pk}/evidence/")
+        assert refused.status_code == 409 and refused.json()["errors"][0]["code"] == "conflict"
+
+    def test_a_decision_or_request_to_assess_is_refused(self, school_a):
+        self.holds_a_plan(school_a)
+        with school_scope(school_a.school):
+            with pytest.raises(ValidationError) as decision:
+                services.decision_record(pupil=school_a.pupil, actor=school_a.senco,
+                                         decision="request", reason="More help needed")
+            assert "annual review" in decision.value.message_dict["decision"][0]
+            with pytest.raises(ValidationError) as request:
+                services.request_record(pupil=school_a.pupil, actor=school_a.senco,
+                                        requester="parent", received_on=TODAY)
+            assert "holds an EHC plan" in request.value.message_dict["pupil"][0]
+            assert not EhcRequest.objects.exists()
+            assert not EscalationDecision.objects.exists()
+
+    def test_while_a_request_is_open_the_recommendation_says_so_and_no_bundle(
+            self, school_a, as_user):
+        two_unsuccessful_cycles(school_a)
+        with school_scope(school_a.school):
+            services.request_record(pupil=school_a.pupil, actor=school_a.senco,
+                                    requester="parent", received_on=TODAY)
+            with pytest.raises(ValidationError, match="with the local authority"):
+                services.evidence_bundle(school_a.pupil)
+        found = readiness(school_a)
+        assert found.recommendation == "requested" and found.signals  # the evidence stays

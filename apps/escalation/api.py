@@ -11,6 +11,7 @@ from apps.pupils.models import Pupil
 from apps.pupils.selectors import pupils_visible_to
 from apps.schools.api import SchoolScopedViewSet, VisibleField, call_service
 from apps.schools.roles import Action
+from backend.openapi import ErrorResponse409Serializer
 
 from . import rules, services
 from .access import access_ehc_request, decisions_visible_to, ehc_requests_visible_to
@@ -149,8 +150,9 @@ class ReadinessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def retrieve(self, request, *args, **kwargs):
         return Response(self.rows([self.get_object()])[0])
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: dict, 409: ErrorResponse409Serializer})
     @action(detail=True, methods=["get"])
     def evidence(self, request, *args, **kwargs):
-        """The evidence bundle under the Code's 9.14 headings, as JSON."""
-        return Response(services.evidence_bundle(self.get_object()))
+        """The evidence bundle under the Code's 9.14 headings, as JSON; 409 while the pupil
+        holds an EHC plan or a request is with the local authority."""
+        return Response(call_service(services.evidence_bundle, pupil=self.get_object()))

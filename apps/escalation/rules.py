@@ -38,9 +38,19 @@ class Recommendation(models.TextChoices):
     NONE = "none", "No signals"
     CONSIDER = "consider", "Consider an EHC needs assessment"
     STRONG = "strong", "Strong case for an EHC needs assessment"
+    REQUESTED = "requested", "An EHC needs assessment has been requested"
+    HOLDS_PLAN = "holds_plan", "Holds an EHC plan"
 
 
-def recommendation(codes: list[str]) -> str:
+def recommendation(codes: list[str], *, holds_plan: bool = False,
+                   request_open: bool = False) -> str:
+    # A pupil who holds an EHC plan is not a candidate for a needs assessment: the plan is
+    # reviewed at least every 12 months instead (SEND Regulations 2014 regs 18-20, Code
+    # 9.166). One whose request is open awaits the local authority's decision.
+    if holds_plan:
+        return Recommendation.HOLDS_PLAN
+    if request_open:
+        return Recommendation.REQUESTED
     if len(codes) >= STRONG_FROM or (SignalCode.CYCLES in codes and len(codes) >= 2):
         return Recommendation.STRONG
     return Recommendation.CONSIDER if codes else Recommendation.NONE

@@ -22,6 +22,8 @@ from django.utils import timezone
 from apps.money.selectors import PupilSpend, spend_by_pupil
 from apps.plans.models import Cycle, SpecialistAdvice
 from apps.plans.rules import AdviceSource, Stage
+from apps.pupils.models import SenProvisionRecord
+from apps.pupils.rules import SenStatus
 from apps.reviews.models import OutcomeRating
 from apps.reviews.rules import UNACHIEVED
 
@@ -48,10 +50,26 @@ class Signal:
 @dataclass
 class Readiness:
     signals: list[Signal] = field(default_factory=list)
+    plan_since: datetime.date | None = None  # holds an EHC plan, since
+    requested_on: datetime.date | None = None  # a request is open, received on
 
     @property
     def recommendation(self) -> str:
-        return rules.recommendation([signal.code for signal in self.signals])
+        return rules.recommendation([signal.code for signal in self.signals],
+                                    holds_plan=self.plan_since is not None,
+                                    request_open=self.requested_on is not None)
+
+    def no_assessment_because(self, pupil) -> str:
+        """Why a needs assessment is not a question for this pupil now, or "": not while
+        they hold a plan, nor while a request waits for the local authority."""
+        if self.plan_since:
+            return (f"{pupil.full_name} holds an EHC plan (since {self.plan_since:%-d %B %Y}): "
+                    "it is reviewed at least every 12 months at its annual review, not by a "
+                    "new needs assessment.")
+        if self.requested_on:
+            return (f"A request for {pupil.full_name}'s EHC needs assessment is with the "
+                    f"local authority (received {self.requested_on:%-d %B %Y}).")
+        return ""
 
 
 def readiness_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = None,
@@ -69,6 +87,11 @@ def readiness_by_pupil(pupil_ids: list[int], school, today: datetime.date | None
     if spend is None:
         spend = spend_by_pupil(pupil_ids, school, today)
     for pk, readiness in found.items():
+        plan, request = evidence["plan"].get(pk), evidence["open_request"].get(pk)
+        readiness.plan_since = plan.on if plan else None
+        readiness.requested_on = request.on if request else None
+        if plan:
+            continue  # no signals for an assessment: the annual review is the route
         readiness.signals = [signal for signal in (
             unsuccessful_cycles_signal(history[pk]),
             advice_signal(evidence["advice"].get(pk)),
@@ -145,8 +168,9 @@ class Evidence:
 
 def latest_outside_evidence(pupil_ids) -> dict[str, dict[int, Evidence]]:
     """Each pupil's latest specialist advice on file (``"advice"``), parents' ask for an EHC
-    needs assessment (``"ask"``) and request of their own to the LA (``"request"``): one
-    query (UNION ALL) for the three."""
+    needs assessment (``"ask"``) and request of their own to the LA (``"request"``); and
+    where they stand: a request open, whoever made it (``"open_request"``), an EHC plan held
+    (``"plan"``, since the plan's SEN record began). One query (UNION ALL) for all five."""
     columns = ("kind", "pupil", "on", "record", "cycle_number", "source")
     no_cycle = {"cycle_number": Value(None, output_field=IntegerField()), "source": Value("")}
     advice = SpecialistAdvice.objects.filter(cycle__plan__pupil__in=pupil_ids).annotate(
@@ -157,11 +181,17 @@ def latest_outside_evidence(pupil_ids) -> dict[str, dict[int, Evidence]]:
     requests = EhcRequest.objects.filter(
         pupil__in=pupil_ids, requester=rules.Requester.PARENT).annotate(
         kind=Value("request"), on=F("received_on"), record=F("pk"), **no_cycle)
+    open_ = EhcRequest.objects.filter(pupil__in=pupil_ids, status__in=rules.OPEN).annotate(
+        kind=Value("open_request"), on=F("received_on"), record=F("pk"), **no_cycle)
+    plans = SenProvisionRecord.objects.filter(
+        pupil__in=pupil_ids, ended_on__isnull=True, status=SenStatus.EHC_PLAN).annotate(
+        kind=Value("plan"), on=F("started_on"), record=F("pk"), **no_cycle)
     rows = (advice.order_by().values_list(*columns)
-            .union(*(each.order_by().values_list(*columns) for each in (asks, requests)),
-                   all=True)
+            .union(*(each.order_by().values_list(*columns)
+                     for each in (asks, requests, open_, plans)), all=True)
             .order_by("on", "record"))
-    latest: dict[str, dict[int, Evidence]] = {"advice": {}, "ask": {}, "request": {}}
+    latest: dict[str, dict[int, Evidence]] = {
+        "advice": {}, "ask": {}, "request": {}, "open_request": {}, "plan": {}}
     for kind, pupil, *fields in rows:  # oldest first: the last one of each kind stays
         latest[kind][pupil] = Evidence(*fields)
     return latest

@@ -38,9 +38,11 @@ def decision_record(*, pupil: Pupil, actor, decision: str, reason: str,
     if not (reason or "").strip():
         errors["reason"] = ["Give the reason for the decision."]
     _today_or_before(decided_on, "decided_on", errors)
+    readiness = readiness_by_pupil([pupil.pk], pupil.school)[pupil.pk]
+    if readiness.plan_since:
+        errors["decision"] = [readiness.no_assessment_because(pupil)]
     if errors:
         raise ValidationError(errors)
-    readiness = readiness_by_pupil([pupil.pk], pupil.school)[pupil.pk]
     return EscalationDecision.objects.create(
         school=pupil.school, pupil=pupil, decided_on=decided_on, decision=decision,
         reason=reason.strip(), decided_by=actor,
@@ -78,6 +80,9 @@ def request_record(*, pupil: Pupil, actor, requester: str, received_on: datetime
             _today_or_before(parents_informed_on, "parents_informed_on", errors)
     if EhcRequest.objects.filter(pupil=pupil, status__in=rules.OPEN).exists():
         errors["pupil"] = [f"{pupil.full_name} already has a request in progress."]
+    elif pupil.sen_records.filter(ended_on__isnull=True, status=SenStatus.EHC_PLAN).exists():
+        errors["pupil"] = [f"{pupil.full_name} holds an EHC plan: changes to it are asked "
+                           "for at its annual review, not by a new needs assessment."]
     if errors:
         raise ValidationError(errors)
     return EhcRequest.objects.create(
@@ -130,12 +135,15 @@ def request_outcome(*, request: EhcRequest, actor, outcome: str, on: datetime.da
 
 
 def evidence_bundle(pupil: Pupil, today: datetime.date | None = None) -> dict:
-    """Everything the LA weighs (Code 9.14), under its headings, from the records."""
+    """Everything the LA weighs (Code 9.14), under its headings, from the records. Refused
+    (ValidationError) while the pupil holds a plan or a request is with the LA."""
     today = today or timezone.localdate()
     school = pupil.school
-    timeline = pupil_timeline(pupil)
     spends = spend_by_pupil([pupil.pk], school, today)  # one of the signals, and shown
     readiness = readiness_by_pupil([pupil.pk], school, today, spend=spends)[pupil.pk]
+    if readiness.no_assessment_because(pupil):
+        raise ValidationError(readiness.no_assessment_because(pupil), code="conflict")
+    timeline = pupil_timeline(pupil)
     spend = spends[pupil.pk]
     cycles = []
     assessments, advice, views = [], [], []

@@ -1,7 +1,10 @@
 """Escalation pages: a pupil's readiness and decisions, requests and their clocks, the
 school's open requests, and the evidence bundle PDF."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
@@ -32,6 +35,7 @@ class PupilEscalationView(PupilPage, SchoolView, TemplateView):
         requests = [(r, clock(r)) for r in EhcRequest.objects.filter(pupil=self.pupil)]
         return super().get_context_data(**kwargs) | {
             "readiness": readiness, "requests": requests,
+            "no_assessment_because": readiness.no_assessment_because(self.pupil),
             "decisions": EscalationDecision.objects.filter(pupil=self.pupil),
             "may_manage": role_may(self.membership.role, Action.MANAGE_ESCALATION)}
 
@@ -117,9 +121,12 @@ class BundleView(PupilPage, SchoolView, View):
     action = Action.VIEW_PLANS
 
     def get(self, request, *args, **kwargs):
-        body = render_pdf("escalation/bundle_pdf.html",
-                          {"bundle": services.evidence_bundle(self.pupil),
-                           "school": self.school})
+        try:
+            bundle = services.evidence_bundle(self.pupil)
+        except ValidationError as refused:
+            messages.info(request, refused.messages[0])
+            return redirect(escalation_url(self.school, self.pupil))
+        body = render_pdf("escalation/bundle_pdf.html", {"bundle": bundle, "school": self.school})
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="evidence-{self.pupil.upn}.pdf"')
