@@ -23,3 +23,15 @@ def day(value, default=""):
         return default
     return f"{value:%-d %B %Y}"
 
+
+
+@register.filter
+def clock(value, default=""):
+    """A time as GOV.UK style writes it: "9am", "3:30pm", "midday", "midnight"."""
+    if not isinstance(value, datetime.time):
+        return default
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"

@@ -53,6 +53,8 @@ class CurrentCycleSerializer(serializers.Serializer):
 class MeetingsSerializer(serializers.Serializer):
     held = serializers.IntegerField()
     planned = serializers.IntegerField()
+    expected = serializers.IntegerField(
+        help_text="Three, or fewer for a pupil who joined SEN support during the year.")
     state = serializers.ChoiceField(choices=MeetingState.choices)
 
 
@@ -98,4 +100,5 @@ class MeetingRowSerializer(serializers.Serializer):
     name = serializers.CharField(source="pupil.full_name")
     held = serializers.IntegerField(source="meetings.held")
     planned = serializers.IntegerField(source="meetings.planned")
+    expected = serializers.IntegerField(source="meetings.expected")
     state = serializers.ChoiceField(choices=MeetingState.choices, source="meetings.state")

@@ -11,6 +11,7 @@ from apps.plans.models import Cycle
 from apps.plans.rules import Stage
 from apps.plans.selectors import visible
 from apps.pupils.selectors import pupils_visible_to
+from apps.reviews.access import reviews_visible_to
 from apps.schools.api import SchoolScopedViewSet, VisibleField, call_service
 from apps.schools.roles import Action
 
@@ -26,10 +27,16 @@ from .models import ParentContribution, ParentMeeting, PlanSnapshot
 
 class MeetingSerializer(serializers.ModelSerializer):
     pupil = VisibleField(visible=pupils_visible_to)
+    review = VisibleField(visible=reviews_visible_to, required=False, allow_null=True,
+                          help_text="The review this meeting was: it counts once.")
+    unusual_time_confirmed = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text="Needed for a time before 07:00 or after 20:00.")
 
     class Meta:
         model = ParentMeeting
-        fields = ["id", "pupil", "date", "held", "kind", "attendees", "parent_views", "agreed"]
+        fields = ["id", "pupil", "date", "time", "minutes", "place", "held", "kind", "review",
+                  "attendees", "parent_views", "agreed", "unusual_time_confirmed"]
 
 
 class SnapshotSerializer(serializers.ModelSerializer):

@@ -8,23 +8,49 @@ from .models import ParentMeeting
 
 
 class MeetingForm(GovukModelForm):
+    """A meeting held or planned. ``reviews``: the pupil's reviews this meeting may have
+    been (built per request); ``suggested``: the one to offer first."""
+
     held = forms.TypedChoiceField(
         label="Has the meeting happened?", coerce=lambda v: v == "yes",
         choices=[("yes", "Yes, record it"), ("no", "No, plan it and invite the parents")],
         widget=forms.RadioSelect, error_messages={"required": "Say whether it has happened"})
+    unusual_time_confirmed = forms.BooleanField(
+        label="The time is right, although it is early or late", required=False)
+    # Declared here, its choices set per request: a model form's own field would query
+    # every school's reviews when the class is made.
+    review = forms.ModelChoiceField(
+        queryset=None, required=False, label="Was this the review meeting of a support plan?",
+        help_text="A review meeting the parents came to counts once towards the three "
+                  "meetings a year, however it was recorded.")
 
     class Meta:
         model = ParentMeeting
-        fields = ["date", "kind", "attendees", "parent_views", "agreed"]
+        fields = ["date", "time", "minutes", "place", "kind", "attendees", "parent_views",
+                  "agreed"]
         widgets = {name: forms.Textarea(attrs={"rows": 3})
                    for name in ("attendees", "parent_views", "agreed")}
-        labels = {"kind": "Kind of meeting"}
+        labels = {"kind": "Kind of meeting", "time": "Start time (optional)",
+                  "place": "Where (optional)"}
+        help_texts = {"time": "For example, 15:30.",
+                      "place": "For example, the SENCO's office, or by video call."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reviews, suggested=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(["held", "date", "kind", "attendees", "parent_views", "agreed"])
+        self.order_fields(["held", "date", "time", "unusual_time_confirmed", "minutes",
+                           "place", "kind", "review", "attendees", "parent_views", "agreed"])
         self.fields["date"].widget = DateInput()
         self.fields["date"].govuk_width = "govuk-input--width-10"
+        self.fields["time"].widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        self.fields["time"].govuk_width = "govuk-input--width-5"
+        self.fields["minutes"].govuk_width = "govuk-input--width-3"
+        review = self.fields["review"]
+        review.queryset = reviews
+        review.empty_label = "No, not a review meeting"
+        review.label_from_instance = (
+            lambda r: f"Yes: the review of cycle {r.cycle.number} on {r.held_on:%-d %B %Y}")
+        if suggested is not None and not self.is_bound:
+            self.initial.setdefault("review", suggested.pk)
 
 
 class ShareForm(GovukFormMixin, forms.Form):

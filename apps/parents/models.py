@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from apps.plans.models import Cycle
 from apps.pupils.models import Pupil
+from apps.reviews.models import Review
 from apps.schools.models import SchoolOwned
 
 from .rules import MeetingKind
@@ -18,8 +19,15 @@ class ParentMeeting(SchoolOwned):
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="parent_meetings")
     date = models.DateField()
+    time = models.TimeField("start time", null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField("length in minutes", default=30)
+    place = models.CharField(max_length=200, blank=True)
     held = models.BooleanField(default=False)
     kind = models.CharField(max_length=20, choices=MeetingKind.choices)
+    # The review this meeting was (a review meeting recorded here as well as on the review
+    # form): it counts once towards the three a year (selectors.meetings_by_pupil).
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
     attendees = models.TextField(blank=True)
     parent_views = models.TextField("the parents' views", blank=True)
     agreed = models.TextField("what was agreed", blank=True)

@@ -18,10 +18,16 @@ def meeting_ics(meeting: ParentMeeting) -> bytes:
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}-{meeting.school_id}@graduated-approach")
     event.add("summary", f"{meeting.get_kind_display()} about {meeting.pupil.first_name}")
-    event.add("dtstart", meeting.date)
-    event.add("dtend", meeting.date + datetime.timedelta(days=1))
+    if meeting.time:  # a timed event, in the school's time zone
+        starts = timezone.make_aware(datetime.datetime.combine(meeting.date, meeting.time))
+        event.add("dtstart", starts)
+        event.add("dtend", starts + datetime.timedelta(minutes=meeting.minutes))
+    else:  # the day only
+        event.add("dtstart", meeting.date)
+        event.add("dtend", meeting.date + datetime.timedelta(days=1))
     event.add("dtstamp", timezone.now())
-    event.add("location", meeting.school.name)
+    event.add("location", ", ".join(part for part in (meeting.place, meeting.school.name)
+                                    if part))
     event.add("description", "A meeting with the school about the support for "
                              f"{meeting.pupil.first_name}.")
     calendar.add_component(event)

@@ -12,18 +12,32 @@ from apps.pupils.services import ensure_on_roll
 from backend.validation import row_errors
 
 from .models import ParentContribution, ParentMeeting, PlanSnapshot
+from .rules import MEETING_MINUTES, USUAL_HOURS, unusual_time
 from .shared_plan import snapshot_content
 from .tasks import invite_parents_to_meeting, render_shared_plan
 
 
 @transaction.atomic
-def meeting_save(*, pupil: Pupil, actor, instance=None, **fields) -> ParentMeeting:
-    """Record a meeting held, or plan one; planned meetings invite the parents."""
+def meeting_save(*, pupil: Pupil, actor, instance=None, unusual_time_confirmed=False,
+                 **fields) -> ParentMeeting:
+    """Record a meeting held, or plan one; planned meetings invite the parents. A time
+    outside the usual hours (rules.USUAL_HOURS) needs ``unusual_time_confirmed``; the review
+    it was, if any, must be one of the pupil's."""
     ensure_on_roll(pupil)
     meeting = instance or ParentMeeting(school=pupil.school, pupil=pupil, recorded_by=actor)
     for name, value in fields.items():
         setattr(meeting, name, value)
     errors = row_errors(meeting, exclude=("school", "pupil", "recorded_by"))
+    if unusual_time(meeting.time) and not unusual_time_confirmed:
+        errors.setdefault("time", []).append(
+            f"{meeting.time:%H:%M} is outside {USUAL_HOURS[0]:%H:%M} to "
+            f"{USUAL_HOURS[1]:%H:%M}: check the time, or confirm that it is right.")
+    if meeting.minutes is not None and not (
+            MEETING_MINUTES[0] <= meeting.minutes <= MEETING_MINUTES[1]):
+        errors.setdefault("minutes", []).append(
+            f"Give the length in minutes, from {MEETING_MINUTES[0]} to {MEETING_MINUTES[1]}.")
+    if meeting.review_id and meeting.review.cycle.plan.pupil_id != pupil.pk:
+        errors.setdefault("review", []).append(f"Choose one of {pupil.first_name}'s reviews.")
     today = timezone.localdate()
     if meeting.date and meeting.held and meeting.date > today:
         errors.setdefault("date", []).append(

@@ -18,7 +18,7 @@ from apps.schools.roles import Action, Role
 from apps.schools.tenancy import school_scope
 from apps.schools.views import FormPage, SchoolView
 
-from . import reminders, services
+from . import reminders, selectors, services
 from .access import access_meeting, access_shared_plan
 from .forms import MeetingForm, ShareForm, ViewsForm
 from .models import ParentMeeting, PlanSnapshot
@@ -29,6 +29,11 @@ class MeetingView(PupilPage, FormPage):
     form_class = MeetingForm
     title = "Record or plan a meeting with the parents"
     submit = "Save meeting"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {
+            "reviews": selectors.reviews_of(self.pupil),
+            "suggested": selectors.suggested_review(self.pupil)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
