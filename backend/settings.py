@@ -377,6 +377,8 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "apps.plans.rules.SessionStatus",
         "SpendStateEnum": "apps.money.rules.SpendState",
         "MeetingStateEnum": "apps.parents.rules.MeetingState",
+        "MeetingKindEnum": "apps.parents.rules.MeetingKind",
+        "DeadlineEnum": "apps.escalation.rules.Deadline",
         "RoleEnum": "apps.schools.roles.Role",
         "StaffRoleEnum": "apps.schools.roles.STAFF_ROLE_CHOICES",
         **{

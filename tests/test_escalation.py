@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from apps.escalation import services
 from apps.escalation.models import EhcRequest, EscalationDecision
-from apps.escalation.selectors import clock, readiness_by_pupil
+from apps.escalation.selectors import clock, deadlines, readiness_by_pupil
 from apps.plans import services as plans
 from apps.pupils.models import SenProvisionRecord
 from apps.schools.tenancy import school_scope
@@ -234,13 +234,14 @@ class TestRequests:
                               parents_informed_on=D(2026, 1, 2))
         assert (request.decide_by, request.not_issue_notice_by, request.final_plan_by) == (
             D(2026, 2, 16), D(2026, 4, 27), D(2026, 5, 25))
-        assert not clock(request, D(2026, 2, 16)).missed
-        assert clock(request, D(2026, 2, 17)).missed
         with school_scope(school_a.school):
+            assert not clock(request, D(2026, 2, 16)).missed
+            assert clock(request, D(2026, 2, 17)).missed
             services.request_outcome(request=request, actor=school_a.senco,
                                      outcome="assessing", on=D(2026, 2, 10))
-        late = clock(request, D(2026, 5, 26))
-        assert (late.due_on, late.missed) == (D(2026, 5, 25), True)
+            week_16 = clock(request, D(2026, 4, 28))  # neither a draft nor a notice
+            assert (week_16.due_on, week_16.missed) == (D(2026, 4, 27), True)
+            assert "week 16" in week_16.due
 
     def test_the_statutory_clock_and_a_missed_deadline(self, school_a):
         request = self.record(school_a)
@@ -248,8 +249,9 @@ class TestRequests:
         assert (request.decide_by, request.not_issue_notice_by, request.final_plan_by) == (
             received + datetime.timedelta(weeks=6), received + datetime.timedelta(weeks=16),
             received + datetime.timedelta(weeks=20))
-        assert clock(request, TODAY).missed  # 50 days on, no decision: past 6 weeks
-        assert not clock(request, received + datetime.timedelta(days=41)).missed
+        with school_scope(school_a.school):
+            assert clock(request, TODAY).missed  # 50 days on, no decision: past 6 weeks
+            assert not clock(request, received + datetime.timedelta(days=41)).missed
 
     def test_a_decision_before_the_request_or_on_a_closed_request_is_refused(self, school_a):
         request = self.record(school_a)
@@ -285,7 +287,7 @@ class TestRequests:
         with school_scope(school_a.school):
             daily_digest(school=school_a.school)
         senco_mail = next(m for m in mail.outbox if m.to == [school_a.senco.email])
-        assert "local authority has missed a statutory date" in senco_mail.body
+        assert "with a statutory date missed" in senco_mail.body
 
 
 def test_a_decision_not_to_request_is_kept_with_its_signals(school_a):
@@ -381,3 +383,93 @@ class TestAPupilWhoHoldsAPlan:
                 services.evidence_bundle(school_a.pupil)
         found = readiness(school_a)
         assert found.recommendation == "requested" and found.signals  # the evidence stays
+
+
+class TestTheClockComplete:
+    """Exceptions the Regulations allow (regs 5(4), 10(4), 13(3)) annotate a deadline and
+    move it on instead of flagging a miss; week 16 stands on its own; the school's advice
+    (6 weeks, reg 8) and the 15 days to comment on a draft plan (reg 13(1)) have dates."""
+
+    def request(self, world, received_on=None):
+        received_on = received_on or D(2026, 6, 1)
+        with school_scope(world.school):
+            return services.request_record(pupil=world.pupil, actor=world.senco,
+                                           requester="parent", received_on=received_on)
+
+    def test_a_summer_closure_annotates_the_decision_deadline_instead_of_a_miss(self,
+                                                                               school_a):
+        request = self.request(school_a)  # decision due 13 July 2026
+        with school_scope(school_a.school):
+            assert clock(request, D(2026, 8, 1)).missed
+            services.exception_record(
+                request=request, actor=school_a.senco, deadline="decide",
+                reason="school_closed", details="Summer holiday: no one to give advice",
+                starts_on=D(2026, 7, 22), ends_on=D(2026, 9, 1))
+            request = EhcRequest.objects.get(pk=request.pk)
+            during = clock(request, D(2026, 8, 1))
+            assert not during.missed and during.due_on == D(2026, 8, 24)  # 6 weeks on
+            assert "reg 5(4)" in during.annotation and "22 July 2026" in during.annotation
+            assert clock(request, D(2026, 8, 25)).missed  # late even allowing for it
+
+    def test_an_exception_without_a_reason_or_too_short_is_refused(self, school_a, api_as):
+        request = self.request(school_a)
+        url = f"/api/v1/schools/{school_a.school.slug}/ehc-requests/{request.pk}/exception/"
+        body = {"deadline": "decide", "reason": "school_closed", "details": "",
+                "starts_on": "2026-07-22", "ends_on": "2026-09-01"}
+        answer = api_as(school_a.senco).post(url, body, format="json")
+        assert answer.status_code == 400
+        assert [e["attr"] for e in answer.json()["errors"]] == ["details"]
+        short = api_as(school_a.senco).post(url, body | {"details": "Closed",
+                                                         "ends_on": "2026-08-01"},
+                                            format="json")
+        assert short.status_code == 400 and short.json()["errors"][0]["attr"] == "ends_on"
+        with school_scope(school_a.school):
+            assert not request.exceptions.exists()
+        done = api_as(school_a.senco).post(url, body | {"details": "Closed"}, format="json")
+        assert done.status_code == 201 and done.json()["regulation"] == "5(4)"
+
+    def test_the_schools_advice_and_the_draft_plans_comments_have_their_own_dates(
+            self, school_a):
+        request = self.request(school_a, received_on=D(2026, 1, 5))
+        with school_scope(school_a.school):
+            services.request_outcome(request=request, actor=school_a.senco,
+                                     outcome="assessing", on=D(2026, 2, 10))
+            services.request_steps(request=request, actor=school_a.senco,
+                                   advice_requested_on=D(2026, 2, 12))
+            request = EhcRequest.objects.get(pk=request.pk)
+            late = clock(request, D(2026, 3, 27))  # the school's advice was due 26 March
+            assert (late.due, late.due_on, late.missed) == (
+                "The school's advice to the local authority", D(2026, 3, 26), True)
+            services.request_steps(request=request, actor=school_a.senco,
+                                   advice_sent_on=D(2026, 3, 20), draft_plan_on=D(2026, 4, 20))
+            request = EhcRequest.objects.get(pk=request.pk)
+            steps = {d.kind: d for d in deadlines(request, D(2026, 4, 21))}
+            assert steps["advice"].done_on == D(2026, 3, 20) and not steps["advice"].missed
+            assert steps["week_16"].done_on == D(2026, 4, 20)  # the draft, by week 16
+            assert steps["comments"].due_on == D(2026, 5, 5)  # 15 days from the draft
+            assert steps["final"].due_on == D(2026, 5, 25)
+            assert list(steps) == ["decide", "advice", "week_16", "comments", "final"]
+            with pytest.raises(ValidationError) as refused:
+                services.request_steps(request=request, actor=school_a.senco,
+                                       comments_sent_on=D(2026, 4, 1))
+            assert "20 April 2026" in refused.value.message_dict["comments_sent_on"][0]
+
+    def test_the_pages_show_each_date_and_refuse_a_bad_exception_with_the_error_summary(
+            self, school_a, as_user):
+        request = self.request(school_a)
+        slug = school_a.school.slug
+        senco = as_user(school_a.senco)
+        page = senco.get(f"/s/{slug}/pupils/{school_a.pupil.pk}/ehc/").content.decode()
+        assert "The local authority&#x27;s decision whether to assess" in page
+        assert "13 July 2026" in page and "Record an exception to a time limit" in page
+        url = f"/s/{slug}/ehc-requests/{request.pk}/exception/"
+        assert senco.get(url).status_code == 200
+        refused = senco.post(url, {"deadline": "decide", "reason": "school_closed",
+                                   "details": "", "starts_on": "2026-07-22",
+                                   "ends_on": "2026-09-01"})
+        assert refused.status_code == 200 and "govuk-error-summary" in refused.content.decode()
+        assert senco.post(f"/s/{slug}/ehc-requests/{request.pk}/steps/",
+                          {"advice_requested_on": "2026-06-10"}).status_code == 302
+        with school_scope(school_a.school):
+            assert not request.exceptions.exists()
+            assert EhcRequest.objects.get(pk=request.pk).advice_requested_on == D(2026, 6, 10)

@@ -51,6 +51,7 @@ PUPIL_PATHS = {
     "escalation.EscalationDecision": "pupil_id",
     "escalation.ParentAsk": "pupil_id",
     "escalation.EhcRequest": "pupil_id",
+    "escalation.ClockException": "request.pupil_id",
 }
 
 

@@ -1,8 +1,8 @@
 """The daily digest: one e-mail a day to each SENCO and class teacher with anything to act
 on. Reviews due in the next week, overdue reviews, pupils at risk of fewer than three
 meetings with their parents this school year (Code 6.65), and EHC needs assessment
-requests whose statutory date the local authority has missed. The SENCO's covers the
-whole school; a teacher's, the pupils they work with."""
+requests with a statutory date missed (the local authority's, or the school's advice). The
+SENCO's covers the whole school; a teacher's, the pupils they work with."""
 
 import datetime
 from dataclasses import dataclass, fields
@@ -59,7 +59,7 @@ def school_digest(school, today: datetime.date) -> Digest:
         overdue=list(overdue_cycles(today).select_related("plan__pupil")),
         at_risk=[p for p in pupils if meetings[p.pk].state == MeetingState.AT_RISK],
         late=[(request, statutory) for request, statutory in clocks
-              if statutory.missed])  # the local authority is late
+              if statutory.missed])  # late, with no exception that explains it
 
 
 def daily_digest(*, school, today: datetime.date | None = None) -> int:

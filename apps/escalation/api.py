@@ -1,7 +1,7 @@
 """The API for escalation: readiness per pupil, decisions, requests with their clock and
 the LA's decisions, and the evidence bundle as JSON."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,8 +15,34 @@ from backend.openapi import ErrorResponse409Serializer
 
 from . import rules, services
 from .access import access_ehc_request, decisions_visible_to, ehc_requests_visible_to
-from .models import EhcRequest, EscalationDecision
-from .selectors import clock, readiness_by_pupil
+from .models import ClockException, EhcRequest, EscalationDecision
+from .selectors import clock, deadlines, readiness_by_pupil
+
+
+class ClockExceptionSerializer(serializers.ModelSerializer):
+    regulation = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ClockException
+        fields = ["id", "deadline", "reason", "details", "starts_on", "ends_on", "regulation"]
+
+
+class DeadlineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=rules.Deadline.choices)
+    label = serializers.CharField()
+    whose = serializers.CharField()
+    due_on = serializers.DateField()
+    expected_on = serializers.DateField(help_text="Later than due_on by an exception's length.")
+    done_on = serializers.DateField(allow_null=True)
+    missed = serializers.BooleanField()
+    annotation = serializers.CharField(help_text="The exception in words, or empty.")
+
+
+class StepsSerializer(serializers.Serializer):
+    advice_requested_on = serializers.DateField(required=False, allow_null=True)
+    advice_sent_on = serializers.DateField(required=False, allow_null=True)
+    draft_plan_on = serializers.DateField(required=False, allow_null=True)
+    comments_sent_on = serializers.DateField(required=False, allow_null=True)
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -26,13 +52,23 @@ class RequestSerializer(serializers.ModelSerializer):
     final_plan_by = serializers.DateField(read_only=True)
     next_deadline = serializers.SerializerMethodField()
     deadline_missed = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+    exceptions = ClockExceptionSerializer(many=True, read_only=True)
 
     class Meta:
         model = EhcRequest
         fields = ["id", "pupil", "requester", "parents_informed_on", "received_on", "status",
-                  "assessment_decided_on", "plan_decided_on", "decide_by",
-                  "not_issue_notice_by", "final_plan_by", "next_deadline", "deadline_missed"]
-        read_only_fields = ["status", "assessment_decided_on", "plan_decided_on"]
+                  "assessment_decided_on", "plan_decided_on", "advice_requested_on",
+                  "advice_sent_on", "draft_plan_on", "comments_sent_on", "decide_by",
+                  "not_issue_notice_by", "final_plan_by", "next_deadline", "deadline_missed",
+                  "deadlines", "exceptions"]
+        read_only_fields = ["status", "assessment_decided_on", "plan_decided_on",
+                            "advice_requested_on", "advice_sent_on", "draft_plan_on",
+                            "comments_sent_on"]
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, request):
+        return DeadlineSerializer(deadlines(request), many=True).data
 
     def get_next_deadline(self, request) -> str | None:
         due = clock(request).due_on
@@ -73,12 +109,13 @@ class EhcRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     model = EhcRequest
     serializer_class = RequestSerializer
     default_required = Action.VIEW_PLANS
-    required = {"create": Action.MANAGE_ESCALATION, "outcome": Action.MANAGE_ESCALATION}
+    required = {"create": Action.MANAGE_ESCALATION, "outcome": Action.MANAGE_ESCALATION,
+                "steps": Action.MANAGE_ESCALATION, "exception": Action.MANAGE_ESCALATION}
 
     access = staticmethod(access_ehc_request)
 
     def visible_queryset(self):
-        requests = ehc_requests_visible_to(self.membership)
+        requests = ehc_requests_visible_to(self.membership).prefetch_related("exceptions")
         if self.request.query_params.get("open") == "true":
             requests = requests.filter(status__in=rules.OPEN)
         return requests
@@ -99,6 +136,28 @@ class EhcRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      **data.validated_data)
         return Response(RequestSerializer(ehc_request,
                                           context=self.get_serializer_context()).data)
+
+    @extend_schema(request=StepsSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def steps(self, request, *args, **kwargs):
+        """Record the dates of the assessment's steps (those sent; the rest stay)."""
+        data = StepsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ehc_request = call_service(services.request_steps, request=self.get_object(),
+                                   actor=request.user, **data.validated_data)
+        return Response(RequestSerializer(ehc_request,
+                                          context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ClockExceptionSerializer, responses={201: ClockExceptionSerializer})
+    @action(detail=True, methods=["post"])
+    def exception(self, request, *args, **kwargs):
+        """Record an exception to one of the LA's time limits (regs 5(4), 10(4), 13(3))."""
+        ehc_request = self.get_object()
+        data = ClockExceptionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = call_service(services.exception_record, request=ehc_request,
+                            actor=request.user, **data.validated_data)
+        return Response(ClockExceptionSerializer(made).data, status=201)
 
 
 class EscalationDecisionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,

@@ -54,3 +54,41 @@ class ParentAskForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         dated(self, "asked_on")
+
+
+class StepsForm(GovukFormMixin, forms.Form):
+    """The dates of the steps within an assessment (services.request_steps)."""
+
+    advice_requested_on = forms.DateField(
+        label="Date the local authority asked the school for advice", widget=DateInput(),
+        required=False, help_text="The school's advice is due within 6 weeks.")
+    advice_sent_on = forms.DateField(label="Date the school sent its advice",
+                                     widget=DateInput(), required=False)
+    draft_plan_on = forms.DateField(
+        label="Date the draft plan was sent to the family", widget=DateInput(), required=False,
+        help_text="The family has at least 15 days to comment on it.")
+    comments_sent_on = forms.DateField(label="Date comments on the draft plan were sent",
+                                       widget=DateInput(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dated(self, *self.fields)
+
+
+class ExceptionForm(GovukFormMixin, forms.Form):
+    """Why one of the local authority's time limits does not apply."""
+
+    deadline = forms.ChoiceField(
+        label="Which deadline", widget=forms.RadioSelect,
+        choices=[(d, rules.Deadline(d).label) for d in rules.EXCEPTION_REGULATIONS])
+    reason = forms.ChoiceField(label="The reason the Regulations allow",
+                               widget=forms.RadioSelect, choices=rules.ExceptionReason.choices)
+    details = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "Say what happened: the reason in "
+                                                          "your own words."})
+    starts_on = forms.DateField(label="From", widget=DateInput())
+    ends_on = forms.DateField(label="To", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dated(self, "starts_on", "ends_on")

@@ -1,6 +1,8 @@
 """Decisions about requesting an EHC needs assessment, parents' own asks, and requests
 with their statutory dates."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -9,9 +11,12 @@ from apps.schools.models import SchoolOwned
 
 from .rules import (
     DECIDE_WHETHER_TO_ASSESS,
+    EXCEPTION_REGULATIONS,
     FINAL_PLAN,
     NOTIFY_NOT_TO_ISSUE,
+    Deadline,
     Decision,
+    ExceptionReason,
     Requester,
     RequestStatus,
 )
@@ -56,6 +61,14 @@ class EhcRequest(SchoolOwned):
                               default=RequestStatus.REQUESTED)
     assessment_decided_on = models.DateField(null=True, blank=True)
     plan_decided_on = models.DateField(null=True, blank=True)
+    # The steps within the assessment that have dates of their own (rules.Deadline).
+    advice_requested_on = models.DateField(
+        "date the local authority asked the school for advice", null=True, blank=True)
+    advice_sent_on = models.DateField("date the school sent its advice", null=True, blank=True)
+    draft_plan_on = models.DateField("date the draft plan was sent to the family", null=True,
+                                     blank=True)
+    comments_sent_on = models.DateField("date comments on the draft plan were sent",
+                                        null=True, blank=True)
     closed_reason = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                     on_delete=models.SET_NULL, related_name="+")
@@ -76,3 +89,36 @@ class EhcRequest(SchoolOwned):
     @property
     def final_plan_by(self):
         return self.received_on + FINAL_PLAN
+
+
+class ClockException(SchoolOwned):
+    """A reason one of the local authority's time limits does not apply (regs 5(4), 10(4),
+    13(3)), with its dates: the deadline is annotated and expected later, not missed."""
+
+    request = models.ForeignKey(EhcRequest, on_delete=models.CASCADE,
+                                related_name="exceptions")
+    deadline = models.CharField(max_length=10, choices=Deadline.choices)
+    reason = models.CharField(max_length=20, choices=ExceptionReason.choices)
+    details = models.TextField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                   name="clock_exception_ends_after_it_starts"),
+            models.UniqueConstraint(fields=["school", "request", "deadline"],
+                                    name="one_exception_a_deadline"),
+        ]
+
+    @property
+    def length(self):
+        return self.ends_on - self.starts_on + datetime.timedelta(days=1)
+
+    @property
+    def regulation(self) -> str:
+        return EXCEPTION_REGULATIONS.get(self.deadline, "")

@@ -78,6 +78,38 @@ class Decision(models.TextChoices):
 DECIDE_WHETHER_TO_ASSESS = datetime.timedelta(weeks=6)   # reg 5(1)
 NOTIFY_NOT_TO_ISSUE = datetime.timedelta(weeks=16)       # reg 10(1)
 FINAL_PLAN = datetime.timedelta(weeks=20)                # reg 13(2)
+# And from the steps within it: the school's advice, when the LA asks for it (reg 8), and
+# the parents' (or young person's) time to comment on the draft plan (reg 13(1)).
+GIVE_ADVICE = datetime.timedelta(weeks=6)                # reg 8(1)
+COMMENT_ON_DRAFT = datetime.timedelta(days=15)           # reg 13(1)
+
+
+class Deadline(models.TextChoices):
+    """The dates of a request, in the order they fall."""
+
+    DECIDE = "decide", "The local authority's decision whether to assess"
+    ADVICE = "advice", "The school's advice to the local authority"
+    WEEK_16 = "week_16", "A draft plan, or notice that no plan will be issued (week 16)"
+    COMMENTS = "comments", "Comments on the draft plan"
+    FINAL = "final", "The final EHC plan (week 20)"
+
+
+# The Regulations let the local authority's own time limits go where it is impractical to
+# meet them (regs 5(4), 10(4), 13(3)): a deadline with an exception recorded is annotated,
+# and expected later by the exception's length, rather than flagged as missed.
+EXCEPTION_REGULATIONS = {Deadline.DECIDE: "5(4)", Deadline.WEEK_16: "10(4)",
+                         Deadline.FINAL: "13(3)"}
+# Closures and absences count when they last at least four weeks.
+EXCEPTION_AT_LEAST = datetime.timedelta(weeks=4)
+
+
+class ExceptionReason(models.TextChoices):
+    SCHOOL_CLOSED = "school_closed", "The school was closed for 4 weeks or more"
+    PERSONAL = "personal", "Exceptional personal circumstances of the child or the parents"
+    AWAY = "away", "The child or the parents were away from the area for 4 weeks or more"
+
+
+LASTS_AT_LEAST_FOUR_WEEKS = frozenset({ExceptionReason.SCHOOL_CLOSED, ExceptionReason.AWAY})
 
 
 class Requester(models.TextChoices):

@@ -28,7 +28,7 @@ from apps.reviews.models import OutcomeRating
 from apps.reviews.rules import UNACHIEVED
 
 from . import rules
-from .models import EhcRequest, ParentAsk
+from .models import ClockException, EhcRequest, ParentAsk
 
 
 @dataclass(frozen=True)
@@ -246,26 +246,96 @@ def cycle_summaries(pupil_ids) -> list[CycleSummary]:
 
 
 @dataclass(frozen=True)
+class DeadlineState:
+    """One of a request's dates: what is due, by whom, when, and whether it was met."""
+
+    kind: str
+    due_on: datetime.date
+    whose: str  # "the local authority", "the school", "the family"
+    done_on: datetime.date | None
+    exception: ClockException | None
+    today: datetime.date
+
+    @property
+    def label(self) -> str:
+        return rules.Deadline(self.kind).label
+
+    @property
+    def expected_on(self) -> datetime.date:
+        """The due date, moved on by the length of an exception recorded against it."""
+        return self.due_on + self.exception.length if self.exception else self.due_on
+
+    @property
+    def missed(self) -> bool:
+        return (self.done_on or self.today) > self.expected_on
+
+    @property
+    def annotation(self) -> str:
+        """The exception in words, or ""."""
+        e = self.exception
+        if e is None:
+            return ""
+        return (f"Exception (reg {e.regulation}): {e.get_reason_display().lower()}, "
+                f"{e.starts_on:%-d %B %Y} to {e.ends_on:%-d %B %Y}. Expected by "
+                f"{self.expected_on:%-d %B %Y}.")
+
+
+def deadlines(request: EhcRequest, today: datetime.date | None = None,
+              exceptions: list[ClockException] | None = None) -> list[DeadlineState]:
+    """The request's dates so far, in order (rules.Deadline): the LA's decision whether to
+    assess; the school's advice once asked for; week 16 and week 20 once the LA assesses;
+    the comments on a draft plan once one is sent. ``exceptions``: the request's, where
+    the caller has read them."""
+    today = today or timezone.localdate()
+    if exceptions is None:
+        exceptions = list(request.exceptions.all())
+    against = {e.deadline: e for e in exceptions}
+    Deadline, Status = rules.Deadline, rules.RequestStatus
+    la, school, family = "the local authority", "the school", "the family"
+    steps = [(Deadline.DECIDE, request.decide_by, la, request.assessment_decided_on)]
+    if request.advice_requested_on:
+        steps.append((Deadline.ADVICE, request.advice_requested_on + rules.GIVE_ADVICE, school,
+                      request.advice_sent_on))
+    assessed = request.status in (Status.ASSESSING, Status.ISSUED, Status.NOT_ISSUED)
+    if assessed:
+        not_issued = request.plan_decided_on if request.status == Status.NOT_ISSUED else None
+        steps.append((Deadline.WEEK_16, request.not_issue_notice_by, la,
+                      request.draft_plan_on or not_issued))
+    if request.draft_plan_on:
+        steps.append((Deadline.COMMENTS, request.draft_plan_on + rules.COMMENT_ON_DRAFT,
+                      family, request.comments_sent_on))
+    if assessed and request.status != Status.NOT_ISSUED:
+        steps.append((Deadline.FINAL, request.final_plan_by, la,
+                      request.plan_decided_on if request.status == Status.ISSUED else None))
+    return sorted((DeadlineState(kind, due_on, whose, done_on, against.get(kind), today)
+                   for kind, due_on, whose, done_on in steps), key=lambda d: d.due_on)
+
+
+@dataclass(frozen=True)
 class Clock:
-    """Where a request stands against its statutory dates."""
+    """Where a request stands: its next date not yet met, whether it is missed, and the
+    exception that explains it if one is recorded."""
 
     due: str
     due_on: datetime.date | None
     missed: bool
+    annotation: str = ""
 
 
-def clock(request: EhcRequest, today: datetime.date | None = None) -> Clock:
-    today = today or timezone.localdate()
-    if request.status == rules.RequestStatus.REQUESTED:
-        return Clock("LA decision whether to assess", request.decide_by,
-                     today > request.decide_by)
-    if request.status == rules.RequestStatus.ASSESSING:
-        return Clock("Final EHC plan (or notice that none will be issued by week 16)",
-                     request.final_plan_by, today > request.final_plan_by)
-    return Clock("Nothing due", None, False)
+def clock(request: EhcRequest, today: datetime.date | None = None,
+          exceptions: list[ClockException] | None = None) -> Clock:
+    if request.status not in rules.OPEN:
+        return Clock("Nothing due", None, False)
+    waiting = [d for d in deadlines(request, today, exceptions) if d.done_on is None]
+    if not waiting:
+        return Clock("Nothing due", None, False)
+    late = [d for d in waiting if d.missed]
+    first = late[0] if late else waiting[0]
+    return Clock(first.label, first.expected_on, first.missed, first.annotation)
 
 
 def open_requests(requests: QuerySet[EhcRequest] | None = None) -> QuerySet[EhcRequest]:
     """Those of ``requests`` (default: the school's) still waiting for the LA."""
     requests = EhcRequest.objects.all() if requests is None else requests
-    return requests.filter(status__in=rules.OPEN).select_related("pupil")
+    return (requests.filter(status__in=rules.OPEN).select_related("pupil")
+            .prefetch_related("exceptions"))

@@ -4,7 +4,7 @@ progress against the statutory clock; and gather the evidence bundle (Code 9.14)
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.money.models import TopUpRequest
@@ -16,7 +16,7 @@ from apps.pupils.services import ensure_on_roll, sen_status_change
 from apps.reviews.timeline import pupil_timeline
 
 from . import rules
-from .models import EhcRequest, EscalationDecision, ParentAsk
+from .models import ClockException, EhcRequest, EscalationDecision, ParentAsk
 from .selectors import readiness_by_pupil
 
 
@@ -132,6 +132,83 @@ def request_outcome(*, request: EhcRequest, actor, outcome: str, on: datetime.da
         sen_status_change(pupil=request.pupil, actor=actor, status=SenStatus.EHC_PLAN, on=on,
                           reason="EHC plan issued by the local authority.")
     return request
+
+
+STEP_DATES = ("advice_requested_on", "advice_sent_on", "draft_plan_on", "comments_sent_on")
+
+
+@transaction.atomic
+def request_steps(*, request: EhcRequest, actor, **dates) -> EhcRequest:
+    """Record the dates of the steps within an assessment (STEP_DATES; those not given
+    stay as they were): when the LA asked the school for its advice and when the school
+    sent it (6 weeks, reg 8), when the draft plan was sent to the family and when their
+    comments were sent (15 days, reg 13(1)). Each on or after the request was received and
+    its step's start, none in the future."""
+    request = EhcRequest.objects.select_for_update().get(pk=request.pk)
+    for name in STEP_DATES:
+        if name in dates:
+            setattr(request, name, dates[name])
+    errors = {}
+    for name in STEP_DATES:
+        value = getattr(request, name)
+        if value is None:
+            continue
+        if value > timezone.localdate():
+            errors.setdefault(name, []).append("The date cannot be in the future.")
+        elif value < request.received_on:
+            errors.setdefault(name, []).append(
+                f"The date must be on or after {request.received_on:%-d %B %Y}, when the "
+                "local authority received the request.")
+    for step, start in (("advice_sent_on", "advice_requested_on"),
+                        ("comments_sent_on", "draft_plan_on")):
+        sent, began = getattr(request, step), getattr(request, start)
+        if sent and not began:
+            errors.setdefault(start, []).append("Give this date first.")
+        elif sent and began and sent < began:
+            errors.setdefault(step, []).append(f"The date must be on or after "
+                                               f"{began:%-d %B %Y}.")
+    if errors:
+        raise ValidationError(errors)
+    request.save(update_fields=list(STEP_DATES))
+    return request
+
+
+@transaction.atomic
+def exception_record(*, request: EhcRequest, actor, deadline: str, reason: str, details: str,
+                     starts_on: datetime.date, ends_on: datetime.date) -> ClockException:
+    """Record why one of the LA's time limits does not apply (regs 5(4), 10(4), 13(3)):
+    the deadline is then annotated and expected later by the exception's length."""
+    errors = {}
+    if deadline not in rules.EXCEPTION_REGULATIONS:
+        errors["deadline"] = ["Choose the local authority's deadline the exception is for."]
+    if reason not in rules.ExceptionReason.values:
+        errors["reason"] = ["Choose the reason the Regulations allow."]
+    if not (details or "").strip():
+        errors["details"] = ["Say what happened: the reason in your own words."]
+    if starts_on is None:
+        errors["starts_on"] = ["Enter the date it began."]
+    if ends_on is None:
+        errors["ends_on"] = ["Enter the date it ended, or will end."]
+    elif starts_on and ends_on < starts_on:
+        errors["ends_on"] = ["The end must be on or after the start."]
+    elif (starts_on and reason in rules.LASTS_AT_LEAST_FOUR_WEEKS
+          and ends_on - starts_on + datetime.timedelta(days=1) < rules.EXCEPTION_AT_LEAST):
+        errors["ends_on"] = ["A closure or an absence is an exception only when it lasts 4 "
+                             "weeks or more."]
+    if deadline in rules.EXCEPTION_REGULATIONS and request.exceptions.filter(
+            deadline=deadline).exists():
+        errors["deadline"] = ["An exception is recorded for this deadline already."]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return ClockException.objects.create(
+                school=request.school, request=request, deadline=deadline, reason=reason,
+                details=details.strip(), starts_on=starts_on, ends_on=ends_on,
+                recorded_by=actor)
+    except IntegrityError:  # recorded at the same moment by someone else
+        raise ValidationError({"deadline": ["An exception is recorded for this deadline "
+                                            "already."]}) from None
 
 
 def evidence_bundle(pupil: Pupil, today: datetime.date | None = None) -> dict:

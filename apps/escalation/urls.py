@@ -15,4 +15,8 @@ urlpatterns = [
     path("ehc-requests/", views.OpenRequestsView.as_view(), name="requests"),
     path("ehc-requests/<int:request_id>/outcome/", views.RequestOutcomeView.as_view(),
          name="outcome"),
+    path("ehc-requests/<int:request_id>/steps/", views.RequestStepsView.as_view(),
+         name="steps"),
+    path("ehc-requests/<int:request_id>/exception/", views.ExceptionView.as_view(),
+         name="exception"),
 ]

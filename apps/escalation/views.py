@@ -16,9 +16,16 @@ from backend.pdf import render_pdf
 
 from . import services
 from .access import access_ehc_request, ehc_requests_visible_to
-from .forms import DecisionForm, OutcomeForm, ParentAskForm, RequestForm
+from .forms import (
+    DecisionForm,
+    ExceptionForm,
+    OutcomeForm,
+    ParentAskForm,
+    RequestForm,
+    StepsForm,
+)
 from .models import EhcRequest, EscalationDecision
-from .selectors import clock, open_requests, readiness_by_pupil
+from .selectors import clock, deadlines, open_requests, readiness_by_pupil
 
 
 def escalation_url(school, pupil):
@@ -32,7 +39,8 @@ class PupilEscalationView(PupilPage, SchoolView, TemplateView):
     def get_context_data(self, **kwargs):
         readiness = readiness_by_pupil([self.pupil.pk],
                                        self.school)[self.pupil.pk]
-        requests = [(r, clock(r)) for r in EhcRequest.objects.filter(pupil=self.pupil)]
+        requests = [(r, clock(r), deadlines(r)) for r in
+                    EhcRequest.objects.filter(pupil=self.pupil).prefetch_related("exceptions")]
         return super().get_context_data(**kwargs) | {
             "readiness": readiness, "requests": requests,
             "no_assessment_because": readiness.no_assessment_because(self.pupil),
@@ -84,26 +92,60 @@ class ParentAskView(PupilForm):
         return self.done("Recorded.")
 
 
-class RequestOutcomeView(FormPage):
+class RequestPage(FormPage):
+    """A one-form page about one request, back to its pupil's escalation page."""
+
     action = Action.MANAGE_ESCALATION
-    form_class = OutcomeForm
-    title = "Record the local authority's decision"
-    submit = "Record the decision"
 
     def resolve_objects(self, *, request_id):
         self.ehc_request = access_ehc_request(self.membership, request_id)
-
-    def get_initial(self):
-        return {"on": timezone.localdate().isoformat()}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
             "caption": self.ehc_request.pupil.full_name,
             "back_url": escalation_url(self.school, self.ehc_request.pupil)}
 
+    def done(self, message):
+        return escalation_url(self.school, self.ehc_request.pupil), message
+
+
+class RequestOutcomeView(RequestPage):
+    form_class = OutcomeForm
+    title = "Record the local authority's decision"
+    submit = "Record the decision"
+
+    def get_initial(self):
+        return {"on": timezone.localdate().isoformat()}
+
     def perform(self, data):
         services.request_outcome(request=self.ehc_request, actor=self.request.user, **data)
-        return escalation_url(self.school, self.ehc_request.pupil), "The decision is recorded."
+        return self.done("The decision is recorded.")
+
+
+class RequestStepsView(RequestPage):
+    form_class = StepsForm
+    title = "Record the dates of the assessment's steps"
+    submit = "Save the dates"
+
+    def get_initial(self):
+        return {name: getattr(self.ehc_request, name) for name in services.STEP_DATES}
+
+    def perform(self, data):
+        services.request_steps(request=self.ehc_request, actor=self.request.user, **data)
+        return self.done("The dates are saved.")
+
+
+class ExceptionView(RequestPage):
+    form_class = ExceptionForm
+    title = "Record an exception to a statutory time limit"
+    submit = "Record the exception"
+    intro = ("The SEND Regulations 2014 let a local authority's time limit go where it is "
+             "impractical to meet it (regulations 5(4), 10(4) and 13(3)). The deadline is "
+             "then shown with the exception, expected later by its length, not as missed.")
+
+    def perform(self, data):
+        services.exception_record(request=self.ehc_request, actor=self.request.user, **data)
+        return self.done("The exception is recorded.")
 
 
 class OpenRequestsView(SchoolView, TemplateView):
