@@ -49,3 +49,31 @@ def test_the_demo_senco_weighs_an_ehc_needs_assessment(page, live_server, axe):
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("The decision has been recorded")).to_be_visible()
     axe(page)
+
+
+def test_a_requests_dates_an_exception_and_the_pupil_pages_new_sections(page, live_server,
+                                                                         axe):
+    """The statutory dates of an open request, the exception form with its error summary,
+    the notice of SEN support on the pupil page and the meeting form: axe on each."""
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    school = School.objects.get(slug="oakfield-primary")
+    sign_in(page, live_server, "senco@oakfield.example")
+    page.get_by_role("link", name="EHC requests").click()
+    page.locator("tbody a.govuk-link").first.click()
+    expect(page.get_by_role("table", name=re.compile("Statutory dates"))).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="Record an exception to a time limit").click()
+    axe(page)
+    page.get_by_role("button", name="Record the exception").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe(page)
+    with school_scope(school):
+        pupil = Pupil.objects.filter(parent_links__isnull=False,
+                                     sen_records__ended_on__isnull=True,
+                                     sen_records__status="K").first()
+    page.goto(f"{live_server.url}/s/{school.slug}/pupils/{pupil.pk}/")
+    expect(page.get_by_role("heading", name="Notice of SEN support")).to_be_visible()
+    axe(page)
+    page.goto(f"{live_server.url}/s/{school.slug}/pupils/{pupil.pk}/meetings/new/")
+    expect(page.get_by_label("Start time (optional)")).to_be_visible()
+    axe(page)
