@@ -47,6 +47,7 @@ school_api.register("shared-plans", parents_api.SharedPlanViewSet, basename="sha
 school_api.register("family/plans", parents_api.FamilyPlanViewSet, basename="family-plan")
 school_api.register("family/views", parents_api.FamilyViewsViewSet, basename="family-views")
 school_api.register("ehc-requests", escalation_api.EhcRequestViewSet, basename="ehc-request")
+school_api.register("annual-reviews", escalation_api.AnnualReviewViewSet, basename="annual-review")
 school_api.register("escalation/decisions", escalation_api.EscalationDecisionViewSet,
                     basename="escalation-decision")
 school_api.register("escalation/readiness", escalation_api.ReadinessViewSet,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.accounts import invitations
 from apps.escalation import services as escalation
+from apps.escalation.models import AnnualReview
 from apps.money import services as money
 from apps.parents import services as parents
 from apps.pupils.models import PupilImport
@@ -76,6 +77,10 @@ ROUTES = {
     "escalation:bundle": {"pupil_id": "pupil"},
     "escalation:requests": {},
     "escalation:outcome": {"request_id": "ehc-request"},
+    "escalation:annual_reviews": {"pupil_id": "pupil"},
+    "escalation:annual_review_new": {"pupil_id": "pupil"},
+    "escalation:annual_review": {"pupil_id": "pupil", "review_id": "annual-review"},
+    "escalation:annual_reviews_due": {},
     "escalation:steps": {"request_id": "ehc-request"},
     "escalation:exception": {"request_id": "ehc-request"},
     "privacy:audit": {"pupil_id": "pupil"},
@@ -155,6 +160,8 @@ ROUTES = {
     "ehc-request-outcome": {"pk": "ehc-request"},
     "ehc-request-steps": {"pk": "ehc-request"},
     "ehc-request-exception": {"pk": "ehc-request"},
+    "annual-review-list": {},
+    "annual-review-detail": {"pk": "annual-review"},
     "escalation-decision-list": {},
     "readiness-list": {},
     "readiness-detail": {"pk": "pupil"},
@@ -221,6 +228,8 @@ def every_record(world) -> dict:
             school=world.school, file_name="pupils.csv", uploaded_by=world.senco).pk
         records["ehc-request"] = escalation.request_record(
             pupil=world.pupil, actor=world.senco, requester="parent", received_on=today).pk
+        records["annual-review"] = AnnualReview.objects.create(  # the row its door opens
+            school=world.school, pupil=world.pupil, meeting_on=today).pk
     return records
 
 

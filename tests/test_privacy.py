@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.audit.models import Entry
 from apps.audit.trail import PUPIL_PATHS
 from apps.escalation import services as escalation
+from apps.escalation.models import AnnualReview
 from apps.money import services as money
 from apps.parents import services as parents
 from apps.parents import shared_plan
@@ -58,8 +59,14 @@ def whole_record(world, on_commit) -> dict:
                                    reason="New speech therapy starts next month")
         escalation.parent_ask_record(pupil=world.pupil, actor=world.senco,
                                      asked_on=D(2025, 11, 3))
-        escalation.request_record(pupil=world.pupil, actor=world.senco, requester="parent",
-                                  received_on=D(2025, 11, 10))
+        request = escalation.request_record(pupil=world.pupil, actor=world.senco,
+                                            requester="parent", received_on=D(2025, 11, 10))
+        escalation.exception_record(request=request, actor=world.senco, deadline="decide",
+                                    reason="personal", details="A family bereavement",
+                                    starts_on=D(2025, 11, 20), ends_on=D(2025, 12, 5))
+        AnnualReview.objects.create(  # a review of a plan the pupil held before
+            school=world.school, pupil=world.pupil, meeting_on=D(2025, 7, 1), held=True,
+            outcomes=[{"outcome": "Reads aloud", "progress": "A page a day"}])
     return ids
 
 

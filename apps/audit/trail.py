@@ -52,6 +52,7 @@ PUPIL_PATHS = {
     "escalation.ParentAsk": "pupil_id",
     "escalation.EhcRequest": "pupil_id",
     "escalation.ClockException": "request.pupil_id",
+    "escalation.AnnualReview": "pupil_id",
 }
 
 

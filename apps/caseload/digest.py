@@ -1,14 +1,16 @@
 """The daily digest: one e-mail a day to each SENCO and class teacher with anything to act
 on. Reviews due in the next week, overdue reviews, pupils at risk of fewer than three
-meetings with their parents this school year (Code 6.65), and EHC needs assessment
-requests with a statutory date missed (the local authority's, or the school's advice). The
-SENCO's covers the whole school; a teacher's, the pupils they work with."""
+meetings with their parents this school year (Code 6.65), annual reviews of EHC plans
+overdue or due soon, and EHC needs assessment requests with a statutory date missed (the
+local authority's, or the school's advice). The SENCO's covers the whole school; a
+teacher's, the pupils they work with."""
 
 import datetime
 from dataclasses import dataclass, fields
 
 from django.utils import timezone
 
+from apps.escalation.annual_review import PlanReview, Standing, plan_reviews
 from apps.escalation.models import EhcRequest
 from apps.escalation.selectors import Clock, clock, open_requests
 from apps.parents.email import Email, email_text, send_once
@@ -34,6 +36,8 @@ class Digest:
     overdue: list[Cycle]
     at_risk: list[Pupil]
     late: list[tuple[EhcRequest, Clock]]
+    # EHC plans whose annual review is overdue, or due within 8 weeks and not planned
+    annual_reviews: list[PlanReview]
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
@@ -43,7 +47,9 @@ class Digest:
         return Digest(due=[c for c in self.due if c.plan.pupil_id in pupil_ids],
                       overdue=[c for c in self.overdue if c.plan.pupil_id in pupil_ids],
                       at_risk=[p for p in self.at_risk if p.pk in pupil_ids],
-                      late=[(r, c) for r, c in self.late if r.pupil_id in pupil_ids])
+                      late=[(r, c) for r, c in self.late if r.pupil_id in pupil_ids],
+                      annual_reviews=[r for r in self.annual_reviews
+                                      if r.pupil.pk in pupil_ids])
 
 
 def school_digest(school, today: datetime.date) -> Digest:
@@ -59,7 +65,9 @@ def school_digest(school, today: datetime.date) -> Digest:
         overdue=list(overdue_cycles(today).select_related("plan__pupil")),
         at_risk=[p for p in pupils if meetings[p.pk].state == MeetingState.AT_RISK],
         late=[(request, statutory) for request, statutory in clocks
-              if statutory.missed])  # late, with no exception that explains it
+              if statutory.missed],  # late, with no exception that explains it
+        annual_reviews=[r for r in plan_reviews(Pupil.objects.all(), today)
+                        if r.standing in (Standing.OVERDUE, Standing.DUE_SOON)])
 
 
 def daily_digest(*, school, today: datetime.date | None = None) -> int:

@@ -14,8 +14,15 @@ from apps.schools.roles import Action
 from backend.openapi import ErrorResponse409Serializer
 
 from . import rules, services
-from .access import access_ehc_request, decisions_visible_to, ehc_requests_visible_to
-from .models import ClockException, EhcRequest, EscalationDecision
+from .access import (
+    access_annual_review,
+    access_ehc_request,
+    annual_reviews_visible_to,
+    decisions_visible_to,
+    ehc_requests_visible_to,
+)
+from .annual_review import annual_review_save, steps
+from .models import AnnualReview, ClockException, EhcRequest, EscalationDecision
 from .selectors import clock, deadlines, readiness_by_pupil
 
 
@@ -215,3 +222,62 @@ class ReadinessViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         """The evidence bundle under the Code's 9.14 headings, as JSON; 409 while the pupil
         holds an EHC plan or a request is with the local authority."""
         return Response(call_service(services.evidence_bundle, pupil=self.get_object()))
+
+
+class OutcomeProgressSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    progress = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StepSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    due_on = serializers.DateField()
+    done_on = serializers.DateField(allow_null=True)
+    missed = serializers.BooleanField()
+
+
+class AnnualReviewSerializer(serializers.ModelSerializer):
+    """An annual review of a pupil's EHC plan, with its dated steps (read only)."""
+
+    pupil = VisibleField(visible=pupils_visible_to)
+    outcomes = OutcomeProgressSerializer(many=True, required=False)
+    steps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AnnualReview
+        fields = ["id", "pupil", "meeting_on", "held", "invitations_sent_on", "parent_views",
+                  "pupil_views", "outcomes", "proposed_amendments", "transfer",
+                  "report_sent_on", "decision", "decision_on", "steps"]
+
+    @extend_schema_field(StepSerializer(many=True))
+    def get_steps(self, review):
+        return StepSerializer(steps(review), many=True).data
+
+
+class AnnualReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                          SchoolScopedViewSet):
+    """Annual reviews of EHC plans (SEND Regulations 2014 regs 18-22)."""
+
+    model = AnnualReview
+    serializer_class = AnnualReviewSerializer
+    default_required = Action.VIEW_PLANS
+    required = {"create": Action.MANAGE_ESCALATION, "update": Action.MANAGE_ESCALATION,
+                "partial_update": Action.MANAGE_ESCALATION}
+    access = staticmethod(access_annual_review)
+
+    def visible_queryset(self):
+        return annual_reviews_visible_to(self.membership)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = call_service(annual_review_save, pupil=data.pop("pupil"),
+                                           actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        review = serializer.instance
+        if data.pop("pupil", review.pupil).pk != review.pupil_id:
+            raise serializers.ValidationError({"pupil": ["A review stays with its pupil."]})
+        serializer.instance = call_service(annual_review_save, pupil=review.pupil,
+                                           actor=self.request.user, review=review, **data)

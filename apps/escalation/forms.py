@@ -92,3 +92,62 @@ class ExceptionForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         dated(self, "starts_on", "ends_on")
+
+
+class AnnualReviewForm(GovukFormMixin, forms.Form):
+    """An annual review of an EHC plan, planned or held, with up to OUTCOME_ROWS of the
+    plan's outcomes and the progress against each."""
+
+    OUTCOME_ROWS = 6
+
+    held = forms.TypedChoiceField(
+        label="Has the review meeting happened?", coerce=lambda v: v == "yes",
+        choices=[("yes", "Yes, record it"), ("no", "No, plan it")], widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the meeting has happened"})
+    meeting_on = forms.DateField(label="Date of the review meeting", widget=DateInput())
+    invitations_sent_on = forms.DateField(
+        label="Date the invitations and advice were sent", widget=DateInput(), required=False,
+        help_text="At least 2 weeks before the meeting.")
+    parent_views = forms.CharField(label="The parents' views", required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
+    pupil_views = forms.CharField(label="The pupil's views", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    proposed_amendments = forms.CharField(label="Amendments proposed", required=False,
+                                          widget=forms.Textarea(attrs={"rows": 3}))
+    transfer = forms.ChoiceField(
+        label="Is the pupil moving to a new phase after this school year?", required=False,
+        widget=forms.RadioSelect, choices=[("", "No")] + rules.Transfer.choices)
+    report_sent_on = forms.DateField(
+        label="Date the report was sent to the local authority", widget=DateInput(),
+        required=False, help_text="Within 2 weeks of the meeting.")
+    decision = forms.ChoiceField(label="The local authority's decision", required=False,
+                                 widget=forms.RadioSelect,
+                                 choices=[("", "Not decided yet")] + rules.ReviewDecision.choices)
+    decision_on = forms.DateField(label="Date of the decision", widget=DateInput(),
+                                  required=False, help_text="Within 4 weeks of the meeting.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dated(self, "meeting_on", "invitations_sent_on", "report_sent_on", "decision_on")
+        for n in range(1, self.OUTCOME_ROWS + 1):
+            self.fields[f"outcome_{n}"] = forms.CharField(
+                label=f"Outcome {n} of the plan", required=False)
+            self.fields[f"progress_{n}"] = forms.CharField(
+                label=f"Progress against outcome {n}", required=False,
+                widget=forms.Textarea(attrs={"rows": 2}))
+
+    @classmethod
+    def initial_outcomes(cls, outcomes) -> dict:
+        initial = {}
+        for n, row in enumerate(outcomes[:cls.OUTCOME_ROWS], start=1):
+            initial[f"outcome_{n}"], initial[f"progress_{n}"] = row["outcome"], row["progress"]
+        return initial
+
+    @classmethod
+    def service_data(cls, cleaned_data) -> dict:
+        """The cleaned data as the service takes it: the outcomes as one list."""
+        data = dict(cleaned_data)
+        data["outcomes"] = [{"outcome": data.pop(f"outcome_{n}"),
+                             "progress": data.pop(f"progress_{n}")}
+                            for n in range(1, cls.OUTCOME_ROWS + 1)]
+        return data

@@ -19,6 +19,8 @@ from .rules import (
     ExceptionReason,
     Requester,
     RequestStatus,
+    ReviewDecision,
+    Transfer,
 )
 
 
@@ -122,3 +124,35 @@ class ClockException(SchoolOwned):
     @property
     def regulation(self) -> str:
         return EXCEPTION_REGULATIONS.get(self.deadline, "")
+
+
+class AnnualReview(SchoolOwned):
+    """A review of a pupil's EHC plan (SEND Regulations 2014 regs 18-22), planned or held:
+    its meeting, the steps before and after it with their dates, the plan's outcomes with
+    progress against each, the amendments proposed, and the local authority's decision."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    meeting_on = models.DateField("date of the review meeting")
+    held = models.BooleanField(default=False)
+    invitations_sent_on = models.DateField(
+        "date the invitations and advice were sent", null=True, blank=True)
+    parent_views = models.TextField("the parents' views", blank=True)
+    pupil_views = models.TextField("the pupil's views", blank=True)
+    # The plan's outcomes, each with the progress made: [{"outcome": ..., "progress": ...}].
+    outcomes = models.JSONField(default=list, blank=True)
+    proposed_amendments = models.TextField("amendments proposed", blank=True)
+    transfer = models.CharField("a move after this school year", max_length=10, blank=True,
+                                choices=Transfer.choices)
+    report_sent_on = models.DateField("date the report was sent to the local authority",
+                                      null=True, blank=True)
+    decision = models.CharField("the local authority's decision", max_length=10, blank=True,
+                                choices=ReviewDecision.choices)
+    decision_on = models.DateField("date of the local authority's decision", null=True,
+                                   blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-meeting_on", "-pk"]
+        indexes = [models.Index(fields=["school", "pupil", "meeting_on"])]

@@ -128,3 +128,62 @@ class RequestStatus(models.TextChoices):
 
 
 OPEN = frozenset({RequestStatus.REQUESTED, RequestStatus.ASSESSING})
+
+
+# Annual reviews of EHC plans (SEND Regulations 2014 regs 18-22; Code 9.166-9.185) --------
+# The plan is reviewed within 12 months of being issued, then within 12 months of each
+# review (reg 18); for a child under 5, every 3 to 6 months is advised (Code 9.178): the
+# longest of those is the due date here.
+REVIEW_WITHIN_MONTHS = 12
+UNDER_FIVE_WITHIN_MONTHS = 6
+# The school invites everyone with at least 2 weeks' notice and sends the advice it has
+# gathered at least 2 weeks before the meeting (reg 20); it sends its report to the local
+# authority within 2 weeks of the meeting; the authority decides within 4 weeks of it.
+INVITE_BEFORE = datetime.timedelta(weeks=2)
+REPORT_WITHIN = datetime.timedelta(weeks=2)
+LA_DECIDES_WITHIN = datetime.timedelta(weeks=4)
+
+
+class ReviewDecision(models.TextChoices):
+    """The local authority's decision after an annual review (reg 22)."""
+
+    MAINTAIN = "maintain", "Keep the plan as it is"
+    AMEND = "amend", "Amend the plan"
+    CEASE = "cease", "Cease to maintain the plan"
+
+
+class Transfer(models.TextChoices):
+    """A move between phases of education after the review's school year (reg 18)."""
+
+    PHASE = "phase", "To the next phase (for example, Year 6 to Year 7)"
+    POST_16 = "post_16", "To post-16 education"
+
+
+# At a transfer, the plan, amended, is due by 15 February of the year of the move; for a
+# move to post-16 education, by 31 March (reg 18).
+TRANSFER_DUE = {Transfer.PHASE: (2, 15), Transfer.POST_16: (3, 31)}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day where it has no such day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last))
+
+
+def annual_review_due(*, since: datetime.date, date_of_birth: datetime.date) -> datetime.date:
+    """The latest date for the next review: ``since`` is the plan's issue or the last review
+    meeting held."""
+    under_five = add_months(date_of_birth, 60) > since
+    return add_months(since, UNDER_FIVE_WITHIN_MONTHS if under_five else REVIEW_WITHIN_MONTHS)
+
+
+def transfer_due(*, meeting_on: datetime.date, transfer: str) -> datetime.date | None:
+    """When the amended plan is due, for a review before a move at the end of its school
+    year (the move is in September; the date is in that calendar year)."""
+    if transfer not in TRANSFER_DUE:
+        return None
+    month, day = TRANSFER_DUE[transfer]
+    moves_in = meeting_on.year + (1 if meeting_on.month >= 9 else 0)
+    return datetime.date(moves_in, month, day)

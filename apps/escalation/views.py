@@ -3,20 +3,29 @@ school's open requests, and the evidence bundle PDF."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
+from apps.pupils.models import Pupil
+from apps.pupils.selectors import pupils_visible_to
 from apps.pupils.views import PupilPage
 from apps.schools.roles import Action, role_may
 from apps.schools.views import FormPage, SchoolView
 from backend.pdf import render_pdf
 
 from . import services
-from .access import access_ehc_request, ehc_requests_visible_to
+from .access import (
+    access_annual_review,
+    access_ehc_request,
+    annual_reviews_visible_to,
+    ehc_requests_visible_to,
+)
+from .annual_review import annual_review_save, plan_reviews, steps
 from .forms import (
+    AnnualReviewForm,
     DecisionForm,
     ExceptionForm,
     OutcomeForm,
@@ -173,3 +182,77 @@ class BundleView(PupilPage, SchoolView, View):
         response["Content-Disposition"] = (
             f'attachment; filename="evidence-{self.pupil.upn}.pdf"')
         return response
+
+
+def annual_reviews_url(school, pupil):
+    return reverse("escalation:annual_reviews",
+                   kwargs={"school": school.slug, "pupil_id": pupil.pk})
+
+
+class PupilAnnualReviewsView(PupilPage, SchoolView, TemplateView):
+    """A pupil's EHC plan: when its next annual review is due, and each review with its
+    dated steps."""
+
+    action = Action.VIEW_PLANS
+    template_name = "escalation/annual_reviews.html"
+
+    def get_context_data(self, **kwargs):
+        found = plan_reviews(Pupil.objects.filter(pk=self.pupil.pk))
+        reviews = list(annual_reviews_visible_to(self.membership).filter(pupil=self.pupil))
+        return super().get_context_data(**kwargs) | {
+            "plan": found[0] if found else None,
+            "reviews": [(review, steps(review)) for review in reviews],
+            "may_manage": role_may(self.membership.role, Action.MANAGE_ESCALATION)}
+
+
+class AnnualReviewFormView(PupilPage, FormPage):
+    """Plan or record an annual review, or change one (``review_id``)."""
+
+    action = Action.MANAGE_ESCALATION
+    form_class = AnnualReviewForm
+    submit = "Save the annual review"
+
+    def resolve_objects(self, *, pupil_id, review_id=None):
+        super().resolve_objects(pupil_id=pupil_id)
+        self.review = None
+        if review_id is not None:
+            self.review = access_annual_review(self.membership, review_id)
+            if self.review.pupil_id != self.pupil.pk:
+                raise Http404
+
+    @property
+    def title(self):
+        return ("Change the annual review" if self.review
+                else "Plan or record an annual review of the EHC plan")
+
+    def get_initial(self):
+        if self.review is None:
+            return {"meeting_on": timezone.localdate().isoformat()}
+        r = self.review
+        return {"held": "yes" if r.held else "no", "meeting_on": r.meeting_on,
+                "invitations_sent_on": r.invitations_sent_on, "parent_views": r.parent_views,
+                "pupil_views": r.pupil_views, "proposed_amendments": r.proposed_amendments,
+                "transfer": r.transfer, "report_sent_on": r.report_sent_on,
+                "decision": r.decision, "decision_on": r.decision_on,
+                } | AnnualReviewForm.initial_outcomes(r.outcomes)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name,
+            "back_url": annual_reviews_url(self.school, self.pupil)}
+
+    def perform(self, data):
+        annual_review_save(pupil=self.pupil, actor=self.request.user, review=self.review,
+                           **AnnualReviewForm.service_data(data))
+        return annual_reviews_url(self.school, self.pupil), "The annual review is saved."
+
+
+class DueAnnualReviewsView(SchoolView, TemplateView):
+    """Every pupil with an EHC plan this member sees, overdue reviews first."""
+
+    action = Action.VIEW_PLANS
+    template_name = "escalation/annual_reviews_due.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "rows": plan_reviews(pupils_visible_to(self.membership))}

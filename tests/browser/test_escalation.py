@@ -77,3 +77,23 @@ def test_a_requests_dates_an_exception_and_the_pupil_pages_new_sections(page, li
     page.goto(f"{live_server.url}/s/{school.slug}/pupils/{pupil.pk}/meetings/new/")
     expect(page.get_by_label("Start time (optional)")).to_be_visible()
     axe(page)
+
+
+def test_the_annual_reviews_of_ehc_plans(page, live_server, axe):
+    """The school's list of EHC plans by their next review, a pupil's reviews, and the
+    form with its error summary: axe on each."""
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    sign_in(page, live_server, "senco@oakfield.example")
+    page.get_by_role("link", name="Annual reviews").click()
+    expect(heading(page)).to_have_text("Annual reviews of EHC plans")
+    axe(page)
+    page.locator("tbody a.govuk-link").first.click()
+    expect(heading(page)).to_have_text("Annual reviews of the EHC plan")
+    axe(page)
+    page.get_by_role("link", name="Plan or record an annual review").click()
+    axe(page)
+    page.get_by_label("Date of the review meeting").fill("2001-01-01")
+    page.get_by_label("Yes, record it").check()
+    page.get_by_role("button", name="Save the annual review").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe(page)
