@@ -44,6 +44,9 @@ class MeetingForm(GovukModelForm):
         self.fields["time"].widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
         self.fields["time"].govuk_width = "govuk-input--width-5"
         self.fields["minutes"].govuk_width = "govuk-input--width-3"
+        self.fields["minutes"].required = False
+        self.fields["minutes"].label = "Length in minutes (optional)"
+        self.fields["minutes"].help_text = "30 if you leave it empty."
         review = self.fields["review"]
         review.queryset = reviews
         review.empty_label = "No, not a review meeting"

@@ -25,6 +25,8 @@ def meeting_save(*, pupil: Pupil, actor, instance=None, unusual_time_confirmed=F
     it was, if any, must be one of the pupil's."""
     ensure_on_roll(pupil)
     meeting = instance or ParentMeeting(school=pupil.school, pupil=pupil, recorded_by=actor)
+    if fields.get("minutes") is None:  # not given: the length it has, 30 minutes at first
+        fields.pop("minutes", None)
     for name, value in fields.items():
         setattr(meeting, name, value)
     errors = row_errors(meeting, exclude=("school", "pupil", "recorded_by"))
