@@ -115,3 +115,31 @@ def test_a_timed_meeting_is_a_timed_event_in_the_calendar_file(school_a):
     assert str(starts.tzinfo) == "Europe/London"
     assert ends - starts == datetime.timedelta(minutes=45)
     assert "The SENCO's office" in str(event["location"])
+
+
+@pytest.mark.django_db
+def test_pupils_with_a_plan_are_counted_as_the_school_chooses(school_a, as_user):
+    """By default a pupil with an EHC plan is in the three a year, the annual review
+    meeting one of them; a school that follows them by their annual reviews takes them out
+    of the list (and of the digest's pupils at risk)."""
+    from apps.pupils import services as register
+    from apps.pupils.models import Pupil
+    from apps.schools.models import School
+
+    pupil = school_a.pupil
+    with school_scope(school_a.school):
+        Pupil.objects.filter(pk=pupil.pk).update(primary_need="SLCN")
+        pupil.refresh_from_db()
+        register.sen_status_correct(pupil=pupil, actor=school_a.senco, status="E",
+                                    since=D(2026, 3, 10), reason="EHC plan issued")
+        services.meeting_save(pupil=pupil, actor=school_a.senco, date=D(2026, 11, 20),
+                              held=True, kind="annual_review")
+        assert meetings_by_pupil([pupil.pk], school_a.school, D(2026, 12, 2))[pupil.pk].held == 1
+    senco = as_user(school_a.senco)
+    url = f"/s/{school_a.school.slug}/meetings/"
+    assert pupil.last_name in senco.get(url).content.decode()
+    School.objects.filter(pk=school_a.school.pk).update(ehc_plan_meetings="annual_review")
+    assert pupil.last_name not in senco.get(url).content.decode()
+    page = senco.get(f"/s/{school_a.school.slug}/pupils/{pupil.pk}/").content.decode()
+    assert "Meetings with parents this school year" not in page
+    assert "See its annual reviews" in page

@@ -15,7 +15,7 @@ from apps.escalation.models import EhcRequest
 from apps.escalation.selectors import Clock, clock, open_requests
 from apps.parents.email import Email, email_text, send_once
 from apps.parents.rules import REVIEW_DUE_WITHIN_DAYS, MeetingState
-from apps.parents.selectors import meetings_by_pupil, on_sen_support
+from apps.parents.selectors import counted_for_meetings, meetings_by_pupil
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
 from apps.plans.selectors import overdue_cycles
@@ -57,7 +57,7 @@ def school_digest(school, today: datetime.date) -> Digest:
     soon = today + datetime.timedelta(days=REVIEW_DUE_WITHIN_DAYS)
     due = (Cycle.objects.filter(review_date__range=(today, soon), reviews__isnull=True)
            .exclude(stage=Stage.CLOSED))
-    pupils = list(on_sen_support(Pupil.objects.all()))
+    pupils = list(counted_for_meetings(Pupil.objects.all(), school))
     meetings = meetings_by_pupil([pupil.pk for pupil in pupils], school, today)
     clocks = [(request, clock(request, today)) for request in open_requests()]
     return Digest(

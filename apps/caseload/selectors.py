@@ -22,10 +22,16 @@ from apps.accounts.models import User
 from apps.escalation.selectors import Readiness, readiness_by_pupil
 from apps.money.selectors import PupilSpend, spend_by_pupil
 from apps.parents.rules import MeetingState
-from apps.parents.selectors import Meetings, meetings_by_pupil, on_sen_support
+from apps.parents.selectors import (
+    Meetings,
+    counted_for_meetings,
+    counted_statuses,
+    meetings_by_pupil,
+)
 from apps.plans.models import Cycle
 from apps.plans.selectors import current_cycle, pupil_has_overdue_review
 from apps.pupils.models import Pupil, SenProvisionRecord
+from apps.pupils.rules import SenStatus
 from apps.pupils.selectors import (
     ParentAccess,
     parent_links_with_access,
@@ -115,6 +121,9 @@ def pupil_summary(*, membership: Membership, pupil: Pupil,
     """The pupil page's read model. ``pupil`` comes through ``access_pupil``."""
     pupil = register(membership).get(pk=pupil.pk)
     staff_view = sees_plans(membership)
+    # A pupil with an EHC plan whom the school follows by annual review has no three a year.
+    counts_meetings = (pupil.sen_status != SenStatus.EHC_PLAN
+                       or SenStatus.EHC_PLAN in counted_statuses(membership.school))
     return PupilSummary(
         row=register_rows(membership=membership, pupils=[pupil], today=today)[0],
         sen_history=list(SenProvisionRecord.objects.filter(pupil=pupil)
@@ -123,7 +132,7 @@ def pupil_summary(*, membership: Membership, pupil: Pupil,
         parent_links=parent_links_with_access(pupil),
         current_cycle=current_cycle(pupil) if staff_view else None,
         meetings=(meetings_by_pupil([pupil.pk], membership.school, today)[pupil.pk]
-                  if staff_view else None),
+                  if staff_view and counts_meetings else None),
     )
 
 
@@ -141,10 +150,11 @@ class MeetingRow:
 
 def meeting_rows(*, membership: Membership, state: str | None = None,
                  today: datetime.date | None = None) -> list[MeetingRow]:
-    """Every pupil on SEN support this member sees, with this school year's meetings with
-    their parents (Code 6.65): missed first, then at risk, then on track, by name within
-    each. ``state``: only the pupils in that state."""
-    pupils = list(on_sen_support(pupils_visible_to(membership))
+    """Every pupil on SEN support this member sees (and with an EHC plan, unless the school
+    follows those by their annual reviews), with this school year's meetings with their
+    parents (Code 6.65): missed first, then at risk, then on track, by name within each.
+    ``state``: only the pupils in that state."""
+    pupils = list(counted_for_meetings(pupils_visible_to(membership), membership.school)
                   .order_by("last_name", "first_name", "pk")
                   .only("first_name", "last_name"))
     meetings = meetings_by_pupil([pupil.pk for pupil in pupils], membership.school, today)

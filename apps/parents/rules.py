@@ -28,6 +28,7 @@ class MeetingKind(models.TextChoices):
     PLAN = "plan", "Planning meeting"
     REVIEW = "review", "Review meeting"
     PARENTS_EVENING = "parents_evening", "Parents' evening"
+    ANNUAL_REVIEW = "annual_review", "Annual review of the EHC plan"
     INFORMAL = "informal", "Informal meeting"
 
 

@@ -12,6 +12,7 @@ from apps.pupils.models import SenProvisionRecord
 from apps.pupils.rules import SenStatus
 from apps.reviews.models import Review
 from apps.schools.calendar import school_year
+from apps.schools.rules import EhcPlanMeetings
 from apps.schools.term_dates import school_calendar
 
 from .models import ParentMeeting
@@ -43,11 +44,19 @@ class Meetings:
         return self.state != MeetingState.ON_TRACK
 
 
-def on_sen_support(pupils: QuerySet) -> QuerySet:
-    """Those of ``pupils`` whose open SEN record is SEN support or an EHC plan."""
+def counted_statuses(school) -> list[str]:
+    """Whose meetings count against the three a year: everyone on SEN support, and pupils
+    with an EHC plan unless the school follows them by their annual reviews instead
+    (schools.rules.EhcPlanMeetings)."""
+    if school.ehc_plan_meetings == EhcPlanMeetings.ANNUAL_REVIEW:
+        return [SenStatus.SEN_SUPPORT]
+    return [SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN]
+
+
+def counted_for_meetings(pupils: QuerySet, school) -> QuerySet:
+    """Those of ``pupils`` whose meetings with parents count against the three a year."""
     return pupils.filter(pk__in=SenProvisionRecord.objects.filter(
-        ended_on__isnull=True, status__in=[SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN],
-    ).values("pupil"))
+        ended_on__isnull=True, status__in=counted_statuses(school)).values("pupil"))
 
 
 def meetings_by_pupil(pupil_ids: list[int], school, today: datetime.date | None = None

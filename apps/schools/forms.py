@@ -24,7 +24,15 @@ class SchoolSettingsForm(GovukFormMixin, forms.ModelForm):
             "sen_information_report_url": "Where the school publishes its SEN information "
                                           "report, for example on its website.",
         }
-        widgets = {"complaints": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"complaints": forms.Textarea(attrs={"rows": 4}),
+                   "ehc_plan_meetings": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ehc_plan_meetings"].required = False  # not sent: as it is
+
+    def clean_ehc_plan_meetings(self):
+        return self.cleaned_data["ehc_plan_meetings"] or self.instance.ehc_plan_meetings
 
 
 class DateInput(forms.DateInput):

@@ -13,7 +13,7 @@ from django.db import models
 from django_scopes import ScopedManager
 
 from .roles import Role
-from .rules import TermDateKind
+from .rules import EhcPlanMeetings, TermDateKind
 
 
 class Trust(models.Model):
@@ -63,6 +63,9 @@ class School(models.Model):
     # reg 51 and Schedule 1): linked from the notice of SEN support.
     sen_information_report_url = models.URLField("SEN information report web address",
                                                  blank=True)
+    ehc_plan_meetings = models.CharField(
+        "meetings with the parents of pupils with an EHC plan", max_length=15,
+        choices=EhcPlanMeetings.choices, default=EhcPlanMeetings.TERMLY)
     complaints = models.TextField(
         "how to complain", blank=True,
         help_text="Who parents contact first, and where the complaints policy is.")

@@ -28,3 +28,15 @@ class TermDateKind(models.TextChoices):
 
 CLOSED = (TermDateKind.HALF_TERM, TermDateKind.INSET, TermDateKind.CLOSURE)
 TERM_NAMES = ("Autumn", "Spring", "Summer")
+
+
+class EhcPlanMeetings(models.TextChoices):
+    """How a school counts its meetings with the parents of pupils who hold an EHC plan
+    against the three a year (Code 6.65), as the school chooses: the annual review meeting
+    and termly meetings, like every pupil on SEN support; or the annual review alone, with
+    those pupils followed by their annual reviews (apps/escalation/annual_review.py)."""
+
+    TERMLY = "termly", ("Annual review and termly meetings: three a year, like every pupil "
+                        "on SEN support, the annual review meeting one of them")
+    ANNUAL_REVIEW = "annual_review", ("The annual review: pupils with an EHC plan are "
+                                      "followed by their annual reviews, not the three a year")
