@@ -3,9 +3,16 @@ person does not work with answers 404, ids of another school's records in a writ
 400, and parents see nothing of plans yet. (Every route's 404 for another school's records
 is tests/test_isolation.py.)"""
 
+import datetime
+
 import pytest
 
+from apps.plans import services as plans
+from apps.pupils.models import StaffAssignment
+from apps.schools.tenancy import school_scope
+
 from .conftest import plan_records
+from .plans_helpers import planned_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +45,6 @@ def test_lists_never_include_another_schools_records(role, school_a, school_b, b
 
 def test_a_teacher_sees_plans_only_of_pupils_they_work_with(school_a, api_as):
     records = plan_records(school_a)  # the pupil the teacher works with
-    from .plans_helpers import planned_cycle
-
     other, _ = planned_cycle(school_a, school_a.pupils[1])
     api = api_as(school_a.teacher)
     base = f"/api/v1/schools/{school_a.school.slug}"
@@ -105,3 +110,40 @@ def test_the_group_session_page_lists_only_pupils_the_person_works_with(school_a
                                     {"intervention": kind.pk}).content.decode()
     assert school_a.pupils[0].full_name in page
     assert school_a.pupils[1].full_name not in page  # the TA does not work with this pupil
+
+
+def test_who_delivers_provision_sees_the_pupil_only_while_it_runs(school_a, api_as):
+    """Code 6.52: whoever delivers an intervention works with the pupil. The TA is linked
+    by hand to pupils[0] only; delivering pupils[1]'s provision lets them see pupils[1],
+    and ending it, or giving it to someone else, takes that away again."""
+    pupil = school_a.pupils[1]
+    cycle, provision = planned_cycle(school_a, pupil)
+    api = api_as(school_a.ta)
+    base = f"/api/v1/schools/{school_a.school.slug}"
+
+    def seen():
+        listed = {p["id"] for p in api.get(f"{base}/pupils/").json()["results"]}
+        detail = api.get(f"{base}/pupils/{pupil.pk}/").status_code
+        assert (pupil.pk in listed) == (detail == 200)
+        return pupil.pk in listed
+
+    def change(**fields):
+        with school_scope(school_a.school):
+            provision.refresh_from_db()
+            plans.provision_save(cycle=cycle, actor=school_a.senco, instance=provision,
+                                 **fields)
+
+    assert not seen()
+    change(delivered_by=school_a.ta, end_date=None)
+    assert seen()
+    assert api.get(f"{base}/cycles/{cycle.pk}/").status_code == 200
+    change(end_date=datetime.date.today() - datetime.timedelta(days=1))
+    assert not seen()  # it has ended
+    change(end_date=None, delivered_by=school_a.teacher)
+    assert not seen()  # someone else delivers it now
+    change(delivered_by=school_a.ta)
+    assert seen()
+    with school_scope(school_a.school):
+        StaffAssignment.objects.create(school=school_a.school, pupil=pupil, user=school_a.ta)
+    change(delivered_by=None)
+    assert seen()  # linked by hand as well

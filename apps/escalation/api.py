@@ -73,16 +73,21 @@ class RequestSerializer(serializers.ModelSerializer):
                             "advice_requested_on", "advice_sent_on", "draft_plan_on",
                             "comments_sent_on"]
 
+    # One reading of the request's dates per row, shared by the three fields below.
+    def to_representation(self, instance):
+        self._deadlines = deadlines(instance)
+        return super().to_representation(instance)
+
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, request):
-        return DeadlineSerializer(deadlines(request), many=True).data
+        return DeadlineSerializer(self._deadlines, many=True).data
 
     def get_next_deadline(self, request) -> str | None:
-        due = clock(request).due_on
+        due = clock(request, dates=self._deadlines).due_on
         return due.isoformat() if due else None
 
     def get_deadline_missed(self, request) -> bool:
-        return clock(request).missed
+        return clock(request, dates=self._deadlines).missed
 
 
 class LaDecisionSerializer(serializers.Serializer):

@@ -323,10 +323,15 @@ class Clock:
 
 
 def clock(request: EhcRequest, today: datetime.date | None = None,
-          exceptions: list[ClockException] | None = None) -> Clock:
+          exceptions: list[ClockException] | None = None,
+          dates: list[DeadlineState] | None = None) -> Clock:
+    """The request's next date, and whether it is missed. ``dates``: its deadlines, where
+    the caller has them already."""
     if request.status not in rules.OPEN:
         return Clock("Nothing due", None, False)
-    waiting = [d for d in deadlines(request, today, exceptions) if d.done_on is None]
+    if dates is None:
+        dates = deadlines(request, today, exceptions)
+    waiting = [d for d in dates if d.done_on is None]
     if not waiting:
         return Clock("Nothing due", None, False)
     late = [d for d in waiting if d.missed]

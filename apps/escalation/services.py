@@ -218,8 +218,8 @@ def evidence_bundle(pupil: Pupil, today: datetime.date | None = None) -> dict:
     school = pupil.school
     spends = spend_by_pupil([pupil.pk], school, today)  # one of the signals, and shown
     readiness = readiness_by_pupil([pupil.pk], school, today, spend=spends)[pupil.pk]
-    if readiness.no_assessment_because(pupil):
-        raise ValidationError(readiness.no_assessment_because(pupil), code="conflict")
+    if refused := readiness.no_assessment_because(pupil):
+        raise ValidationError(refused, code="conflict")
     timeline = pupil_timeline(pupil)
     spend = spends[pupil.pk]
     cycles = []

@@ -1,8 +1,10 @@
 """Read models for the register. Every queryset here runs inside a school scope."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from apps.accounts.invitation_link import STATE_LABELS, state_of
 from apps.accounts.models import Invitation, User
@@ -32,9 +34,10 @@ def open_sen_record(pupil: Pupil) -> SenProvisionRecord | None:
 
 
 def pupils_visible_to(membership: Membership) -> QuerySet[Pupil]:
-    """The pupils this member of the school may see: all of them for SENCO, head and trust
-    lead; for teachers and TAs, the pupils they work with and those of the classes they
-    teach (``Membership.classes``); their own children for parents."""
+    """The pupils this member of the school may see (the rule and its reasons:
+    schools/roles.py): all of them for SENCO, head and trust lead; for teachers and TAs,
+    those linked to them by hand, those of the classes they teach (``Membership.classes``)
+    and those whose running provision they deliver; their own children for parents."""
     pupils = Pupil.objects.all()
     if membership.role in WHOLE_REGISTER:
         return pupils
@@ -43,10 +46,26 @@ def pupils_visible_to(membership: Membership) -> QuerySet[Pupil]:
                                                        user_id=membership.user_id)))
         if membership.classes:
             seen |= Q(class_name__in=membership.classes)
+        seen |= Q(pk__in=pupils_supported_by(membership.user_id))
         return pupils.filter(seen)
     if membership.role in OWN_CHILDREN:
         return pupils.filter(parent_links__parent_id=membership.user_id)
     return pupils.none()
+
+
+def pupils_supported_by(user_id: int, on: datetime.date | None = None) -> QuerySet[Pupil]:
+    """The pupils for whom this person delivers provision in a cycle still open that has
+    not ended by ``on`` (today); provision due to start is included, so that whoever will
+    deliver it can prepare. Read through the plans' tables by their relation names (plan,
+    cycle, provision), since the register sits below plans and never imports them; one
+    ``filter`` so that every condition is about the same provision; the provision's
+    ``delivered_by`` index finds the person's few provisions."""
+    on = on or timezone.localdate()
+    return Pupil.objects.filter(
+        Q(plans__cycles__closed_on__isnull=True)
+        & Q(plans__cycles__provisions__delivered_by_id=user_id)
+        & (Q(plans__cycles__provisions__end_date__isnull=True)
+           | Q(plans__cycles__provisions__end_date__gte=on))).values("pk")
 
 
 def about_pupils_visible_to(model, membership: Membership) -> QuerySet:

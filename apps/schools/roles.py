@@ -12,10 +12,17 @@ class Role(models.TextChoices):
     PARENT = "parent", "Parent or carer"
 
 
-# Who sees which pupils. SENCO, head and trust lead see the whole register; teachers and
-# teaching assistants see the pupils they work with and the pupils of the classes they
-# teach (Code 6.52: the class teacher stays responsible); parents see only their own
-# children.
+# Who sees which pupils (pupils/selectors.py: pupils_visible_to). SENCO, head and trust
+# lead see the whole register. Teachers and teaching assistants see the pupils whose work
+# is theirs, and see them only while it is:
+#   - the pupils of the classes they teach (Code 6.52: the class teacher stays
+#     responsible for the pupil's progress, and must know the strategies that help them,
+#     Code 6.49);
+#   - the pupils for whom they deliver provision in an open cycle that has not ended (Code
+#     6.52: whoever delivers an intervention works closely with the class teacher and
+#     records its impact); when it ends, or is given to someone else, so does this;
+#   - pupils linked to them by hand (a mentor, a subject teacher, a key worker).
+# Parents see only their own children.
 WHOLE_REGISTER = frozenset({Role.SENCO, Role.HEAD, Role.TRUST_LEAD})
 ASSIGNED_PUPILS = frozenset({Role.TEACHER, Role.TEACHING_ASSISTANT})
 OWN_CHILDREN = frozenset({Role.PARENT})
