@@ -12,6 +12,7 @@ from apps.plans.rules import Stage
 from apps.plans.selectors import visible
 from apps.pupils.selectors import pupils_visible_to
 from apps.reviews.access import reviews_visible_to
+from apps.reviews.models import ParentViews
 from apps.schools.api import SchoolScopedViewSet, VisibleField, call_service
 from apps.schools.roles import Action
 
@@ -22,7 +23,7 @@ from .access import (
     meetings_visible_to,
     shared_plans_visible_to,
 )
-from .models import ParentContribution, ParentMeeting, PlanSnapshot
+from .models import ParentMeeting, PlanSnapshot
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -58,7 +59,7 @@ class ViewsSerializer(serializers.ModelSerializer):
     pupil = VisibleField(visible=pupils_visible_to)
 
     class Meta:
-        model = ParentContribution
+        model = ParentViews
         fields = ["id", "pupil", "views", "created_at"]
         read_only_fields = ["created_at"]
 
@@ -136,12 +137,12 @@ class FamilyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 class FamilyViewsViewSet(mixins.CreateModelMixin, SchoolScopedViewSet):
     """For parents: views for the next review of their child's plan."""
 
-    model = ParentContribution
+    model = ParentViews
     serializer_class = ViewsSerializer
     default_required = Action.FAMILY
 
     def visible_queryset(self):
-        return ParentContribution.objects.filter(parent=self.request.user)
+        return ParentViews.objects.filter(parent=self.request.user)
 
     def perform_create(self, serializer):
         data = serializer.validated_data

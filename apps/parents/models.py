@@ -1,5 +1,6 @@
-"""Parent meetings, plans shared with parents (immutable snapshots), parents' views, and
-a record of every reminder sent (so none is sent twice)."""
+"""Parent meetings, plans shared with parents (immutable snapshots), and a record of every
+reminder sent (so none is sent twice). The views parents send for a review are the
+review's (reviews.models.ParentViews)."""
 
 from django.conf import settings
 from django.db import models
@@ -71,20 +72,6 @@ class PlanSnapshot(SchoolOwned):
         if self.pk is not None and set(kwargs["update_fields"]) - {"pdf", "pdf_rendered_at"}:
             raise ValueError("A shared plan is immutable; save only its rendered PDF.")
         super().save(*args, **kwargs)
-
-
-class ParentContribution(SchoolOwned):
-    """A parent's views for the next review of their child's plan."""
-
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
-    parent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
-    views = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
 
 
 class ReminderSent(SchoolOwned):

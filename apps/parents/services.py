@@ -9,9 +9,10 @@ from apps.plans.models import Cycle
 from apps.plans.rules import Stage
 from apps.pupils.models import Pupil
 from apps.pupils.services import ensure_on_roll
+from apps.reviews.models import ParentViews
 from backend.validation import row_errors
 
-from .models import ParentContribution, ParentMeeting, PlanSnapshot
+from .models import ParentMeeting, PlanSnapshot
 from .rules import MEETING_MINUTES, USUAL_HOURS, unusual_time
 from .shared_plan import snapshot_content
 from .tasks import invite_parents_to_meeting, render_shared_plan
@@ -74,7 +75,7 @@ def plan_share(*, cycle: Cycle, actor, parent_help: str = "") -> PlanSnapshot:
 
 
 @transaction.atomic
-def views_add(*, pupil: Pupil, parent, views: str) -> ParentContribution:
+def views_add(*, pupil: Pupil, parent, views: str) -> ParentViews:
     """A parent's views for the next review of their child's plan."""
     ensure_on_roll(pupil)
     cycle = (Cycle.objects.filter(plan__pupil=pupil).exclude(stage=Stage.CLOSED)
@@ -87,5 +88,5 @@ def views_add(*, pupil: Pupil, parent, views: str) -> ParentContribution:
                            "views when there is."]
     if errors:
         raise ValidationError(errors)
-    return ParentContribution.objects.create(school=pupil.school, pupil=pupil, cycle=cycle,
+    return ParentViews.objects.create(school=pupil.school, pupil=pupil, cycle=cycle,
                                              parent=parent, views=views.strip())

@@ -116,6 +116,11 @@ class Cycle(SchoolOwned):
     # kept with them by services.recount_sessions, so that readiness (the dose of support,
     # Code 6.63) reads one row per cycle.
     delivered_minutes = models.PositiveIntegerField(default=0, editable=False)
+    # For a cycle opened by closing the one before: the end date each provision of that
+    # cycle had before the closing ended it to carry it on here (provision id: ISO date, or
+    # None for one that went on until changed), so that reopening the closed cycle
+    # (reviews.services.cycle_reopen) puts them back exactly. None: opened otherwise.
+    carried_over = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["plan", "number"]
@@ -165,6 +170,8 @@ class StageChange(SchoolOwned):
     moved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why, where the move needs a reason: a closed cycle reopened.
+    reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["began_at", "pk"]

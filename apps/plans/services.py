@@ -181,19 +181,24 @@ def cycle_move(*, cycle: Cycle, actor, to: str) -> Cycle:
 
 
 def enter_stage(*, cycle: Cycle, actor, stage: str,
-                closed_on: datetime.date | None = None) -> None:
+                closed_on: datetime.date | None = None, reason: str = "") -> None:
     """Move the cycle on. Closing writes the rating counts the caller has set on the cycle
     (reviews.services.cycle_close); the database refuses a closed cycle without them. A
     cycle closes on the day its review was held (``closed_on``), which for a school
     entering its past cycles is not the day the closing is recorded (the stage change
-    keeps that)."""
-    cycle.stage = stage
+    keeps that). A closed cycle moved back (reopened, with its ``reason``) loses its
+    closing date and counts."""
     fields = ["stage", "updated_at"]
     if stage == Stage.CLOSED:
         cycle.closed_on = closed_on or timezone.localdate()
         fields += ["closed_on", "rated_outcomes", "unachieved_outcomes"]
+    elif cycle.stage == Stage.CLOSED:
+        cycle.closed_on = cycle.rated_outcomes = cycle.unachieved_outcomes = None
+        fields += ["closed_on", "rated_outcomes", "unachieved_outcomes"]
+    cycle.stage = stage
     cycle.save(update_fields=fields)
-    StageChange.objects.create(school=cycle.school, cycle=cycle, stage=stage, moved_by=actor)
+    StageChange.objects.create(school=cycle.school, cycle=cycle, stage=stage, moved_by=actor,
+                               reason=reason)
 
 
 # Assess: evidence ----------------------------------------------------------------------
@@ -554,12 +559,12 @@ def cycle_carry_forward(*, previous: Cycle, actor, opened_on: datetime.date, out
     the outcome it continues, and so its history) and, if asked, the running provision."""
     cycle = cycle_open(plan=previous.plan, actor=actor, opened_on=opened_on)
     cycle.needs, cycle.strengths = previous.needs, previous.strengths
-    cycle.save(update_fields=["needs", "strengths"])
-    copies = {}
+    copies, cycle.carried_over = {}, {}
     if carry_provision:
         cycle_end = opened_on + datetime.timedelta(weeks=previous.plan.cycle_weeks)
         for old in previous.provisions.all():
             old_end = old.end_date
+            cycle.carried_over[str(old.pk)] = old_end.isoformat() if old_end else None
             if old_end is None or old_end >= opened_on:  # it runs on in the new cycle only
                 old.end_date = max(old.start_date, opened_on - datetime.timedelta(days=1))
                 old.save(update_fields=["end_date"])
@@ -575,6 +580,7 @@ def cycle_carry_forward(*, previous: Cycle, actor, opened_on: datetime.date, out
                           else old_end if old_end > opened_on else cycle_end),
                 carried_from=old,
             )
+    cycle.save(update_fields=["needs", "strengths", "carried_over"])
     for old in outcomes:
         new = Outcome.objects.create(
             school=cycle.school, cycle=cycle, description=old.description,

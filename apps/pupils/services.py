@@ -266,6 +266,23 @@ def sen_status_change(
 
 
 @transaction.atomic
+def sen_status_change_undo(*, record: SenProvisionRecord, actor) -> SenProvisionRecord | None:
+    """Take back a status change made by mistake a moment ago (a cycle closed in error,
+    reviews.services.cycle_reopen): ``record``, the open one, goes, and the one it ended
+    is open again. Both are in the audit trail."""
+    pupil = record.pupil
+    ensure_on_roll(pupil)
+    SenProvisionRecord.objects.select_for_update().filter(pupil=pupil).exists()
+    before = (SenProvisionRecord.objects.filter(pupil=pupil, ended_on=record.started_on)
+              .exclude(pk=record.pk).order_by("-started_on", "-pk").first())
+    record.delete()
+    if before is not None:
+        before.ended_on, before.end_reason = None, ""
+        before.save(update_fields=["ended_on", "end_reason"])
+    return before
+
+
+@transaction.atomic
 def sen_status_correct(*, pupil: Pupil, actor, status: str, since: datetime.date,
                        reason: str) -> SenProvisionRecord:
     """Correct the pupil's current SEN status and when it began: for a record entered with

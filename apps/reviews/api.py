@@ -16,19 +16,25 @@ from . import services
 from .access import access_review, reviews_visible_to
 from .filters import ReviewFilter
 from .models import Review
-from .serializers import CloseResultSerializer, ReviewSerializer, TimelineSerializer
+from .serializers import (
+    CloseResultSerializer,
+    ReopenSerializer,
+    ReviewSerializer,
+    TimelineSerializer,
+)
 from .timeline import pupil_timeline
 
 
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                     mixins.CreateModelMixin, mixins.UpdateModelMixin, PlansViewSet):
     """Review meetings: a rating for every outcome, the impact of each provision, and the
-    next step. ``close`` closes the cycle and carries out the next step."""
+    next step. ``close`` closes the cycle and carries out the next step; ``reopen`` undoes
+    a closing made by mistake."""
 
     model = Review
     serializer_class = ReviewSerializer
     filterset_class = ReviewFilter
-    required = {"close": Action.MANAGE_PLANS}
+    required = {"close": Action.MANAGE_PLANS, "reopen": Action.MANAGE_PLANS}
 
     access = staticmethod(access_review)
 
@@ -57,6 +63,18 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         following = call_service(services.cycle_close, cycle=review.cycle, actor=request.user)
         return Response({"closed_cycle": review.cycle_id,
                          "next_cycle": following.pk if following else None})
+
+    @extend_schema(request=ReopenSerializer, responses=ReopenSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, *args, **kwargs):
+        """Reopen the cycle this review closed, within a week and while nothing has been
+        recorded since (409 otherwise): the closing is undone."""
+        review = self.get_object()
+        asked = ReopenSerializer(data=request.data)
+        asked.is_valid(raise_exception=True)
+        call_service(services.cycle_reopen, cycle=review.cycle, actor=request.user,
+                     reason=asked.validated_data["reason"])
+        return Response({"reason": asked.validated_data["reason"]})
 
 
 class TimelineViewSet(mixins.RetrieveModelMixin, PlansViewSet):

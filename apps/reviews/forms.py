@@ -3,7 +3,7 @@ from django import forms
 from apps.schools.forms import DateInput
 from backend.govuk import GovukFormMixin
 
-from .rules import Impact, NextStep, Rating
+from .rules import REASON_MAX, Impact, NextStep, Rating
 
 
 class ReviewForm(GovukFormMixin, forms.Form):
@@ -60,3 +60,11 @@ class ReviewForm(GovukFormMixin, forms.Form):
             "impacts": [{"provision": p, "impact": data[f"impact_{p.pk}"]}
                         for p in self.provisions if data.get(f"impact_{p.pk}")],
         }
+
+
+class ReopenForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you reopening this cycle?", max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: closed before the parents' views were added to the review.",
+        error_messages={"required": "Say why the cycle is being reopened."})

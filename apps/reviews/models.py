@@ -1,9 +1,12 @@
 """The review of a cycle (Code 6.52-6.56): the meeting, a rating for every outcome, the
-impact of each provision, and the decision about what happens next."""
+impact of each provision, the decision about what happens next, and the views parents
+send for it."""
 
+from django.conf import settings
 from django.db import models
 
 from apps.plans.models import Cycle, Outcome, Provision
+from apps.pupils.models import Pupil
 from apps.schools.models import SchoolOwned
 
 from .rules import Impact, NextStep, Rating
@@ -61,3 +64,23 @@ class ProvisionImpact(SchoolOwned):
         constraints = [
             models.UniqueConstraint(fields=["school", "provision"], name="provision_impact_once")
         ]
+
+
+class ParentViews(SchoolOwned):
+    """A parent's views for the review of their child's current cycle, sent from the
+    parents' pages (Code 6.64-6.65: parents' views are sought and taken into account).
+    New until a member of staff has read them."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+")
+    views = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True, editable=False)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["school", "cycle"], name="parent_views_by_cycle")]

@@ -40,6 +40,14 @@ OPENS_NEXT_CYCLE = frozenset({NextStep.CONTINUE, NextStep.NEW_CYCLE, NextStep.CO
 # Which carry the running provision into the next cycle (a new cycle re-plans it).
 CARRIES_PROVISION = frozenset({NextStep.CONTINUE, NextStep.CONSIDER_EHC})
 
+# A cycle closed by mistake may be reopened by the SENCO within a week of closing it, and
+# only while nothing has been recorded since (selectors.reopen_refusal): long enough to
+# notice a slip at the next look at the register, short enough that nobody has yet acted
+# on the next cycle. After that the record stands, as a record of SEN support must (Code
+# 6.72), and what changed is recorded in the current cycle.
+REOPEN_WITHIN = datetime.timedelta(days=7)
+REASON_MAX = 500
+
 
 def missing_to_close(*, reviewed: bool, unrated: list[str], next_step: str,
                      step_down_on: datetime.date | None, next_step_reason: str) -> list[str]:

@@ -6,7 +6,7 @@ from apps.plans.rules import StaffType, Stage
 from apps.schools.api import VisibleField
 
 from .models import OutcomeRating, ProvisionImpact, Review
-from .rules import Impact, NextStep, Rating
+from .rules import REASON_MAX, Impact, NextStep, Rating
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -52,6 +52,10 @@ class ReviewSerializer(serializers.ModelSerializer):
 class CloseResultSerializer(serializers.Serializer):
     closed_cycle = serializers.IntegerField()
     next_cycle = serializers.IntegerField(allow_null=True)
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX)
 
 
 # A pupil's timeline (timeline.py), as the API sends it ----------------------------------

@@ -3,22 +3,35 @@
 Closing a cycle needs its review: the meeting, a rating for every outcome and a next step.
 Closing then carries out the next step: the next cycle opens with the unachieved outcomes
 carried forward (and, to continue, the running provision), or the pupil steps down from
-SEN support on the register.
+SEN support on the register. A cycle closed by mistake can be reopened for a week, while
+nothing has been recorded since: the closing is undone.
 """
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import RestrictedError
 from django.utils import timezone
 
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
 from apps.plans.services import cycle_carry_forward, ensure_editable, enter_stage
+from apps.pupils.models import SenProvisionRecord
 from apps.pupils.rules import SenStatus
-from apps.pupils.services import sen_status_change
+from apps.pupils.services import ensure_on_roll, sen_status_change, sen_status_change_undo
 
 from .models import OutcomeRating, ProvisionImpact, Review
-from .rules import CARRIES_PROVISION, OPENS_NEXT_CYCLE, UNACHIEVED, Impact, NextStep, Rating
-from .selectors import missing_to_close, review_for
+from .rules import (
+    CARRIES_PROVISION,
+    OPENS_NEXT_CYCLE,
+    REASON_MAX,
+    UNACHIEVED,
+    Impact,
+    NextStep,
+    Rating,
+)
+from .selectors import closing_of, missing_to_close, reopen_refusal, review_for
 
 REVIEW_FIELDS = ("held_on", "attendees", "parents_attended", "pupil_views", "parent_views",
                  "next_step", "next_step_reason", "step_down_on")
@@ -117,3 +130,45 @@ def cycle_close(*, cycle: Cycle, actor) -> Cycle | None:
                                    outcomes=unachieved,
                                    carry_provision=review.next_step in CARRIES_PROVISION)
     return None
+
+
+@transaction.atomic
+def cycle_reopen(*, cycle: Cycle, actor, reason: str) -> Cycle:
+    """Undo the closing of ``cycle`` (selectors.reopen_refusal says when it may be): the
+    cycle its closing opened goes, the provision it carried on ends again as it did
+    before, a step down from SEN support is taken back, and the cycle is at Review again
+    with the reason recorded. Every row changed or removed is in the audit trail."""
+    # One change to the plan's cycles at a time: a closing, a reopening, a new cycle.
+    list(Cycle.objects.select_for_update().filter(plan_id=cycle.plan_id))
+    cycle.refresh_from_db()
+    pupil = cycle.plan.pupil
+    ensure_on_roll(pupil)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the cycle is being reopened."]})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": [f"The reason must be {REASON_MAX} characters or "
+                                          "fewer."]})
+    if refused := reopen_refusal(cycle):
+        raise ValidationError(refused, code="conflict")
+    closing = closing_of(cycle)
+    following = Cycle.objects.filter(plan_id=cycle.plan_id, number=cycle.number + 1).first()
+    ended_before = following.carried_over if following else {}
+    if following is not None:
+        try:
+            following.delete()
+        except RestrictedError:
+            raise ValidationError(
+                f"Cycle {following.number} has been shared with the parents since cycle "
+                f"{cycle.number} closed, so it cannot be reopened.", code="conflict") from None
+    stepped_down = SenProvisionRecord.objects.filter(
+        pupil=pupil, ended_on__isnull=True, status=SenStatus.NO_SEN,
+        recorded_at__gte=closing.began_at).first()
+    if stepped_down is not None:
+        sen_status_change_undo(record=stepped_down, actor=actor)
+    enter_stage(cycle=cycle, actor=actor, stage=Stage.REVIEW, reason=reason)
+    for provision in cycle.provisions.filter(pk__in=[int(pk) for pk in ended_before]):
+        end = ended_before[str(provision.pk)]
+        provision.end_date = datetime.date.fromisoformat(end) if end else None
+        provision.save(update_fields=["end_date"])
+    return cycle

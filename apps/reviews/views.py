@@ -17,8 +17,9 @@ from apps.schools.term_dates import school_calendar
 from apps.schools.views import SchoolView
 
 from . import selectors, services
-from .forms import ReviewForm
+from .forms import ReopenForm, ReviewForm
 from .models import OutcomeRating, ProvisionImpact
+from .rules import REOPEN_WITHIN
 from .timeline import pupil_timeline
 
 
@@ -54,6 +55,9 @@ class CycleView(CyclePage, SchoolView, TemplateView):
             may_assess=role_may(role, Action.DRAFT_ASSESS) and open_cycle,
             may_record=role_may(role, Action.RECORD_SESSIONS) and self.cycle.stage == Stage.DO,
             move_errors=self.request.session.pop("move_errors", None),
+            may_reopen=(role_may(role, Action.MANAGE_PLANS) and self.cycle.is_closed
+                        and not selectors.reopen_refusal(self.cycle)),
+            reopen_days=REOPEN_WITHIN.days,
         )
         return context
 
@@ -95,11 +99,24 @@ class ReviewView(CycleFormPage):
         return self.done("The review has been saved.")
 
 
-class CloseCycleView(CyclePage, SchoolView, View):
-    """POST: close the reviewed cycle and carry out its next step."""
+class CloseCycleView(CyclePage, SchoolView, TemplateView):
+    """What closing the reviewed cycle will do, and (POST) closing it and carrying out its
+    next step once confirmed."""
 
     action = Action.MANAGE_PLANS
-    http_method_names = ["post"]
+    template_name = "reviews/close.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        review = selectors.review_for(self.cycle)
+        missing = (["This cycle is closed already."] if self.cycle.is_closed
+                   else [] if self.cycle.stage == Stage.REVIEW
+                   else ["Move the cycle to Review first."])
+        missing = missing or selectors.missing_to_close(self.cycle, review)
+        return context | {
+            "missing": missing,
+            "preview": None if missing else selectors.closing_preview(self.cycle, review),
+            "reopen_days": REOPEN_WITHIN.days}
 
     def post(self, request, *args, **kwargs):
         try:
@@ -114,6 +131,26 @@ class CloseCycleView(CyclePage, SchoolView, View):
             return redirect(cycle_url(self.school, following))
         messages.success(request, f"Cycle {self.cycle.number} is closed.")
         return redirect(cycle_url(self.school, self.cycle))
+
+
+class ReopenCycleView(CycleFormPage):
+    """Reopen a cycle closed by mistake (rules.REOPEN_WITHIN), with the reason."""
+
+    action = Action.MANAGE_PLANS
+    form_class = ReopenForm
+    template_name = "reviews/reopen.html"
+    title = "Reopen this cycle"
+    submit = "Reopen the cycle"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "refusal": selectors.reopen_refusal(self.cycle),
+            "following": self.cycle.plan.cycles.filter(number=self.cycle.number + 1).first(),
+            "review": selectors.review_for(self.cycle)}
+
+    def perform(self, data):
+        services.cycle_reopen(cycle=self.cycle, actor=self.request.user, **data)
+        return self.done(f"Cycle {self.cycle.number} is open again, at Review.")
 
 
 class TimelineView(PupilPage, SchoolView, TemplateView):
