@@ -60,6 +60,7 @@ ROUTES = {
     "reviews:review": {"cycle_id": "cycle"},
     "reviews:close": {"cycle_id": "cycle"},
     "reviews:reopen": {"cycle_id": "cycle"},
+    "reviews:parent_views_read": {"cycle_id": "cycle"},
     "reviews:timeline": {"pupil_id": "pupil"},
     "money:overview": {},
     "money:settings": {},

@@ -76,12 +76,15 @@ def test_with_the_broker_unreachable_writes_stand_and_the_sweep_sends_them_later
     parent = as_user(school_a.parent)
     page = parent.get(f"/s/{school_a.school.slug}/family/{school_a.pupil.pk}/").content.decode()
     assert "its PDF is on its way" in page
-    assert send_owed_work() == 2  # broker back (tasks run in the process again)
+    # Broker back (tasks run in the process again): the PDF, the parents' e-mail about the
+    # shared plan, and the meeting's invitation.
+    assert send_owed_work() == 3
     with school_scope(school_a.school):
         snapshot.refresh_from_db()
         meeting.refresh_from_db()
-    assert snapshot.pdf and meeting.invitations_sent_at is not None
-    assert [m.to for m in mail.outbox] == [[school_a.parent.email]]
+    assert snapshot.pdf and snapshot.parents_told_at is not None
+    assert meeting.invitations_sent_at is not None
+    assert [m.to for m in mail.outbox] == [[school_a.parent.email]] * 2
     assert send_owed_work() == 0  # nothing owed any more
 
 
@@ -169,16 +172,17 @@ def test_a_redis_stopped_and_started_again_loses_nothing(school_a, as_user, redi
             assert ParentMeeting.objects.get().invitations_sent_at is None
             as_if_minutes_ago()
         redis_of_our_own.start_again()
-        assert send_owed_work() == 2
+        assert send_owed_work() == 3  # the PDF, the e-mail about it, the invitation
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
                           shutdown_timeout=30):
             for _ in range(300):
                 with school_scope(school_a.school):
-                    done = (PlanSnapshot.objects.exclude(pdf="").exists()
+                    done = (PlanSnapshot.objects.exclude(pdf="").filter(
+                                parents_told_at__isnull=False).exists()
                             and ParentMeeting.objects.filter(
                                 invitations_sent_at__isnull=False).exists())
                 if done:
                     break
                 time.sleep(0.1)
-    assert done, "the owed PDF and invitation were not made"
-    assert [m.to for m in mail.outbox] == [[school_a.parent.email]]
+    assert done, "the owed PDF, its e-mail and the invitation were not made"
+    assert [m.to for m in mail.outbox] == [[school_a.parent.email]] * 2

@@ -188,7 +188,7 @@ class TestThePortal:
         assert ics["Content-Type"] == "text/calendar" and b"BEGIN:VCALENDAR" in ics.content
         page = client.post(f"{base}/", {"views": "Reading is better at home"},
                            follow=True).content.decode()
-        assert "your views will be part of the next review" in page
+        assert "they will be part of the next review" in page
 
     @pytest.mark.parametrize("who", ["other parent", "same parent, other child"])
     def test_anything_not_theirs_is_a_404_for_a_parent(self, who, school_a, school_b,

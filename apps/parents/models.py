@@ -62,6 +62,9 @@ class PlanSnapshot(SchoolOwned):
     content = models.JSONField()
     pdf = models.FileField(upload_to=snapshot_path, blank=True, max_length=300)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    # When the parents were e-mailed that the plan is on their pages (never the PDF
+    # itself); empty while that is owed (owed.py).
+    parents_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-shared_at", "-pk"]
@@ -69,7 +72,8 @@ class PlanSnapshot(SchoolOwned):
     def save(self, *args, **kwargs):
         if self.pk is not None and kwargs.get("update_fields") is None:
             raise ValueError("A shared plan is immutable; save only its rendered PDF.")
-        if self.pk is not None and set(kwargs["update_fields"]) - {"pdf", "pdf_rendered_at"}:
+        if self.pk is not None and set(kwargs["update_fields"]) - {"pdf", "pdf_rendered_at",
+                                                                   "parents_told_at"}:
             raise ValueError("A shared plan is immutable; save only its rendered PDF.")
         super().save(*args, **kwargs)
 

@@ -1,7 +1,9 @@
 """Work owed after a write, found in the database and sent again.
 
-Sharing a plan owes its PDF (a shared plan without ``pdf``); planning a meeting owes the
-parents' invitations (``invitations_sent_at`` empty). Each is sent after its write commits
+Sharing a plan owes its PDF (a shared plan without ``pdf``) and the parents' e-mail
+(``parents_told_at`` empty); planning a meeting owes the parents' invitations
+(``invitations_sent_at`` empty); parents' views owe the staff's e-mail (``staff_told_at``
+empty). Each is sent after its write commits
 (SchoolTask.delay_or_owe); if the broker was out of reach then, or the worker lost the
 task, beat's sweep (tasks.send_owed_work) finds it here, school by school, every few
 minutes, and sends each item again as a task of its own school. Sending twice
@@ -12,6 +14,7 @@ import datetime
 
 from django.utils import timezone
 
+from apps.reviews.models import ParentViews
 from apps.schools.tasks import OWED_AFTER
 
 from .models import ParentMeeting, PlanSnapshot
@@ -28,3 +31,17 @@ def owed_invitations(now: datetime.datetime) -> list[int]:
     return list(ParentMeeting.objects.filter(
         held=False, invitations_sent_at__isnull=True, date__gte=timezone.localdate(now),
         created_at__lt=now - OWED_AFTER).values_list("pk", flat=True))
+
+
+def owed_share_emails(now: datetime.datetime) -> list[int]:
+    """The school's shared plans whose parents are not yet e-mailed about them."""
+    return list(PlanSnapshot.objects.filter(parents_told_at__isnull=True,
+                                            shared_at__lt=now - OWED_AFTER)
+                .values_list("pk", flat=True))
+
+
+def owed_views_emails(now: datetime.datetime) -> list[int]:
+    """Parents' views the SENCO and class teachers are not yet e-mailed about."""
+    return list(ParentViews.objects.filter(staff_told_at__isnull=True,
+                                           created_at__lt=now - OWED_AFTER)
+                .values_list("pk", flat=True))

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from apps.pupils.notices import family_url
 from apps.schools.tenancy import school_scope
 
 from .email import Email, email_text, send_once
@@ -47,7 +48,8 @@ def invite_parents(*, school, meeting_id: int) -> int:
             to=link.parent.email,
             subject=f"Meeting about {meeting.pupil.first_name} on {meeting.date:%-d %B %Y}",
             body=email_text("parents/email/meeting_invitation.txt",
-                            {"meeting": meeting, "parent": link.parent}),
+                            {"meeting": meeting, "parent": link.parent,
+                             "url": family_url(meeting.pupil)}),
             attachments=[("meeting.ics", meeting_ics(meeting), "text/calendar")])
             for link in meeting.pupil.parent_links.select_related("parent")]
     sent = sum(send_once(school, email) for email in emails)

@@ -10,7 +10,7 @@ from apps.plans.models import Cycle
 from apps.plans.rules import Stage
 from apps.pupils.models import SenProvisionRecord
 from apps.pupils.rules import SenStatus
-from apps.reviews.models import Review
+from apps.reviews.models import ParentViews, Review
 from apps.schools.calendar import school_year
 from apps.schools.rules import EhcPlanMeetings
 from apps.schools.term_dates import school_calendar
@@ -152,3 +152,13 @@ def suggested_review(pupil, today: datetime.date | None = None) -> Review | None
     return (reviews_of(pupil).filter(parents_attended=True,
                                      held_on__gte=today - SUGGEST_REVIEWS_WITHIN)
             .exclude(pk__in=named).first())
+
+
+def views_sent_by(parent, pupil) -> list[tuple[ParentViews, Review | None]]:
+    """What this parent sent for their child's reviews, newest first, each with its
+    cycle's review once the next step has been agreed there (what was agreed)."""
+    sent = list(ParentViews.objects.filter(pupil=pupil, parent=parent)
+                .order_by("-created_at", "-pk"))
+    agreed = {review.cycle_id: review for review in Review.objects.filter(
+        cycle__in={views.cycle_id for views in sent}).exclude(next_step="")}
+    return [(views, agreed.get(views.cycle_id)) for views in sent]

@@ -10,12 +10,18 @@ from apps.plans.rules import Stage
 from apps.pupils.models import Pupil
 from apps.pupils.services import ensure_on_roll
 from apps.reviews.models import ParentViews
+from apps.reviews.rules import VIEWS_MAX
 from backend.validation import row_errors
 
 from .models import ParentMeeting, PlanSnapshot
 from .rules import MEETING_MINUTES, USUAL_HOURS, unusual_time
 from .shared_plan import snapshot_content
-from .tasks import invite_parents_to_meeting, render_shared_plan
+from .tasks import (
+    invite_parents_to_meeting,
+    render_shared_plan,
+    tell_parents_plan_shared,
+    tell_staff_of_views,
+)
 
 
 @transaction.atomic
@@ -61,7 +67,8 @@ def meeting_save(*, pupil: Pupil, actor, instance=None, unusual_time_confirmed=F
 
 @transaction.atomic
 def plan_share(*, cycle: Cycle, actor, parent_help: str = "") -> PlanSnapshot:
-    """Share the cycle's plan with the parents: freeze it, then render its PDF once."""
+    """Share the cycle's plan with the parents: freeze it, then render its PDF once and
+    e-mail them a link to it (letting_know.py)."""
     if cycle.stage == Stage.CLOSED:
         raise ValidationError({"cycle": ["Share the current cycle's plan, not a closed one."]})
     if not cycle.outcomes.exists():
@@ -71,22 +78,30 @@ def plan_share(*, cycle: Cycle, actor, parent_help: str = "") -> PlanSnapshot:
         school=cycle.school, pupil=cycle.plan.pupil, cycle=cycle, shared_by=actor,
         content=snapshot_content(cycle, parent_help or ""))
     render_shared_plan.delay_on_commit(school_id=cycle.school_id, snapshot_id=snapshot.pk)
+    tell_parents_plan_shared.delay_on_commit(school_id=cycle.school_id,
+                                             snapshot_id=snapshot.pk)
     return snapshot
 
 
 @transaction.atomic
 def views_add(*, pupil: Pupil, parent, views: str) -> ParentViews:
-    """A parent's views for the next review of their child's plan."""
+    """A parent's views for the review of their child's current cycle; the SENCO and the
+    child's class teachers are e-mailed (letting_know.py)."""
     ensure_on_roll(pupil)
     cycle = (Cycle.objects.filter(plan__pupil=pupil).exclude(stage=Stage.CLOSED)
              .order_by("-number").first())
     errors = {}
     if not (views or "").strip():
         errors["views"] = ["Write your views before sending them."]
+    elif len(views) > VIEWS_MAX:
+        errors["views"] = [f"Your views must be {VIEWS_MAX:,} characters or fewer; these "
+                           f"are {len(views):,}."]
     if cycle is None:
         errors["views"] = ["There is no plan to review yet; the school will ask for your "
                            "views when there is."]
     if errors:
         raise ValidationError(errors)
-    return ParentViews.objects.create(school=pupil.school, pupil=pupil, cycle=cycle,
-                                             parent=parent, views=views.strip())
+    sent = ParentViews.objects.create(school=pupil.school, pupil=pupil, cycle=cycle,
+                                      parent=parent, views=views.strip())
+    tell_staff_of_views.delay_on_commit(school_id=pupil.school_id, views_id=sent.pk)
+    return sent

@@ -125,13 +125,15 @@ class ChildView(ChildPage, FormPage):
             "snapshots": PlanSnapshot.objects.filter(pupil=self.pupil),
             "meetings": ParentMeeting.objects.filter(pupil=self.pupil, held=False,
                                                      date__gte=timezone.localdate()),
+            "sent": selectors.views_sent_by(self.request.user, self.pupil),
             "caption": self.school.name, "back_url": reverse("family:portal")}
 
     def perform(self, data):
         services.views_add(pupil=self.pupil, parent=self.request.user, **data)
         return (reverse("family:child", kwargs={"school": self.school.slug,
                                                 "pupil_id": self.pupil.pk}),
-                "Thank you: your views will be part of the next review.")
+                "Thank you: the school has received your views, and they will be part of "
+                "the next review.")
 
 
 class SharedPlanView(ChildPage, SchoolView, TemplateView):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.schools.once import at_most_once
@@ -14,6 +15,13 @@ from apps.schools.tenancy import school_scope
 
 from .models import ParentLink, SenProvisionRecord, SenSupportNotice
 from .rules import STATUSES_NOTIFIED_TO_PARENTS, NoticeGiven, is_young_person
+
+
+def family_url(pupil) -> str:
+    """The child's page on the parents' side (its URL, by name: the parents' pages are
+    built above the register)."""
+    return settings.SITE_URL + reverse("family:child", kwargs={"school": pupil.school.slug,
+                                                               "pupil_id": pupil.pk})
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ def send_sen_support_notices(*, school, record_id: int) -> int:
                         else "pupils/email/sen_support_notice_young_person.txt")
             letters.append((reader, render_to_string(template, {
                 "record": record, "pupil": pupil, "parent": reader.parent,
-                "school": record.school})))
+                "school": record.school, "url": family_url(pupil)})))
     subject = (f"{pupil.first_name} is receiving SEN support at {record.school.name}")
     sent = sum(_send_once(school, record, reader, subject if reader.parent else
                           f"You are receiving SEN support at {record.school.name}", body)

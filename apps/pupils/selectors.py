@@ -95,6 +95,18 @@ def search_pupils(pupils: QuerySet[Pupil], text: str) -> QuerySet[Pupil]:
     return pupils.filter(query)
 
 
+def responsible_teachers(pupil: Pupil) -> list[User]:
+    """The pupil's class teachers (Code 6.52: responsible for the pupil's progress every
+    day): teachers linked to the pupil by hand, and those who teach the pupil's class
+    (``Membership.classes``, matched here: a JSON list is not searchable on SQLite)."""
+    linked = set(StaffAssignment.objects.filter(pupil=pupil).values_list("user_id", flat=True))
+    teachers = (Membership.objects.filter(school=pupil.school, role=Role.TEACHER,
+                                          left_on__isnull=True)
+                .select_related("user").order_by("user__last_name", "user__first_name"))
+    return [m.user for m in teachers
+            if m.user_id in linked or (pupil.class_name and pupil.class_name in m.classes)]
+
+
 def school_teachers_and_tas(school) -> QuerySet[User]:
     return school_members(school, {Role.TEACHER, Role.TEACHING_ASSISTANT, Role.SENCO})
 

@@ -80,6 +80,9 @@ class ParentViews(SchoolOwned):
     read_at = models.DateTimeField(null=True, blank=True, editable=False)
     read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+", editable=False)
+    # When the SENCO and the pupil's class teachers were e-mailed that these views came;
+    # empty while that is owed (apps/parents/owed.py sends it again).
+    staff_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

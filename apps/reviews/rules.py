@@ -47,6 +47,8 @@ CARRIES_PROVISION = frozenset({NextStep.CONTINUE, NextStep.CONSIDER_EHC})
 # 6.72), and what changed is recorded in the current cycle.
 REOPEN_WITHIN = datetime.timedelta(days=7)
 REASON_MAX = 500
+# Views a parent sends for a review: a long letter fits; more is not a view but a file.
+VIEWS_MAX = 10_000
 
 
 def missing_to_close(*, reviewed: bool, unrated: list[str], next_step: str,

@@ -25,6 +25,11 @@ def review_for(cycle: Cycle) -> Review | None:
     return Review.objects.filter(cycle=cycle).first()
 
 
+def parent_views_for(cycle: Cycle) -> list[ParentViews]:
+    """The views parents sent from their pages for this cycle's review, oldest first."""
+    return list(ParentViews.objects.filter(cycle=cycle).select_related("parent", "read_by"))
+
+
 def missing_to_close(cycle: Cycle, review: Review | None) -> list[str]:
     """What must be recorded before the cycle can close (rules.missing_to_close)."""
     rated = set(OutcomeRating.objects.filter(outcome__cycle=cycle)

@@ -21,7 +21,7 @@ from apps.pupils.models import SenProvisionRecord
 from apps.pupils.rules import SenStatus
 from apps.pupils.services import ensure_on_roll, sen_status_change, sen_status_change_undo
 
-from .models import OutcomeRating, ProvisionImpact, Review
+from .models import OutcomeRating, ParentViews, ProvisionImpact, Review
 from .rules import (
     CARRIES_PROVISION,
     OPENS_NEXT_CYCLE,
@@ -172,3 +172,11 @@ def cycle_reopen(*, cycle: Cycle, actor, reason: str) -> Cycle:
         provision.end_date = datetime.date.fromisoformat(end) if end else None
         provision.save(update_fields=["end_date"])
     return cycle
+
+
+@transaction.atomic
+def parent_views_read(*, cycle: Cycle, actor) -> int:
+    """Mark the parents' views sent for this cycle's review as read by ``actor``: they are
+    no longer new. Returns how many were new."""
+    return ParentViews.objects.filter(cycle=cycle, read_at__isnull=True).update(
+        read_at=timezone.now(), read_by=actor)

@@ -25,7 +25,7 @@ from apps.plans.selectors import Dose, dose, total_dose
 from apps.pupils.models import Pupil
 from apps.schools.term_dates import school_calendar
 
-from .models import OutcomeRating, ProvisionImpact, Review
+from .models import OutcomeRating, ParentViews, ProvisionImpact, Review
 
 
 @dataclass
@@ -54,6 +54,12 @@ class CycleEntry:
     assessments: list[AssessmentResult] = field(default_factory=list)
     specialist_advice: list[SpecialistAdvice] = field(default_factory=list)
     files: list[EvidenceFile] = field(default_factory=list)
+    # Sent by parents from their pages for this cycle's review (marked new until read).
+    parent_views: list[ParentViews] = field(default_factory=list)
+
+    @property
+    def new_parent_views(self) -> int:
+        return sum(1 for views in self.parent_views if views.read_at is None)
 
 
 @dataclass
@@ -113,6 +119,10 @@ def pupil_timeline(pupil, *, summary: bool = False) -> Timeline:
         ).values_list("outcome_id", "provision_id"):
             links.setdefault(outcome_id, []).append(provision_id)
     pairs = {(o, p) for o, ps in links.items() for p in ps}
+    sent: dict[int, list[ParentViews]] = {}
+    for views in ParentViews.objects.filter(cycle__in=[c.pk for c in cycles]).select_related(
+            "parent", "read_by"):
+        sent.setdefault(views.cycle_id, []).append(views)
     entries = []
     for cycle in cycles:
         outcomes = [OutcomeEntry(o, _first(o.rating_list), links.get(o.pk, []))
@@ -126,6 +136,7 @@ def pupil_timeline(pupil, *, summary: bool = False) -> Timeline:
             provisions=provisions,
             review=_first(cycle.review_list),
             dose=total_dose(p.dose for p in provisions),
+            parent_views=sent.get(cycle.pk, []),
         )
         if not summary:
             entry.stages = cycle.stage_list

@@ -4,6 +4,7 @@ cycle, and the pupil's timeline. Served here because they show the review."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
@@ -65,6 +66,7 @@ class CycleView(CyclePage, SchoolView, TemplateView):
 class ReviewView(CycleFormPage):
     action = Action.MANAGE_PLANS
     form_class = ReviewForm
+    template_name = "reviews/review_form.html"
     title = "Record the review"
     submit = "Save the review"
     intro = ("Evaluate the support against each outcome with the pupil and their parents, "
@@ -74,6 +76,13 @@ class ReviewView(CycleFormPage):
         return super().get_form_kwargs() | {
             "outcomes": self.cycle.outcomes.all(),
             "provisions": self.cycle.provisions.select_related("provision_type")}
+
+    def get_context_data(self, **kwargs):
+        sent = selectors.parent_views_for(self.cycle)
+        return super().get_context_data(**kwargs) | {
+            "sent": sent, "new": sum(1 for views in sent if views.read_at is None),
+            "read_url": reverse("reviews:parent_views_read", kwargs={
+                "school": self.school.slug, "cycle_id": self.cycle.pk})}
 
     def get_initial(self):
         review = selectors.review_for(self.cycle)
@@ -151,6 +160,19 @@ class ReopenCycleView(CycleFormPage):
     def perform(self, data):
         services.cycle_reopen(cycle=self.cycle, actor=self.request.user, **data)
         return self.done(f"Cycle {self.cycle.number} is open again, at Review.")
+
+
+class ParentViewsReadView(CyclePage, SchoolView, View):
+    """POST: the parents' views sent for this cycle are read; they are no longer new."""
+
+    action = Action.VIEW_PLANS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        read = services.parent_views_read(cycle=self.cycle, actor=request.user)
+        if read:
+            messages.success(request, "The parents' views are marked as read.")
+        return redirect(cycle_url(self.school, self.cycle) + "#parent-views-sent")
 
 
 class TimelineView(PupilPage, SchoolView, TemplateView):

@@ -99,6 +99,10 @@ def take_through_a_cycle(page, axe, *, first: bool, rating: str):
     save(page, "Save the review")
     axe(page)
     page.get_by_role("button", name="Close the cycle and carry out the next step").click()
+    # Closing asks to confirm, saying what will happen.
+    expect(page.get_by_role("heading", name="What will happen")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name=re.compile(r"^Close cycle \d+$")).click()
     expect(page.get_by_text(re.compile(r"is closed and cycle \d+ has opened"))).to_be_visible()
 
 

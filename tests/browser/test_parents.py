@@ -63,3 +63,29 @@ def test_the_demo_senco_sees_who_is_at_risk_of_fewer_than_three_meetings(page, l
     expect(page.get_by_text(re.compile(r"\d+ pupils? at risk or missed"))).to_be_visible()
     expect(page.locator(".govuk-tag", has_text="At risk").first).to_be_visible()
     axe(page)
+
+
+def test_a_parent_sends_views_and_the_senco_sees_them_marked_new(page, live_server, demo,
+                                                                 axe, browser):
+    with dangerously_all_schools():
+        link = (ParentLink.objects.filter(parent__email="parent@example.com",
+                                          pupil__plans__cycles__closed_on__isnull=True)
+                .select_related("pupil__school").first())
+        pupil, school = link.pupil, link.pupil.school
+    sign_in(page, live_server, "parent@example.com")
+    page.goto(f"{live_server.url}/s/{school.slug}/family/{pupil.pk}/")
+    page.get_by_label("Your views for the next review").fill(
+        "She reads to her brother every night now. <b>Spelling</b> still worries us.")
+    page.get_by_role("button", name="Send my views").click()
+    expect(page.get_by_text("the school has received your views")).to_be_visible()
+    axe(page)
+    staff = browser.new_page()
+    sign_in(staff, live_server, school.senco_email)
+    staff.goto(f"{live_server.url}/s/{school.slug}/pupils/{pupil.pk}/")
+    staff.get_by_role("link", name=re.compile(r"^Cycle \d+")).last.click()
+    section = staff.locator(".app-parent-views", has_text="reads to her brother")
+    expect(section.locator(".govuk-tag", has_text="New")).to_be_visible()
+    expect(section).to_contain_text("<b>Spelling</b> still worries us")  # as text
+    axe(staff)
+    staff.get_by_role("button", name=re.compile("Mark .* read")).click()
+    expect(section.locator(".govuk-tag", has_text="New")).to_have_count(0)

@@ -1,5 +1,6 @@
 """The views parents send for a review are the review's: copied to reviews.ParentViews
-(as not yet read), then the old table goes."""
+(as not yet read, the staff
+not e-mailed about them now), then the old table goes."""
 
 from django.db import migrations
 
@@ -16,7 +17,8 @@ def copy_views(apps, schema_editor):
     new = keeping_dates(apps.get_model("reviews", "ParentViews"))
     new.objects.bulk_create(
         new(school_id=row.school_id, pupil_id=row.pupil_id, cycle_id=row.cycle_id,
-            parent_id=row.parent_id, views=row.views, created_at=row.created_at)
+            parent_id=row.parent_id, views=row.views, created_at=row.created_at,
+            staff_told_at=row.created_at)  # nobody is e-mailed about views sent before
         for row in old.objects.all().iterator())
 
 

@@ -1,0 +1,57 @@
+"""E-mails that keep people in the loop: parents told a plan is shared with them (a link to
+their pages, never the PDF itself: a plan is about a child and stays behind sign-in), and
+the SENCO and the pupil's class teachers told that parents sent their views for a review.
+Each is sent once per person (email.send_once) and then marked on its record; a record
+left unmarked is owed and sent again by the sweep (owed.py)."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.selectors import school_members
+from apps.pupils.notices import family_url
+from apps.pupils.selectors import responsible_teachers
+from apps.reviews.models import ParentViews
+from apps.schools.roles import Role
+from apps.schools.tenancy import school_scope
+
+from .email import Email, email_text, send_once
+from .models import PlanSnapshot
+
+
+def tell_parents_plan_shared(*, school, snapshot_id: int) -> int:
+    with school_scope(school):
+        snapshot = PlanSnapshot.objects.select_related("pupil__school").get(pk=snapshot_id)
+        pupil = snapshot.pupil
+        emails = [Email(
+            key=f"plan-shared:{snapshot.pk}:{link.parent_id}", to=link.parent.email,
+            subject=f"{pupil.first_name}'s support plan from {school.name}",
+            body=email_text("parents/email/plan_shared.txt", {
+                "parent": link.parent, "pupil": pupil, "school": school,
+                "snapshot": snapshot, "url": family_url(pupil)}))
+            for link in pupil.parent_links.select_related("parent")]
+    sent = sum(send_once(school, email) for email in emails)
+    with school_scope(school):
+        PlanSnapshot.objects.filter(pk=snapshot_id).update(parents_told_at=timezone.now())
+    return sent
+
+
+def tell_staff_of_views(*, school, views_id: int) -> int:
+    with school_scope(school):
+        views = ParentViews.objects.select_related("pupil__school", "parent", "cycle").get(
+            pk=views_id)
+        pupil = views.pupil
+        people = {user.pk: user for user in school_members(school, {Role.SENCO})}
+        people |= {user.pk: user for user in responsible_teachers(pupil)}
+        url = settings.SITE_URL + reverse("reviews:cycle", kwargs={
+            "school": school.slug, "cycle_id": views.cycle_id})
+        emails = [Email(
+            key=f"parent-views:{views.pk}:{user.pk}", to=user.email,
+            subject=f"{pupil.full_name}'s parent sent their views for the review",
+            body=email_text("parents/email/views_received.txt", {
+                "user": user, "views": views, "pupil": pupil, "url": url}))
+            for user in people.values()]
+    sent = sum(send_once(school, email) for email in emails)
+    with school_scope(school):
+        ParentViews.objects.filter(pk=views_id).update(staff_told_at=timezone.now())
+    return sent
