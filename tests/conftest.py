@@ -194,6 +194,8 @@ def plan_records(world) -> dict:
     first, _ = planned_cycle(world, stage=Stage.REVIEW)
     review, second = review_and_close(world, first)
     with school_scope(world.school):
+        second = plans.cycle_update(cycle=second, actor=world.senco,
+                                    pupil_views="The group is fun.")
         session = plans.session_record(provision=second.provisions.get(), actor=world.senco,
                                        date=D(2025, 12, 10))
         assessment = plans.assessment_save(cycle=second, actor=world.senco,

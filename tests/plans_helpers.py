@@ -25,6 +25,7 @@ def planned_cycle(world, pupil=None, *, opened_on=AUTUMN_START, review_date=AUTU
         plans.cycle_update(cycle=cycle, actor=world.senco,
                            needs="Finds it hard to follow two-step instructions.",
                            strengths="Loves stories; a kind friend.",
+                           pupil_views="I like it when someone reads with me.",
                            review_date=review_date)
         provision = plans.provision_save(cycle=cycle, actor=world.senco, provision_type=kind,
                                          start_date=opened_on, end_date=review_date)

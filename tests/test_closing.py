@@ -21,7 +21,7 @@ from apps.reviews import services as reviews
 from apps.reviews.selectors import reopen_refusal
 from apps.schools.tenancy import school_scope
 
-from .plans_helpers import D, planned_cycle, review_and_close
+from .plans_helpers import D, planned_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,8 @@ def test_nothing_recorded_since_or_the_cycle_stays_closed(since, school_a):
         elif since == "plan_change":
             plans.cycle_update(cycle=following, actor=school_a.senco, needs="Changed")
         elif since == "shared":
-            parents.plan_share(cycle=following, actor=school_a.senco)
+            parents.plan_share(cycle=following, actor=school_a.senco,
+                               pupil_views_missing_because="Gathered with a talking mat")
             Cycle.objects.filter(pk=following.pk).update(version=1)
         elif since == "views":
             parents.views_add(pupil=pupil, parent=school_a.parent, views="He is happier")

@@ -16,6 +16,8 @@ from apps.escalation.models import AnnualReview
 from apps.money import services as money
 from apps.parents import services as parents
 from apps.pupils.models import PupilImport
+from apps.pupils.profile import FIELDS as PROFILE_FIELDS
+from apps.pupils.profile import profile_save
 from apps.schools.models import Membership
 from apps.schools.roles import Role
 from apps.schools.tenancy import school_scope
@@ -35,6 +37,10 @@ ROUTES = {
     "pupils:sen_status": {"pupil_id": "pupil"},
     "pupils:sen_status_correct": {"pupil_id": "pupil"},
     "pupils:notice_given": {"pupil_id": "pupil"},
+    "pupils:profile": {"pupil_id": "pupil"},
+    "pupils:profile_edit": {"pupil_id": "pupil"},
+    "pupils:profile_history": {"pupil_id": "pupil"},
+    "pupils:profile_pdf": {"pupil_id": "pupil"},
     "pupils:pupil_leave": {"pupil_id": "pupil"},
     "plans:start": {"pupil_id": "pupil"},
     "plans:move": {"cycle_id": "cycle"},
@@ -72,6 +78,7 @@ ROUTES = {
     "money:top_up_step": {"request_id": "top-up", "step": "submit"},
     "parents:meeting": {"pupil_id": "pupil"},
     "parents:share": {"cycle_id": "cycle"},
+    "parents:share_profile": {"pupil_id": "pupil"},
     "escalation:pupil": {"pupil_id": "pupil"},
     "escalation:decision": {"pupil_id": "pupil"},
     "escalation:request": {"pupil_id": "pupil"},
@@ -107,6 +114,8 @@ ROUTES = {
     "family:plan": {"pupil_id": "pupil", "snapshot_id": "shared-plan"},
     "family:plan_pdf": {"pupil_id": "pupil", "snapshot_id": "shared-plan"},
     "family:meeting_ics": {"pupil_id": "pupil", "meeting_id": "meeting"},
+    "family:profile": {"pupil_id": "pupil", "shared_id": "shared-profile"},
+    "family:profile_pdf": {"pupil_id": "pupil", "shared_id": "shared-profile"},
     "pupil-list": {},
     "pupil-detail": {"pk": "pupil"},
     "pupil-change-sen-status": {"pk": "pupil"},
@@ -222,6 +231,10 @@ def every_record(world) -> dict:
             date=today + datetime.timedelta(days=7)).pk
         cycle = world.pupil.plans.get().cycles.get(pk=records["cycle"])
         records["shared-plan"] = parents.plan_share(cycle=cycle, actor=world.senco).pk
+        profile_save(pupil=world.pupil, actor=world.senco, about_me="I like trains",
+                     **dict.fromkeys(PROFILE_FIELDS[1:], ""))
+        records["shared-profile"] = parents.profile_share(pupil=world.pupil,
+                                                          actor=world.senco).pk
         records["member"] = Membership.objects.get(user=world.teacher).pk
         records["invitation"] = invitations.invite(
             school=world.school, email=f"invited@{world.school.slug}.example",

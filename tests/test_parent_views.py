@@ -8,16 +8,18 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.parents import owed, reminders, services
-from apps.parents.models import ParentMeeting
+from apps.parents.models import ParentMeeting, PlanSnapshot
 from apps.parents.tasks import send_owed_work
+from apps.plans.models import Cycle
 from apps.plans.rules import Stage
 from apps.reviews.models import ParentViews
 from apps.schools.tenancy import school_scope
 
-from .plans_helpers import planned_cycle
+from .plans_helpers import planned_cycle, review_and_close
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +71,6 @@ def test_views_sent_reach_the_senco_and_class_teacher_marked_new_until_read(
 
 
 def test_the_parent_sees_what_was_agreed_after_the_review(school_a, as_user):
-    from .plans_helpers import review_and_close
-
     cycle, _ = planned_cycle(school_a, stage=Stage.REVIEW)
     with school_scope(school_a.school):
         services.views_add(pupil=school_a.pupil, parent=school_a.parent, views="Happier")
@@ -139,3 +139,29 @@ def test_emails_owed_while_the_broker_was_out_of_reach_are_sent_by_the_sweep(
                                                            school_a.teacher.email])
     send_owed_work()
     assert len(mail.outbox) == 2  # once
+
+
+def test_a_plan_goes_to_the_parents_with_the_pupils_views_or_the_reason_they_are_missing(
+        school_a, as_user):
+    cycle, _ = planned_cycle(school_a)
+    with school_scope(school_a.school):
+        Cycle.objects.filter(pk=cycle.pk).update(pupil_views="")
+        cycle.refresh_from_db()
+        with pytest.raises(ValidationError) as refused:
+            services.plan_share(cycle=cycle, actor=school_a.senco)
+        assert "Record the pupil's views" in str(
+            refused.value.message_dict["pupil_views_missing_because"])
+        assert not PlanSnapshot.objects.exists()
+    client = as_user(school_a.senco)
+    url = f"/s/{school_a.school.slug}/cycles/{cycle.pk}/share/"
+    page = client.post(url, {"parent_help": ""}).content.decode()
+    assert "There is a problem" in page and "Record the pupil" in page
+    client.post(url, {"parent_help": "", "pupil_views_missing_because": "Aged 4: too young"})
+    with school_scope(school_a.school):
+        cycle.refresh_from_db()
+        assert cycle.pupil_views_missing_because == "Aged 4: too young"
+        assert PlanSnapshot.objects.count() == 1
+    # With the pupil's views recorded, the share form does not ask.
+    with school_scope(school_a.school):
+        Cycle.objects.filter(pk=cycle.pk).update(pupil_views="I like Lego")
+    assert "Why the pupil" not in client.get(url).content.decode()

@@ -24,6 +24,8 @@ from apps.privacy import retention
 from apps.privacy.record import pupil_record
 from apps.pupils import services as pupils
 from apps.pupils.models import Pupil
+from apps.pupils.profile import FIELDS as PROFILE_FIELDS
+from apps.pupils.profile import profile_save
 from apps.reviews.models import ProvisionImpact, Review
 from apps.schools.tenancy import school_scope
 
@@ -53,6 +55,9 @@ def whole_record(world, on_commit) -> dict:
                              held=True, kind="parents_evening")
         parents.views_add(pupil=world.pupil, parent=world.parent,
                           views="She enjoys the Lego group.")
+        profile_save(pupil=world.pupil, actor=world.senco,
+                     **(dict.fromkeys(PROFILE_FIELDS, "") | {"what_helps": "Quiet corner"}))
+        parents.profile_share(pupil=world.pupil, actor=world.senco)
         money.top_up_draft(pupil=world.pupil, actor=world.senco, amount=Decimal("1500"),
                            reason="Extra speech and language sessions")
         escalation.decision_record(pupil=world.pupil, actor=world.senco, decision="not_now",

@@ -157,6 +157,13 @@ def build_history(*, pupil, senco, staff, kinds, rng: random.Random, past_cycles
     return cycle
 
 
+# What pupils say at Assess, for cycles after the first (chosen by the cycle's number, so
+# the demo's random draws stay as they were).
+PUPIL_VIEWS = ["The group is fun and I can do more now.",
+               "I still find the reading hard but I try.",
+               "I like working with Mr Hussain. I want to do it on my own."]
+
+
 def _current_review(today, rng, overdue):
     if overdue:
         return today - datetime.timedelta(days=rng.randrange(2, 10))
@@ -167,7 +174,8 @@ def _plan_cycle(cycle, *, senco, staff, kinds, area, rng, review_date, runs_to, 
                 ongoing=()):
     """The cycle's outcomes and provision; ``ongoing`` kinds go on until they are changed
     (an EHC plan's one-to-one support), the others run to ``runs_to``."""
-    plans.cycle_update(cycle=cycle, actor=senco, review_date=review_date)
+    views = cycle.pupil_views or PUPIL_VIEWS[cycle.number % len(PUPIL_VIEWS)]
+    plans.cycle_update(cycle=cycle, actor=senco, review_date=review_date, pupil_views=views)
     provisions = list(cycle.provisions.all())
     chosen = [] if provisions else kinds_for(area, kinds, rng)
     have = {p.provision_type_id for p in provisions} | {k.pk for k in chosen}

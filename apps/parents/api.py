@@ -44,11 +44,15 @@ class SnapshotSerializer(serializers.ModelSerializer):
     cycle = VisibleField(visible=lambda m: visible(Cycle, m).exclude(stage=Stage.CLOSED),
                          write_only=True)
     parent_help = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    pupil_views_missing_because = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=300,
+        help_text="Needed while the cycle has no pupil's views: why they are not recorded.")
     pdf_ready = serializers.SerializerMethodField()
 
     class Meta:
         model = PlanSnapshot
-        fields = ["id", "pupil", "cycle", "shared_at", "content", "parent_help", "pdf_ready"]
+        fields = ["id", "pupil", "cycle", "shared_at", "content", "parent_help",
+                  "pupil_views_missing_because", "pdf_ready"]
         read_only_fields = ["pupil", "shared_at", "content"]
 
     def get_pdf_ready(self, snapshot) -> bool:
@@ -108,7 +112,9 @@ class SharedPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data = serializer.validated_data
         serializer.instance = call_service(services.plan_share, cycle=data["cycle"],
                                            actor=self.request.user,
-                                           parent_help=data.get("parent_help", ""))
+                                           parent_help=data.get("parent_help", ""),
+                                           pupil_views_missing_because=data.get(
+                                               "pupil_views_missing_because"))
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])

@@ -61,6 +61,15 @@ class ShareForm(GovukFormMixin, forms.Form):
         label="How the parents can help at home", required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="In plain words, for example: read together for ten minutes each evening.")
+    pupil_views_missing_because = forms.CharField(
+        label="Why the pupil's views are not recorded", required=False, max_length=300,
+        help_text="Needed only while the pupil's views are not recorded at Assess: for "
+                  "example, too young to give them, or gathered another way.")
+
+    def __init__(self, *args, pupil_views_recorded: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pupil_views_recorded:
+            del self.fields["pupil_views_missing_because"]
 
 
 class ViewsForm(GovukFormMixin, forms.Form):

@@ -1,5 +1,6 @@
-"""E-mails that keep people in the loop: parents told a plan is shared with them (a link to
-their pages, never the PDF itself: a plan is about a child and stays behind sign-in), and
+"""E-mails that keep people in the loop: parents told a plan or a one-page profile is
+shared with them (a link to their pages, never the PDF itself: it is about a child and
+stays behind sign-in), and
 the SENCO and the pupil's class teachers told that parents sent their views for a review.
 Each is sent once per person (email.send_once) and then marked on its record; a record
 left unmarked is owed and sent again by the sweep (owed.py)."""
@@ -16,23 +17,40 @@ from apps.schools.roles import Role
 from apps.schools.tenancy import school_scope
 
 from .email import Email, email_text, send_once
-from .models import PlanSnapshot
+from .models import PlanSnapshot, SharedProfile
+
+
+def _tell_parents(school, pupil, *, key: str, subject: str, template: str,
+                  context: dict) -> int:
+    """E-mail each of the pupil's parents once (under ``key`` and their id)."""
+    emails = [Email(
+        key=f"{key}:{link.parent_id}", to=link.parent.email, subject=subject,
+        body=email_text(template, context | {"parent": link.parent, "pupil": pupil,
+                                             "school": school, "url": family_url(pupil)}))
+        for link in pupil.parent_links.select_related("parent")]
+    return sum(send_once(school, email) for email in emails)
 
 
 def tell_parents_plan_shared(*, school, snapshot_id: int) -> int:
     with school_scope(school):
         snapshot = PlanSnapshot.objects.select_related("pupil__school").get(pk=snapshot_id)
         pupil = snapshot.pupil
-        emails = [Email(
-            key=f"plan-shared:{snapshot.pk}:{link.parent_id}", to=link.parent.email,
-            subject=f"{pupil.first_name}'s support plan from {school.name}",
-            body=email_text("parents/email/plan_shared.txt", {
-                "parent": link.parent, "pupil": pupil, "school": school,
-                "snapshot": snapshot, "url": family_url(pupil)}))
-            for link in pupil.parent_links.select_related("parent")]
-    sent = sum(send_once(school, email) for email in emails)
-    with school_scope(school):
+        sent = _tell_parents(school, pupil, key=f"plan-shared:{snapshot.pk}",
+                             subject=f"{pupil.first_name}'s support plan from {school.name}",
+                             template="parents/email/plan_shared.txt", context={})
         PlanSnapshot.objects.filter(pk=snapshot_id).update(parents_told_at=timezone.now())
+    return sent
+
+
+def tell_parents_profile_shared(*, school, shared_id: int) -> int:
+    with school_scope(school):
+        shared = SharedProfile.objects.select_related("pupil__school").get(pk=shared_id)
+        pupil = shared.pupil
+        sent = _tell_parents(
+            school, pupil, key=f"profile-shared:{shared.pk}",
+            subject=f"{pupil.first_name}'s one-page profile from {school.name}",
+            template="parents/email/profile_shared.txt", context={})
+        SharedProfile.objects.filter(pk=shared_id).update(parents_told_at=timezone.now())
     return sent
 
 

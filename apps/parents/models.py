@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from apps.plans.models import Cycle
-from apps.pupils.models import Pupil
+from apps.pupils.models import Profile, Pupil
 from apps.reviews.models import Review
 from apps.schools.models import SchoolOwned
 
@@ -76,6 +76,22 @@ class PlanSnapshot(SchoolOwned):
                                                                    "parents_told_at"}:
             raise ValueError("A shared plan is immutable; save only its rendered PDF.")
         super().save(*args, **kwargs)
+
+
+class SharedProfile(SchoolOwned):
+    """A version of the pupil's one-page profile shared with the parents. Versions never
+    change (pupils.models.Profile), so what they saw stays as it was."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    shared_at = models.DateTimeField(auto_now_add=True)
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    # When the parents were e-mailed a link to it; empty while that is owed (owed.py).
+    parents_told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-shared_at", "-pk"]
 
 
 class ReminderSent(SchoolOwned):

@@ -6,20 +6,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.plans.models import Cycle
-from apps.plans.rules import Stage
+from apps.plans.rules import Stage, pupil_views_missing
+from apps.plans.services import cycle_update
 from apps.pupils.models import Pupil
+from apps.pupils.profile import current_profile
 from apps.pupils.services import ensure_on_roll
 from apps.reviews.models import ParentViews
 from apps.reviews.rules import VIEWS_MAX
 from backend.validation import row_errors
 
-from .models import ParentMeeting, PlanSnapshot
+from .models import ParentMeeting, PlanSnapshot, SharedProfile
 from .rules import MEETING_MINUTES, USUAL_HOURS, unusual_time
 from .shared_plan import snapshot_content
 from .tasks import (
     invite_parents_to_meeting,
     render_shared_plan,
     tell_parents_plan_shared,
+    tell_parents_profile_shared,
     tell_staff_of_views,
 )
 
@@ -66,7 +69,8 @@ def meeting_save(*, pupil: Pupil, actor, instance=None, unusual_time_confirmed=F
 
 
 @transaction.atomic
-def plan_share(*, cycle: Cycle, actor, parent_help: str = "") -> PlanSnapshot:
+def plan_share(*, cycle: Cycle, actor, parent_help: str = "",
+               pupil_views_missing_because: str | None = None) -> PlanSnapshot:
     """Share the cycle's plan with the parents: freeze it, then render its PDF once and
     e-mail them a link to it (letting_know.py)."""
     if cycle.stage == Stage.CLOSED:
@@ -74,6 +78,15 @@ def plan_share(*, cycle: Cycle, actor, parent_help: str = "") -> PlanSnapshot:
     if not cycle.outcomes.exists():
         raise ValidationError({"cycle": [
             "Add at least one outcome before sharing the plan with the parents."]})
+    if pupil_views_missing_because is not None and not cycle.pupil_views.strip():
+        cycle = cycle_update(cycle=cycle, actor=actor,
+                             pupil_views_missing_because=pupil_views_missing_because.strip())
+    if pupil_views_missing(pupil_views=cycle.pupil_views,
+                           missing_because=cycle.pupil_views_missing_because):
+        raise ValidationError({"pupil_views_missing_because": [
+            "Record the pupil's views at Assess before sharing the plan, or say why they "
+            "are not recorded (for example, too young to give them, or gathered another "
+            "way)."]})
     snapshot = PlanSnapshot.objects.create(
         school=cycle.school, pupil=cycle.plan.pupil, cycle=cycle, shared_by=actor,
         content=snapshot_content(cycle, parent_help or ""))
@@ -81,6 +94,21 @@ def plan_share(*, cycle: Cycle, actor, parent_help: str = "") -> PlanSnapshot:
     tell_parents_plan_shared.delay_on_commit(school_id=cycle.school_id,
                                              snapshot_id=snapshot.pk)
     return snapshot
+
+
+@transaction.atomic
+def profile_share(*, pupil: Pupil, actor) -> SharedProfile:
+    """Share the pupil's current one-page profile with the parents, and e-mail them a
+    link (letting_know.py)."""
+    ensure_on_roll(pupil)
+    current = current_profile(pupil)
+    if current is None:
+        raise ValidationError("Write the one-page profile before sharing it.")
+    shared = SharedProfile.objects.create(school=pupil.school, pupil=pupil, profile=current,
+                                          shared_by=actor)
+    tell_parents_profile_shared.delay_on_commit(school_id=pupil.school_id,
+                                                shared_id=shared.pk)
+    return shared
 
 
 @transaction.atomic

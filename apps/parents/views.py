@@ -3,15 +3,19 @@
 A parent reaches only their own children, and of them only what was shared: every
 object comes through ``pupils_visible_to`` (a parent's own children) or a 404."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from apps.plans.views import CyclePage, cycle_url
 from apps.pupils.access import access_pupil
+from apps.pupils.profile import sections_of
+from apps.pupils.profile_views import profile_pdf_response
 from apps.pupils.selectors import pupils_visible_to
 from apps.pupils.views import PupilPage
 from apps.schools.roles import Action, Role
@@ -19,9 +23,9 @@ from apps.schools.tenancy import school_scope
 from apps.schools.views import FormPage, SchoolView
 
 from . import reminders, selectors, services
-from .access import access_meeting, access_shared_plan
+from .access import access_meeting, access_shared_plan, access_shared_profile
 from .forms import MeetingForm, ShareForm, ViewsForm
-from .models import ParentMeeting, PlanSnapshot
+from .models import ParentMeeting, PlanSnapshot, SharedProfile
 
 
 class MeetingView(PupilPage, FormPage):
@@ -57,6 +61,13 @@ class ShareView(CyclePage, FormPage):
     intro = ("The parents will see the plan exactly as it is now, as a page and a PDF. "
              "Later changes are not shown until you share it again.")
 
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {
+            "pupil_views_recorded": bool(self.cycle.pupil_views.strip())}
+
+    def get_initial(self):
+        return {"pupil_views_missing_because": self.cycle.pupil_views_missing_because}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
             "caption": f"{self.pupil.full_name} – cycle {self.cycle.number}"}
@@ -66,6 +77,26 @@ class ShareView(CyclePage, FormPage):
         return cycle_url(self.school, self.cycle), (
             "The plan has been shared with the parents. Its PDF is on its way: they can "
             "read the plan on their page now and download it in a few minutes.")
+
+
+class ShareProfileView(PupilPage, SchoolView, View):
+    """POST: share the pupil's current one-page profile with the parents."""
+
+    action = Action.SHARE_PLANS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        url = reverse("pupils:profile", kwargs={"school": self.school.slug,
+                                                "pupil_id": self.pupil.pk})
+        try:
+            shared = services.profile_share(pupil=self.pupil, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(url)
+        messages.success(request, f"Version {shared.profile.version} of the profile has "
+                                  "been shared with the parents, and they have been e-mailed "
+                                  "a link to it.")
+        return redirect(url)
 
 
 # The parent portal -------------------------------------------------------------------
@@ -123,6 +154,8 @@ class ChildView(ChildPage, FormPage):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
             "snapshots": PlanSnapshot.objects.filter(pupil=self.pupil),
+            "profile": SharedProfile.objects.filter(pupil=self.pupil).select_related(
+                "profile").first(),
             "meetings": ParentMeeting.objects.filter(pupil=self.pupil, held=False,
                                                      date__gte=timezone.localdate()),
             "sent": selectors.views_sent_by(self.request.user, self.pupil),
@@ -146,6 +179,30 @@ class SharedPlanView(ChildPage, SchoolView, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"snapshot": self.snapshot,
                                                      "plan": self.snapshot.content}
+
+
+class SharedProfileView(ChildPage, SchoolView, TemplateView):
+    action = Action.FAMILY
+    template_name = "parents/shared_profile.html"
+
+    def resolve_item(self, *, shared_id):
+        self.shared = self.of_this_child(access_shared_profile, shared_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "shared": self.shared, "sections": sections_of(self.shared.profile)}
+
+
+class SharedProfilePdfView(ChildPage, SchoolView, View):
+    action = Action.FAMILY
+
+    def resolve_item(self, *, shared_id):
+        self.shared = self.of_this_child(access_shared_profile, shared_id)
+
+    def get(self, request, *args, **kwargs):
+        return profile_pdf_response([self.shared.profile], self.school,
+                                    f"profile-{self.shared.pk}.pdf",
+                                    title=f"{self.pupil.first_name}'s one-page profile")
 
 
 class SharedPlanPdfView(ChildPage, SchoolView, View):

@@ -51,8 +51,9 @@ class StartPlanForm(GovukModelForm):
 class AssessForm(GovukModelForm):
     class Meta:
         model = Cycle
-        fields = ["needs", "strengths", "pupil_views", "parent_views"]
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+        fields = ["needs", "strengths", "pupil_views", "parent_views",
+                  "pupil_views_missing_because"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields[:4]}
         help_texts = {
             "needs": "What the pupil finds hard, from teacher assessment, attainment and "
                      "progress data, and specialist advice.",

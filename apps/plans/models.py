@@ -99,6 +99,12 @@ class Cycle(SchoolOwned):
     strengths = models.TextField("strengths", blank=True)
     pupil_views = models.TextField("the pupil's views", blank=True)
     parent_views = models.TextField("the parents' views", blank=True)
+    # Where the pupil's views are not recorded here, why (rules.pupil_views_missing).
+    pupil_views_missing_because = models.CharField(
+        "why the pupil's views are not recorded", max_length=300, blank=True,
+        help_text="Only if they are not recorded above: for example, too young to give "
+                  "them, or gathered another way (a drawing, a talking mat) and kept "
+                  "elsewhere.")
     updated_at = models.DateTimeField(auto_now=True)
     # Raised by every change to the cycle's plan (its fields, outcomes, provision): an edit
     # made from an older version is refused instead of silently overwriting (services).

@@ -177,3 +177,12 @@ SESSION_CORRECTORS = frozenset({Role.SENCO})
 
 def may_correct_session(*, recorded_by_id: int | None, actor_id: int, actor_role: str) -> bool:
     return actor_role in SESSION_CORRECTORS or recorded_by_id == actor_id
+
+
+def pupil_views_missing(*, pupil_views: str, missing_because: str) -> bool:
+    """Is a plan without the pupil's voice? The pupil's views are part of the assessment
+    (Code 6.45) and of every decision about them (Children and Families Act 2014 s.19:
+    regard to the views, wishes and feelings of the child; Code 1.1-1.4). A plan is
+    shared with the parents with the pupil's views, or with the reason they are not
+    there (too young, gathered another way)."""
+    return not pupil_views.strip() and not missing_because.strip()

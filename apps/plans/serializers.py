@@ -78,7 +78,7 @@ class CycleSerializer(serializers.ModelSerializer):
         model = Cycle
         fields = ["id", "plan", "pupil", "number", "stage", "opened_on", "review_date",
                   "closed_on", "is_overdue", "needs", "strengths", "pupil_views",
-                  "parent_views"]
+                  "parent_views", "pupil_views_missing_because"]
         read_only_fields = ["plan", "number", "stage", "opened_on", "closed_on"]
 
 

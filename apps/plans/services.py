@@ -48,7 +48,8 @@ from .rules import (
 )
 from .selectors import missing_for
 
-ASSESS_FIELDS = ("needs", "strengths", "pupil_views", "parent_views")
+ASSESS_FIELDS = ("needs", "strengths", "pupil_views", "parent_views",
+                 "pupil_views_missing_because")
 PROVISION_FIELDS = ("provision_type", "details", "staff_type", "delivered_by",
                     "sessions_per_week", "minutes_per_session", "group_size", "fixed_cost",
                     "start_date", "end_date")

@@ -4,7 +4,14 @@ from apps.accounts.forms import InviteeForm
 from backend.govuk import GovukFormMixin
 
 from .csv_columns import COLUMNS
-from .rules import NeedType, NoticeGiven, SenStatus, YearGroup
+from .rules import (
+    PROFILE_SECTION_MAX,
+    PROFILE_SECTIONS,
+    NeedType,
+    NoticeGiven,
+    SenStatus,
+    YearGroup,
+)
 from .selectors import school_teachers_and_tas
 from .validators import validate_upn
 
@@ -181,3 +188,21 @@ class NoticeGivenForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, readers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reader"].choices = [(reader.key, reader.name) for reader in readers]
+
+
+class ProfileForm(GovukFormMixin, forms.Form):
+    """The one-page profile's sections (rules.PROFILE_SECTIONS), in the pupil's voice."""
+
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, first_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, heading, hint in PROFILE_SECTIONS:
+            self.fields[name] = forms.CharField(
+                label=heading, required=False,
+                help_text=f"{hint} Up to {PROFILE_SECTION_MAX} characters.",
+                widget=forms.Textarea(attrs={"rows": 3}))
+        self.fields["own_words"].label = f"In {first_name}'s own words"
+        self.fields["written_with"] = forms.CharField(
+            label="Written with", required=False,
+            help_text="Who took part: for example, Maya, her mum and her class teacher.")

@@ -178,6 +178,36 @@ class SenSupportNotice(SchoolOwned):
         ]
 
 
+class Profile(SchoolOwned):
+    """One version of the pupil's one-page profile (pupil passport), written with the
+    pupil and their parents (rules.PROFILE_SECTIONS). Each change adds a version and none
+    is altered, so who changed what, and when, stays (profile.py)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="profiles")
+    version = models.PositiveIntegerField()
+    about_me = models.TextField("about me", blank=True)
+    good_at = models.TextField("what I am good at", blank=True)
+    find_hard = models.TextField("what I find hard", blank=True)
+    what_helps = models.TextField("what helps me", blank=True)
+    communication = models.TextField("how to communicate with me", blank=True)
+    who_to_talk_to = models.TextField("who to talk to", blank=True)
+    own_words = models.TextField("in my own words", blank=True)
+    written_with = models.CharField(
+        "written with", max_length=200, blank=True,
+        help_text="Who took part: for example, Maya, her mum and her class teacher.")
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["school", "pupil", "version"],
+                                               name="profile_version_once")]
+
+    def __str__(self):
+        return f"One-page profile of {self.pupil}, version {self.version}"
+
+
 class PupilImport(SchoolOwned):
     """A CSV file of pupils from the school's MIS: previewed row by row, then applied at
     once, all or nothing (``pupils/mis_import.py``). The file's text is kept only until the

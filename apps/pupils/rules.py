@@ -175,3 +175,24 @@ def read_only_because(pupil) -> str:
         return (f"{pupil.full_name} left the school on {pupil.left_on.day} "
                 f"{pupil.left_on:%B %Y}: their record can be read but not changed.")
     return ""
+
+
+# The one-page profile (pupil passport; models.Profile, profile.py): what everyone who
+# works with the pupil must know to teach them well, the strategies above all (Code 6.49),
+# written with the pupil and their parents (Code 6.45, 6.64). Each section in a few
+# sentences: together they print on one A4 page, which is what makes it read.
+PROFILE_SECTIONS = [
+    ("about_me", "About me", "Who I am, what I like, what matters to me."),
+    ("good_at", "What I am good at", "Strengths, interests, what I am proud of."),
+    ("find_hard", "What I find hard", "In class, at break, with work or with people."),
+    ("what_helps", "What helps me",
+     "Strategies and reasonable adjustments in the classroom: where I sit, how work is "
+     "set, breaks, equipment."),
+    ("communication", "How to communicate with me",
+     "How to explain things, check I understand, and what to do when I am upset."),
+    ("who_to_talk_to", "Who to talk to", "The adults I trust and go to, at school and at home."),
+    ("own_words", "In my own words",
+     "What the pupil said or wrote, kept exactly as they said it: it is theirs, not "
+     "a summary."),
+]
+PROFILE_SECTION_MAX = 600

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, profile_views, views
 
 app_name = "pupils"
 
@@ -20,6 +20,13 @@ urlpatterns = [
          name="notice_given"),
     path("pupils/<int:pupil_id>/parents/invite/", views.ParentInviteView.as_view(),
          name="parent_invite"),
+    path("pupils/<int:pupil_id>/profile/", profile_views.ProfileView.as_view(), name="profile"),
+    path("pupils/<int:pupil_id>/profile/edit/", profile_views.ProfileEditView.as_view(),
+         name="profile_edit"),
+    path("pupils/<int:pupil_id>/profile/history/", profile_views.ProfileHistoryView.as_view(),
+         name="profile_history"),
+    path("pupils/<int:pupil_id>/profile/pdf/", profile_views.ProfilePdfView.as_view(),
+         name="profile_pdf"),
     path("pupils/<int:pupil_id>/parents/<int:link_id>/remove/",
          views.ParentUnlinkView.as_view(), name="parent_remove"),
 ]

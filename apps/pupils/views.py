@@ -202,3 +202,4 @@ class ParentUnlinkView(PupilPage, SchoolView, View):
         messages.success(request, f"{self.link.parent} is no longer linked to "
                          f"{self.pupil.full_name}.")
         return redirect(pupil_url(self.school, self.pupil))
+

@@ -62,6 +62,7 @@ class Action(models.TextChoices):
     VIEW_PEOPLE = "view_people", "see who works at the school"
     MANAGE_PEOPLE = "manage_people", "invite staff, change their roles and record leavers"
     INVITE_PARENTS = "invite_parents", "invite a pupil's parents and carers"
+    WRITE_PROFILE = "write_profile", "write a pupil's one-page profile"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -107,6 +108,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_PEOPLE: STAFF,
     Action.MANAGE_PEOPLE: frozenset({Role.SENCO, Role.HEAD}),
     Action.INVITE_PARENTS: frozenset({Role.SENCO}),
+    # The one-page profile is written with the pupil by whoever knows them best: the
+    # SENCO, the class teacher, the teaching assistant who works with them (Code 6.49);
+    # the SENCO shares it with the parents, as a plan (SHARE_PLANS).
+    Action.WRITE_PROFILE: frozenset({Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}),
 }
 
 
