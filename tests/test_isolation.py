@@ -68,6 +68,8 @@ ROUTES = {
     "reviews:reopen": {"cycle_id": "cycle"},
     "reviews:parent_views_read": {"cycle_id": "cycle"},
     "reviews:timeline": {"pupil_id": "pupil"},
+    "caseload:my_class": {},
+    "caseload:my_class_profiles": {},
     "money:overview": {},
     "money:settings": {},
     "money:budget": {},

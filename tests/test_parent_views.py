@@ -16,6 +16,7 @@ from apps.parents.models import ParentMeeting, PlanSnapshot
 from apps.parents.tasks import send_owed_work
 from apps.plans.models import Cycle
 from apps.plans.rules import Stage
+from apps.pupils import services as register
 from apps.reviews.models import ParentViews
 from apps.schools.tenancy import school_scope
 
@@ -165,3 +166,15 @@ def test_a_plan_goes_to_the_parents_with_the_pupils_views_or_the_reason_they_are
     with school_scope(school_a.school):
         Cycle.objects.filter(pk=cycle.pk).update(pupil_views="I like Lego")
     assert "Why the pupil" not in client.get(url).content.decode()
+
+
+def test_a_parents_invitation_names_the_senco(senco_named,
+                                              django_capture_on_commit_callbacks):
+    world = senco_named
+    with school_scope(world.school), django_capture_on_commit_callbacks(execute=True):
+        register.parent_invite(pupil=world.pupil, actor=world.senco,
+                               email="o.brien@home.example", first_name="Siobhán",
+                               last_name="O'Brien", relationship="Mother")
+    [message] = mail.outbox
+    assert "Sam Okafor is the school's special educational needs co-ordinator" in message.body
+    assert "Dear Siobhán" in message.body and "&#x27;" not in message.body

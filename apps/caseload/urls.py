@@ -9,4 +9,7 @@ urlpatterns = [
     path("pupils/", views.RegisterView.as_view(), name="register"),
     path("pupils/<int:pupil_id>/", views.PupilView.as_view(), name="pupil"),
     path("meetings/", views.MeetingsView.as_view(), name="meetings"),
+    path("my-class/", views.MyClassView.as_view(), name="my_class"),
+    path("my-class/profiles.pdf", views.MyClassProfilesView.as_view(),
+         name="my_class_profiles"),
 ]

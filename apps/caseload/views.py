@@ -1,12 +1,15 @@
 """The caseload's pages: the register, the pupil page and meetings with parents. Thin:
 each reads its page's read model (selectors.py) and renders it."""
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import RedirectView, TemplateView
 
 from apps.audit.trail import record_access
 from apps.pupils.notices import notice_lines
+from apps.pupils.profile_views import profile_pdf_response
 from apps.pupils.rules import read_only_because
 from apps.pupils.views import PupilPage
 from apps.schools.calendar import school_year
@@ -16,6 +19,7 @@ from apps.schools.views import SchoolView
 
 from . import selectors
 from .filters import RegisterFilter
+from .my_class import my_class
 
 
 class SchoolHomeView(SchoolView, RedirectView):
@@ -96,3 +100,34 @@ class MeetingsView(SchoolView, TemplateView):
             "page": page, "query": query,
             "needing_action": sum(1 for row in rows if row.meetings.needs_action),
             "uses_default_calendar": this_year_uses_default_calendar(self.school)}
+
+
+class MyClassView(SchoolView, TemplateView):
+    """For a class teacher or teaching assistant: their pupils on SEN support with what
+    helps them, and the sessions they run this week (my_class.py)."""
+
+    action = Action.VIEW_PLANS
+    template_name = "caseload/my_class.html"
+
+    def get_context_data(self, **kwargs):
+        found = my_class(self.membership, timezone.localdate())
+        record_access(self.school, path=self.request.get_full_path(), school_id=self.school.pk,
+                      pupils=[entry.pupil.pk for entry in found.pupils])
+        return super().get_context_data(**kwargs) | {
+            "my_class": found,
+            "may_record": role_may(self.membership.role, Action.RECORD_SESSIONS)}
+
+
+class MyClassProfilesView(SchoolView, View):
+    """Every one-page profile of My class, one A4 page each, to print."""
+
+    action = Action.VIEW_PLANS
+
+    def get(self, request, *args, **kwargs):
+        found = my_class(self.membership, timezone.localdate())
+        if not found.profiles:
+            raise Http404("None of these pupils has a one-page profile yet.")
+        record_access(self.school, path=request.get_full_path(), school_id=self.school.pk,
+                      pupils=[profile.pupil_id for profile in found.profiles])
+        return profile_pdf_response(found.profiles, self.school, "my-class-profiles.pdf",
+                                    title="One-page profiles")

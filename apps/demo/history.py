@@ -17,6 +17,7 @@ from apps.parents import services as parents
 from apps.plans import services as plans
 from apps.plans.models import Cycle, DeliveredSession, ProvisionType, StageChange
 from apps.plans.rules import DEFAULT_CYCLE_WEEKS, SessionStatus, StaffType, Stage
+from apps.pupils import profile
 from apps.pupils.rules import NEED_AREA_OF, NeedArea, SenStatus
 from apps.reviews import services as reviews
 from apps.reviews.models import Review
@@ -109,6 +110,38 @@ def kinds_for(area, kinds, rng) -> list[ProvisionType]:
                 if k.need_area == area and k.usual_sessions_per_week < 10] or [
         k for k in kinds.values() if k.usual_sessions_per_week < 10]
     return rng.sample(matching, k=min(len(matching), rng.choice([1, 1, 2])))
+
+
+# One-page profiles, by broad area of need: what helps, as a class teacher needs to know it.
+PROFILE_TEXT = {
+    NeedArea.COMMUNICATION: ("Say my name first, then give one instruction at a time. Show "
+                             "me a picture of what to do.", "I need time to answer: "
+                             "please count to ten in your head before asking again."),
+    NeedArea.COGNITION: ("Coloured overlay for reading; a number line on my desk; tasks "
+                         "broken into small steps I can tick off.",
+                         "Check I have understood by asking me to tell you the task back."),
+    NeedArea.SEMH: ("A calm card I can show to go to the quiet corner for five minutes; a "
+                    "warning before changes to the day.",
+                    "Talk to me quietly, away from others. Tell me what I did well first."),
+    NeedArea.SENSORY_PHYSICAL: ("Sit me near the front on the left; a pencil grip and "
+                                "wider-lined paper; extra time to write.",
+                                "Face me when you speak and check the room is not too loud."),
+    NeedArea.OTHER: ("A job to do at the start of lessons; short tasks with a break "
+                     "between.", "Use my name and keep it short."),
+}
+
+
+def one_page_profile(*, pupil, senco) -> None:
+    """The pupil's one-page profile, as written with them and their parents."""
+    area = NEED_AREA_OF.get(pupil.primary_need, NeedArea.OTHER)
+    helps, communication = PROFILE_TEXT[area]
+    profile.profile_save(
+        pupil=pupil, actor=senco, about_me=f"I am {pupil.first_name}. I like drawing, "
+        "football and my dog.", good_at="Helping others, remembering facts about animals.",
+        find_hard=NEEDS_TEXT[area], what_helps=helps, communication=communication,
+        who_to_talk_to="My class teacher and Mr Hussain at school; my mum at home.",
+        own_words="i like it when people wait for me and dont rush me",
+        written_with=f"{pupil.first_name}, their parents and the SENCO")
 
 
 def build_history(*, pupil, senco, staff, kinds, rng: random.Random, past_cycles: int,

@@ -288,7 +288,11 @@ class SessionView(CycleFormPage):
             "provisions": provisions.select_related("provision_type")}
 
     def get_initial(self):
-        return {"date": timezone.localdate().isoformat()}
+        # "Record a session" from My class names the provision (?provision=); one not of
+        # this cycle is ignored, the form's choices being only the cycle's.
+        asked = self.request.GET.get("provision", "")
+        return {"date": timezone.localdate().isoformat(),
+                "provision": int(asked) if asked.isdigit() else None}
 
     def perform(self, data):
         services.session_record(actor=self.request.user, **data)

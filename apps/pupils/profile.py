@@ -24,7 +24,8 @@ def current_profile(pupil: Pupil) -> Profile | None:
 def current_profiles(pupil_ids) -> dict[int, Profile]:
     """Each pupil's current profile, for a page of pupils: one query."""
     latest: dict[int, Profile] = {}
-    for profile in Profile.objects.filter(pupil__in=pupil_ids).order_by("pupil", "-version"):
+    for profile in (Profile.objects.filter(pupil__in=pupil_ids).select_related("pupil")
+                    .order_by("pupil", "-version")):
         latest.setdefault(profile.pupil_id, profile)
     return latest
 

@@ -107,6 +107,10 @@ class Command(BaseCommand):
                     logins.append((f"{role.label}, {school.name}", person.email))
                 with school_scope(school):
                     made = self.pupils(school, spec, people, parent, seed + number, today)
+                    # The class teacher teaches the demo parent's child's class (My class).
+                    child = Pupil.objects.filter(parent_links__parent=parent).first()
+                    Membership.objects.filter(school=school, user=people["teacher"]).update(
+                        classes=[child.class_name] if child and child.class_name else [])
                     total = Pupil.objects.count()
                     plans_made = self.histories(school, people, seed + number)
                 self.stdout.write(f"{school.name}: {made} pupils added ({total} in all); "
@@ -151,6 +155,7 @@ class Command(BaseCommand):
                 else [afternoons] if index % 6 == 1 else [])
             history.parent_contact(pupil=pupil, senco=people["senco"], rng=rng,
                                    at_risk=index % 7 == 3)
+            history.one_page_profile(pupil=pupil, senco=people["senco"])
             history.escalation(pupil=pupil, senco=people["senco"], index=index)
             made += 1
         return made

@@ -1,0 +1,90 @@
+"""The team around the child in a real browser, on the demo data: the demo teaching
+assistant opens the pupil whose one-to-one support they deliver and records a session
+from My class; the demo class teacher prints their class's one-page profiles; the
+SENCO writes a profile and closing a cycle asks to confirm."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from apps.plans.models import DeliveredSession, Provision
+from apps.pupils.models import Profile
+from apps.schools.models import School
+from apps.schools.tenancy import school_scope
+
+from .test_apdr import heading, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    return School.objects.get(slug="oakfield-primary")
+
+
+def test_the_ta_opens_the_pupil_they_support_and_records_a_session_from_my_class(
+        page, live_server, demo, axe):
+    with school_scope(demo):
+        one_to_one = (Provision.objects.filter(
+            provision_type__name="One-to-one teaching assistant support",
+            delivered_by__email="ta@oakfield.example", end_date__isnull=True,
+            cycle__closed_on__isnull=True).select_related("cycle__plan__pupil").first())
+        pupil = one_to_one.cycle.plan.pupil
+        linked_by_hand = pupil.assignments.filter(user__email="ta@oakfield.example").exists()
+        before = DeliveredSession.objects.filter(provision=one_to_one).count()
+    assert not linked_by_hand  # seen because the TA delivers the support
+    sign_in(page, live_server, "ta@oakfield.example")
+    page.get_by_role("link", name="My class").click()
+    expect(heading(page)).to_have_text("My class")
+    axe(page)
+    page.get_by_role("link", name=pupil.full_name).first.click()
+    expect(heading(page)).to_contain_text(pupil.last_name)
+    axe(page)
+    page.go_back()
+    page.get_by_role("link", name=re.compile(
+        f"Record a session of One-to-one teaching assistant support for {pupil.full_name}")
+    ).click()
+    axe(page)
+    expect(page.get_by_label("Provision")).to_have_value(str(one_to_one.pk))
+    page.get_by_role("button", name="Record session").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("recorded")
+    with school_scope(demo):
+        assert DeliveredSession.objects.filter(provision=one_to_one).count() == before + 1
+
+
+def test_the_class_teacher_prints_their_class_profiles(page, live_server, demo, axe):
+    sign_in(page, live_server, "teacher@oakfield.example")
+    page.get_by_role("link", name="My class").click()
+    axe(page)
+    expect(page.get_by_text("What helps").first).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Print their one-page profiles")).click()
+    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    pages = int(re.search(r"PDF, (\d+) page", page.content()).group(1))
+    assert len(pdf.pages) == pages >= 1
+    assert "my one-page profile" in pdf.pages[0].extract_text()
+
+
+def test_the_senco_writes_a_profile_and_keeps_its_versions(page, live_server, demo, axe):
+    with school_scope(demo):
+        pupil = demo_pupil_with_profile(demo)
+    sign_in(page, live_server, "senco@oakfield.example")
+    page.goto(f"{live_server.url}/s/{demo.slug}/pupils/{pupil.pk}/profile/")
+    axe(page)
+    page.get_by_role("link", name="Change the profile").click()
+    axe(page)
+    page.get_by_label("What helps me").fill("A quiet corner after break.")
+    page.get_by_role("button", name="Save the profile").click()
+    expect(page.get_by_text("A quiet corner after break.")).to_be_visible()
+    page.get_by_role("link", name="See every version").click()
+    axe(page)
+    expect(page.get_by_role("cell", name="What helps me", exact=True)).to_be_visible()
+
+
+def demo_pupil_with_profile(school):
+    return Profile.objects.filter(school=school).select_related("pupil").first().pupil
