@@ -13,6 +13,7 @@ from apps.money import api as money_api
 from apps.parents import api as parents_api
 from apps.plans import api as plans_api
 from apps.privacy import api as privacy_api
+from apps.pupils import api as pupils_api
 from apps.reviews import api as reviews_api
 from apps.schools.api import MySchoolsViewSet
 from apps.schools.views import home
@@ -21,6 +22,7 @@ school_api = SimpleRouter()
 school_api.register("members", accounts_api.MemberViewSet, basename="member")
 school_api.register("invitations", accounts_api.InvitationViewSet, basename="invitation")
 school_api.register("pupils", caseload_api.PupilViewSet, basename="pupil")
+school_api.register("profiles", pupils_api.ProfileViewSet, basename="profile")
 school_api.register("provision-types", plans_api.ProvisionTypeViewSet, basename="provision-type")
 school_api.register("plans", plans_api.SupportPlanViewSet, basename="plan")
 school_api.register("cycles", plans_api.CycleViewSet, basename="cycle")

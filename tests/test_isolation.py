@@ -169,6 +169,8 @@ ROUTES = {
     "family-plan-detail": {"pk": "shared-plan"},
     "family-plan-pdf": {"pk": "shared-plan"},
     "family-views-list": {},
+    "profile-list": {},
+    "profile-detail": {"pk": "profile"},
     "ehc-request-list": {},
     "ehc-request-detail": {"pk": "ehc-request"},
     "ehc-request-outcome": {"pk": "ehc-request"},
@@ -233,8 +235,9 @@ def every_record(world) -> dict:
             date=today + datetime.timedelta(days=7)).pk
         cycle = world.pupil.plans.get().cycles.get(pk=records["cycle"])
         records["shared-plan"] = parents.plan_share(cycle=cycle, actor=world.senco).pk
-        profile_save(pupil=world.pupil, actor=world.senco, about_me="I like trains",
-                     **dict.fromkeys(PROFILE_FIELDS[1:], ""))
+        records["profile"] = profile_save(pupil=world.pupil, actor=world.senco,
+                                          about_me="I like trains",
+                                          **dict.fromkeys(PROFILE_FIELDS[1:], "")).pk
         records["shared-profile"] = parents.profile_share(pupil=world.pupil,
                                                           actor=world.senco).pk
         records["member"] = Membership.objects.get(user=world.teacher).pk

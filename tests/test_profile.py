@@ -116,3 +116,26 @@ def test_the_senco_shares_it_and_the_parent_reads_it(school_a, as_user,
 def test_nothing_to_share_before_a_profile_is_written(school_a):
     with school_scope(school_a.school), pytest.raises(ValidationError):
         parents.profile_share(pupil=school_a.pupil, actor=school_a.senco)
+
+
+def test_the_api_lists_versions_and_writes_one_from_the_version_it_read(school_a, school_b,
+                                                                        api_as):
+    written(school_a, about_me="First")
+    api = api_as(school_a.teacher)
+    base = f"/api/v1/schools/{school_a.school.slug}/profiles/"
+    listed = api.get(f"{base}?pupil={school_a.pupil.pk}").json()["results"]
+    assert [row["version"] for row in listed] == [1] and listed[0]["about_me"] == "First"
+    made = api.post(base, {"pupil": school_a.pupil.pk, "based_on": 1,
+                           "about_me": "Second", "what_helps": "Short tasks"}, format="json")
+    assert made.status_code == 201 and made.json()["version"] == 2
+    stale = api.post(base, {"pupil": school_a.pupil.pk, "based_on": 1, "about_me": "Late"},
+                     format="json")
+    assert stale.status_code == 412
+    too_long = api.post(base, {"pupil": school_a.pupil.pk, "about_me": "x" * 601},
+                        format="json")
+    assert too_long.status_code == 400 and too_long.json()["errors"][0]["attr"] == "about_me"
+    other = api.post(base, {"pupil": school_b.pupil.pk, "about_me": "x"}, format="json")
+    assert other.status_code == 400  # another school's pupil is not a choice
+    assert api_as(school_a.parent).get(base).status_code == 403
+    with school_scope(school_a.school):
+        assert profile.current_profile(school_a.pupil).about_me == "Second"

@@ -4,8 +4,8 @@ from apps.schools.access import get_or_404
 from apps.schools.models import Membership
 from apps.schools.roles import Action, role_may
 
-from .models import ParentLink, Pupil, PupilImport
-from .selectors import pupils_visible_to, with_sen_status
+from .models import ParentLink, Profile, Pupil, PupilImport
+from .selectors import about_pupils_visible_to, pupils_visible_to, with_sen_status
 
 
 def access_pupil(membership: Membership, pupil_id) -> Pupil:
@@ -29,3 +29,12 @@ def pupil_imports_visible_to(membership: Membership):
 
 def access_pupil_import(membership: Membership, import_id) -> PupilImport:
     return get_or_404(pupil_imports_visible_to(membership), import_id)
+
+
+def profiles_visible_to(membership: Membership):
+    """Every version of the one-page profiles of the pupils this member may see."""
+    return about_pupils_visible_to(Profile, membership).select_related("written_by")
+
+
+def access_profile(membership: Membership, profile_id) -> Profile:
+    return get_or_404(profiles_visible_to(membership), profile_id)

@@ -133,6 +133,16 @@ def test_the_demo_senco_takes_a_pupil_through_two_full_cycles(page, live_server,
     expect(page.get_by_text("Partly achieved")).to_be_visible()
     expect(page.get_by_text("Achieved", exact=True)).to_be_visible()
     axe(page)
+    # Cycle 2 was closed a moment ago and nothing is recorded in cycle 3: it can be
+    # reopened, with a reason, and cycle 3 goes.
+    page.get_by_role("link", name="Cycle 2", exact=True).click()
+    page.get_by_role("link", name="Reopen cycle 2").click()
+    axe(page)
+    page.get_by_label("Why are you reopening this cycle?").fill("Closed before mum's views")
+    page.get_by_role("button", name="Reopen the cycle").click()
+    expect(page.get_by_text("Cycle 2 is open again, at Review")).to_be_visible()
+    expect(page.get_by_role("link", name="Cycle 3")).to_have_count(0)
+    axe(page)
 
 
 def test_the_demo_ta_records_a_group_session_for_three_pupils(page, live_server, demo, axe):
