@@ -20,13 +20,12 @@ from .email import Email, email_text, send_once
 from .models import PlanSnapshot, SharedProfile
 
 
-def _tell_parents(school, pupil, *, key: str, subject: str, template: str,
-                  context: dict) -> int:
+def _tell_parents(school, pupil, *, key: str, subject: str, template: str) -> int:
     """E-mail each of the pupil's parents once (under ``key`` and their id)."""
     emails = [Email(
         key=f"{key}:{link.parent_id}", to=link.parent.email, subject=subject,
-        body=email_text(template, context | {"parent": link.parent, "pupil": pupil,
-                                             "school": school, "url": family_url(pupil)}))
+        body=email_text(template, {"parent": link.parent, "pupil": pupil, "school": school,
+                                   "url": family_url(pupil)}))
         for link in pupil.parent_links.select_related("parent")]
     return sum(send_once(school, email) for email in emails)
 
@@ -37,7 +36,7 @@ def tell_parents_plan_shared(*, school, snapshot_id: int) -> int:
         pupil = snapshot.pupil
         sent = _tell_parents(school, pupil, key=f"plan-shared:{snapshot.pk}",
                              subject=f"{pupil.first_name}'s support plan from {school.name}",
-                             template="parents/email/plan_shared.txt", context={})
+                             template="parents/email/plan_shared.txt")
         PlanSnapshot.objects.filter(pk=snapshot_id).update(parents_told_at=timezone.now())
     return sent
 
@@ -49,7 +48,7 @@ def tell_parents_profile_shared(*, school, shared_id: int) -> int:
         sent = _tell_parents(
             school, pupil, key=f"profile-shared:{shared.pk}",
             subject=f"{pupil.first_name}'s one-page profile from {school.name}",
-            template="parents/email/profile_shared.txt", context={})
+            template="parents/email/profile_shared.txt")
         SharedProfile.objects.filter(pk=shared_id).update(parents_told_at=timezone.now())
     return sent
 
