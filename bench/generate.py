@@ -211,6 +211,7 @@ class Generator:
             school_id=school, plan_id=plan, number=number, stage=stage, opened_on=opened,
             review_date=review_date, closed_on=review_date if closed else None,
             needs="Needs recorded at Assess.", strengths="Strengths recorded at Assess.",
+            pupil_views="The pupil's views recorded at Assess.",
             changed_by_id=people["senco"], rated_outcomes=len(ratings) if closed else None,
             unachieved_outcomes=unachieved if closed else None,
             delivered_minutes=sum(delivered * LIBRARY[kind_index][5]
