@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 # Route name: {the route's id: the record of the other school it names}.
 ROUTES = {
     "caseload:school_home": {},
+    "caseload:overview": {},
     "caseload:register": {},
     "caseload:pupil": {"pupil_id": "pupil"},
     "caseload:meetings": {},

@@ -17,8 +17,7 @@ from apps.parents.email import Email, email_text, send_once
 from apps.parents.rules import REVIEW_DUE_WITHIN_DAYS, MeetingState
 from apps.parents.selectors import counted_for_meetings, meetings_by_pupil
 from apps.plans.models import Cycle
-from apps.plans.rules import Stage
-from apps.plans.selectors import overdue_cycles
+from apps.plans.selectors import overdue_cycles, reviews_due
 from apps.pupils.models import Pupil
 from apps.pupils.selectors import pupils_visible_to
 from apps.schools.models import Membership
@@ -54,9 +53,7 @@ class Digest:
 
 def school_digest(school, today: datetime.date) -> Digest:
     """What needs doing across the school in scope, today."""
-    soon = today + datetime.timedelta(days=REVIEW_DUE_WITHIN_DAYS)
-    due = (Cycle.objects.filter(review_date__range=(today, soon), reviews__isnull=True)
-           .exclude(stage=Stage.CLOSED))
+    due = reviews_due(today, datetime.timedelta(days=REVIEW_DUE_WITHIN_DAYS))
     pupils = list(counted_for_meetings(Pupil.objects.all(), school))
     meetings = meetings_by_pupil([pupil.pk for pupil in pupils], school, today)
     clocks = [(request, clock(request, today)) for request in open_requests()]

@@ -3,13 +3,16 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.money.rules import SpendState
 from apps.money.selectors import spend_by_pupil
+from apps.plans.selectors import reviews_due
 from apps.pupils.rules import NeedArea, SenStatus, YearGroup, need_types_in
 from apps.pupils.selectors import search_pupils
 from backend.govuk import GovukFormMixin
 
+from .rules import WEEK_AHEAD
 from .selectors import sees_money
 
 
@@ -34,6 +37,9 @@ class RegisterFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label="Review", choices=[("true", "Overdue"), ("false", "Not overdue")],
         empty_label="Any", method="filter_overdue")
+    review = django_filters.ChoiceFilter(
+        label="Review date", choices=[("due", "In the next 14 days")], empty_label="Any",
+        method="filter_review")
     roll = django_filters.ChoiceFilter(
         label="On roll", empty_label="On roll now",
         choices=[("left", "Left the school"), ("all", "Everyone")], method="filter_roll")
@@ -75,6 +81,10 @@ class RegisterFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(review_overdue=value == "true")
+
+    def filter_review(self, queryset, name, value):
+        due = reviews_due(timezone.localdate(), WEEK_AHEAD)
+        return queryset.filter(pk__in=due.values("plan__pupil"))
 
     def filter_search(self, queryset, name, value):
         return search_pupils(queryset, value)

@@ -53,15 +53,28 @@ class MyClass:
         return [entry.profile for entry in self.pupils if entry.profile]
 
 
+def class_pupils(membership: Membership) -> list[Pupil]:
+    """The pupils on roll on SEN support or with an EHC plan whom this member of staff
+    sees, by class and name."""
+    return list(with_sen_status(pupils_visible_to(membership))
+                .filter(sen_status__in=[SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN],
+                        left_on__isnull=True)
+                .order_by("class_name", "last_name", "first_name", "pk"))
+
+
+def class_profiles(membership: Membership) -> list[Profile]:
+    """The current one-page profiles of ``class_pupils``, in the same order."""
+    pupils = class_pupils(membership)
+    profiles = current_profiles([pupil.pk for pupil in pupils])
+    return [profiles[pupil.pk] for pupil in pupils if pupil.pk in profiles]
+
+
 def my_class(membership: Membership, today: datetime.date) -> MyClass:
     """The pupils on SEN support or with an EHC plan whom this member of staff sees (the
     classes they teach, those whose provision they deliver, those linked by hand)."""
     monday = today - datetime.timedelta(days=today.weekday())
     sunday = monday + datetime.timedelta(days=6)
-    pupils = list(with_sen_status(pupils_visible_to(membership))
-                  .filter(sen_status__in=[SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN],
-                          left_on__isnull=True)
-                  .order_by("class_name", "last_name", "first_name", "pk"))
+    pupils = class_pupils(membership)
     ids = [pupil.pk for pupil in pupils]
     profiles = current_profiles(ids)
     cycles = {cycle.plan.pupil_id: cycle for cycle in Cycle.objects.filter(

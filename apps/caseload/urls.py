@@ -6,6 +6,7 @@ app_name = "caseload"
 
 urlpatterns = [
     path("", views.SchoolHomeView.as_view(), name="school_home"),
+    path("overview/", views.OverviewView.as_view(), name="overview"),
     path("pupils/", views.RegisterView.as_view(), name="register"),
     path("pupils/<int:pupil_id>/", views.PupilView.as_view(), name="pupil"),
     path("meetings/", views.MeetingsView.as_view(), name="meetings"),

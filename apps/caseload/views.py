@@ -1,6 +1,7 @@
 """The caseload's pages: the register, the pupil page and meetings with parents. Thin:
 each reads its page's read model (selectors.py) and renders it."""
 
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -8,25 +9,42 @@ from django.views import View
 from django.views.generic import RedirectView, TemplateView
 
 from apps.audit.trail import record_access
+from apps.parents.rules import MeetingState
 from apps.pupils.notices import notice_lines
 from apps.pupils.profile_views import profile_pdf_response
 from apps.pupils.rules import read_only_because
 from apps.pupils.views import PupilPage
 from apps.schools.calendar import school_year
-from apps.schools.roles import Action, role_may
+from apps.schools.roles import Action, Role, role_may
 from apps.schools.term_dates import school_calendar
 from apps.schools.views import SchoolView
 
 from . import selectors
 from .filters import RegisterFilter
-from .my_class import my_class
+from .my_class import class_profiles, my_class
+from .overview import overview
 
 
 class SchoolHomeView(SchoolView, RedirectView):
-    """A school's address leads to its register."""
+    """A school's address leads staff to the overview, and parents to their children."""
 
     def get_redirect_url(self, *args, **kwargs):
-        return reverse("caseload:register", kwargs={"school": self.school.slug})
+        page = "register" if self.membership.role == Role.PARENT else "overview"
+        return reverse(f"caseload:{page}", kwargs={"school": self.school.slug})
+
+
+class OverviewView(SchoolView, TemplateView):
+    """Where staff land: this week's work and the caseload in pictures (overview.py)."""
+
+    action = Action.VIEW_PLANS
+    template_name = "caseload/overview.html"
+
+    def get_context_data(self, **kwargs):
+        found = overview(self.membership, timezone.localdate())
+        return super().get_context_data(**kwargs) | {
+            "overview": found,
+            "may_import": role_may(self.membership.role, Action.IMPORT_PUPILS),
+            "may_record": role_may(self.membership.role, Action.RECORD_SESSIONS)}
 
 
 class RegisterView(SchoolView, TemplateView):
@@ -93,12 +111,24 @@ class MeetingsView(SchoolView, TemplateView):
     template_name = "caseload/meetings.html"
     page_size = 50
 
+    # ?state= narrows the list: one state, or those needing action (missed or at risk)
+    states = {**{state.value: state.label for state in MeetingState},
+              "needs_action": "Missed or at risk"}
+
     def get_context_data(self, **kwargs):
+        state = self.request.GET.get("state") or None
+        if state is not None and state not in self.states:
+            raise BadRequest("No such state of meetings.")
         rows = selectors.meeting_rows(membership=self.membership)
+        needing_action = sum(1 for row in rows if row.meetings.needs_action)
+        if state == "needs_action":
+            rows = [row for row in rows if row.meetings.needs_action]
+        elif state is not None:
+            rows = [row for row in rows if row.meetings.state == state]
         page, query = self.page_of(rows, self.page_size)
         return super().get_context_data(**kwargs) | {
-            "page": page, "query": query,
-            "needing_action": sum(1 for row in rows if row.meetings.needs_action),
+            "page": page, "query": query, "state_label": self.states.get(state),
+            "shown": len(rows), "needing_action": needing_action,
             "uses_default_calendar": this_year_uses_default_calendar(self.school)}
 
 
@@ -124,10 +154,10 @@ class MyClassProfilesView(SchoolView, View):
     action = Action.VIEW_PLANS
 
     def get(self, request, *args, **kwargs):
-        found = my_class(self.membership, timezone.localdate())
-        if not found.profiles:
+        profiles = class_profiles(self.membership)
+        if not profiles:
             raise Http404("None of these pupils has a one-page profile yet.")
         record_access(self.school, path=request.get_full_path(), school_id=self.school.pk,
-                      pupils=[profile.pupil_id for profile in found.profiles])
-        return profile_pdf_response(found.profiles, self.school, "my-class-profiles.pdf",
+                      pupils=[profile.pupil_id for profile in profiles])
+        return profile_pdf_response(profiles, self.school, "my-class-profiles.pdf",
                                     title="One-page profiles")

@@ -50,6 +50,16 @@ def overdue_cycles(today: datetime.date | None = None) -> QuerySet[Cycle]:
     )
 
 
+def reviews_due(today: datetime.date, within: datetime.timedelta) -> QuerySet[Cycle]:
+    """Open cycles whose agreed review date falls from ``today`` to ``within`` after it,
+    with no review recorded yet."""
+    return (
+        Cycle.objects.exclude(stage=Stage.CLOSED)
+        .filter(review_date__range=(today, today + within))
+        .filter(reviews__isnull=True)
+    )
+
+
 def with_overdue(cycles: QuerySet[Cycle], today: datetime.date | None = None):
     return cycles.annotate(
         is_overdue=Exists(overdue_cycles(today).filter(pk=OuterRef("pk")))

@@ -134,7 +134,8 @@ def home(request):
     if memberships and all(m.role == Role.PARENT for m in memberships):
         return redirect("family:portal")  # parents start with their children, across schools
     if len(memberships) == 1:
-        return redirect(reverse("caseload:register", kwargs={"school": memberships[0].school.slug}))
+        return redirect(reverse("caseload:overview",
+                                kwargs={"school": memberships[0].school.slug}))
     return render(request, "schools/choose.html", {"memberships": memberships})
 
 

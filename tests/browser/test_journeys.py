@@ -43,6 +43,11 @@ def sign_in(page, live_server, user, axe=None):
 def test_a_senco_signs_in_and_works_through_the_register(page, live_server, school_a,
                                                          school_b, axe):
     sign_in(page, live_server, school_a.senco, axe)
+    # Staff land on the overview: this week's work and the caseload drawn, with words.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
+    expect(page.get_by_role("img", name="Pupils by area of primary need")).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="SEN register").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("SEN register")
     expect(page.get_by_text("3 pupils")).to_be_visible()
     axe(page)
@@ -89,7 +94,7 @@ def test_a_new_senco_sets_up_two_step_verification(page, live_server, school_a, 
     device = TOTPDevice.objects.get(user=school_a.senco)
     page.get_by_label("Code from your authenticator app").fill(code_for(device))
     page.get_by_role("button", name="Turn on two-step verification").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("SEN register")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
     expect(page.get_by_text("Two-step verification is on")).to_be_visible()
 
 
@@ -110,6 +115,8 @@ def test_adding_a_pupil_with_mistakes_shows_every_problem(page, live_server, sch
 def test_a_teacher_cannot_open_a_pupil_of_another_school(page, live_server, school_a,
                                                         school_b, axe):
     sign_in(page, live_server, school_a.teacher)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
+    page.get_by_role("link", name="SEN register").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("SEN register")
     expect(page.get_by_text(school_a.pupils[1].upn)).to_have_count(0)  # not taught
     axe(page)

@@ -57,7 +57,8 @@ def test_a_new_school_starts_from_one_command(page, live_server, axe, browser):
     device = TOTPDevice.objects.get(user__email="sam@oaklane.example")
     page.get_by_label("Code from your authenticator app").fill(code_for(device))
     page.get_by_role("button", name="Turn on two-step verification").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("SEN register")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
+    expect(page.get_by_text("No pupils are on the register yet")).to_be_visible()
     axe(page)
 
     # A teacher, who teaches 3A.
@@ -108,7 +109,8 @@ def test_a_new_school_starts_from_one_command(page, live_server, axe, browser):
     # The teacher accepts in a browser of their own and sees the pupils of 3A.
     teacher_page = browser.new_context(bypass_csp=True).new_page()
     accept(teacher_page, live_server, "tess@oaklane.example", axe)
-    expect(teacher_page.get_by_role("heading", level=1)).to_have_text("SEN register")
+    expect(teacher_page.get_by_role("heading", level=1)).to_have_text("Overview")
+    teacher_page.get_by_role("link", name="SEN register").click()
     expect(teacher_page.get_by_text(f"{in_3a} pupils")).to_be_visible()
     expect(teacher_page.get_by_text(pupil.upn)).to_be_visible()
     axe(teacher_page)
