@@ -9,11 +9,13 @@ from django.views import View
 from django.views.generic import RedirectView, TemplateView
 
 from apps.audit.trail import record_access
+from apps.money.charts import spend_chart
 from apps.parents.rules import MeetingState
 from apps.pupils.notices import notice_lines
 from apps.pupils.profile_views import profile_pdf_response
 from apps.pupils.rules import read_only_because
 from apps.pupils.views import PupilPage
+from apps.reviews.progress import outcome_progress
 from apps.schools.calendar import school_year
 from apps.schools.roles import Action, Role, role_may
 from apps.schools.term_dates import school_calendar
@@ -84,6 +86,9 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             "notice_record": notice_record, "notices": notices,
             "notices_to_give": any(line.notice is None for line in notices),
             "summary": summary, "pupil": summary.pupil,
+            "spend_chart": spend_chart(summary.spend) if summary.spend else None,
+            "progress": (outcome_progress(summary.current_cycle) if summary.current_cycle
+                         else []),
             "read_only_because": read_only_because(summary.pupil),
             "may_edit": on_roll and role_may(role, Action.EDIT_PUPIL),
             "may_change_status": may_change_status,

@@ -16,6 +16,7 @@ from backend.pdf import render_pdf
 
 from . import exports, services
 from .access import access_top_up
+from .charts import map_charts
 from .forms import (
     ApproveForm,
     CostSettingsForm,
@@ -140,8 +141,10 @@ class ProvisionMapView(SchoolView, TemplateView):
         year = year_rules_asked(self.school, self.request.GET.get("year"))
         map_ = provision_map(self.school, year, timezone.localdate(), with_detail=False)
         pupils, query = self.page_of(map_.by_pupil, self.pupils_per_page)
+        by_need, by_year = map_charts(map_)
         return super().get_context_data(**kwargs) | {
-            "map": map_, "pupils": pupils, "query": query}
+            "map": map_, "pupils": pupils, "query": query,
+            "by_need_chart": by_need, "by_year_chart": by_year}
 
 
 class TopUpDraftView(PupilPage, FormPage):
