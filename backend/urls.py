@@ -100,6 +100,7 @@ urlpatterns = [
     path("s/<slug:school>/", include("apps.escalation.urls")),
     path("s/<slug:school>/", include("apps.privacy.urls")),
     path("", include("apps.parents.family_urls")),
+    path("", include("apps.caseload.trust_urls")),
     path("api/v1/", include(api_v1)),
     re_path(r"^api/", api_not_found),
 ]

@@ -3,6 +3,7 @@ pupils they see, each item linking to where it is done, with counts that match t
 they link to; and it draws the caseload by stage and by need with the figures beside."""
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
@@ -156,3 +157,34 @@ def test_another_schools_work_never_shows(school_a, school_b, as_user):
     assert "Reviews due in the next 14 days: 0" in page and "Reviews overdue: 0" in page
     assert not any(pupil.full_name in page for pupil in school_b.pupils)
     assert f"/s/{school_b.school.slug}/" not in page
+
+
+def test_the_demo_senco_lands_on_the_overview_and_every_count_matches_its_list(as_user):
+    from django.core.management import call_command
+
+    from apps.accounts.models import User
+
+    call_command("load_demo", stdout=io.StringIO())
+    senco = User.objects.get(email="senco@oakfield.example")
+    client = as_user(senco)
+    url = client.get("/").url
+    assert url == "/s/oakfield-primary/overview/"
+    page = client.get(url).content.decode()
+    school = senco.memberships.get().school
+    found = sections(type("Demo", (), {"school": school}), senco)
+    assert found["reviews_overdue"].count and found["meetings"].count  # the demo has both
+    for section in found.values():
+        assert f"{section.heading}: {section.count}</h2>" in page.replace("&#x27;", "'")
+        if section.all_url and section.key != "annual_reviews":
+            listed_page = client.get(section.all_url).content.decode()
+            listed = pupil_links(listed_page, school)
+            if section.key == "ehc_requests":  # every open request, due or not
+                assert set(re.findall(rf'href="/s/{school.slug}/pupils/(\d+)/', listed_page)
+                           ) >= {str(task.pupil.pk) for task in section.tasks}
+            else:
+                assert listed == {str(task.pupil.pk) for task in section.tasks}, section.key
+    # The trust lead sees both demo schools on one page.
+    lead = User.objects.get(email="trust.lead@riverside-trust.example")
+    trust = lead.memberships.first().school.trust_id
+    page = as_user(lead).get(f"/trusts/{trust}/").content.decode()
+    assert "Oakfield Primary School" in page and "Riverside Academy" in page

@@ -90,18 +90,19 @@ def overview(membership: Membership, today: datetime.date) -> Overview:
         return f"{found}?{urlencode(query)}" if query else found
 
     pupils = pupils_visible_to(membership)
+    on_roll = pupils.filter(left_on__isnull=True)  # as the register lists them
     sections = [
         Section("reviews_due", "Reviews due in the next 14 days", [
             Task(cycle.plan.pupil, f"Review cycle {cycle.number}", cycle.review_date,
                  url("reviews:review", cycle_id=cycle.pk))
-            for cycle in reviews_due(today, WEEK_AHEAD).filter(plan__pupil__in=pupils)
+            for cycle in reviews_due(today, WEEK_AHEAD).filter(plan__pupil__in=on_roll)
             .select_related("plan__pupil").order_by("review_date", "pk")],
             all_url=url("caseload:register", {"review": "due"}),
             all_text="See them on the register"),
         Section("reviews_overdue", "Reviews overdue", [
             Task(cycle.plan.pupil, f"Review cycle {cycle.number}: it was due",
                  cycle.review_date, url("reviews:review", cycle_id=cycle.pk))
-            for cycle in overdue_cycles(today).filter(plan__pupil__in=pupils)
+            for cycle in overdue_cycles(today).filter(plan__pupil__in=on_roll)
             .select_related("plan__pupil").order_by("review_date", "pk")],
             all_url=url("caseload:register", {"overdue": "true"}),
             all_text="See them on the register"),

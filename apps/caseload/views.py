@@ -1,6 +1,7 @@
 """The caseload's pages: the register, the pupil page and meetings with parents. Thin:
 each reads its page's read model (selectors.py) and renders it."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.urls import reverse
@@ -16,6 +17,7 @@ from apps.pupils.profile_views import profile_pdf_response
 from apps.pupils.rules import read_only_because
 from apps.pupils.views import PupilPage
 from apps.reviews.progress import outcome_progress
+from apps.schools.access import access_trust
 from apps.schools.calendar import school_year
 from apps.schools.roles import Action, Role, role_may
 from apps.schools.term_dates import school_calendar
@@ -25,6 +27,7 @@ from . import selectors
 from .filters import RegisterFilter
 from .my_class import class_profiles, my_class
 from .overview import overview
+from .trust import trust_view
 
 
 class SchoolHomeView(SchoolView, RedirectView):
@@ -47,6 +50,17 @@ class OverviewView(SchoolView, TemplateView):
             "overview": found,
             "may_import": role_may(self.membership.role, Action.IMPORT_PUPILS),
             "may_record": role_may(self.membership.role, Action.RECORD_SESSIONS)}
+
+
+class TrustView(LoginRequiredMixin, TemplateView):
+    """A trust SEND lead's view of every school of the trust they lead (trust.py)."""
+
+    template_name = "caseload/trust.html"
+
+    def get_context_data(self, **kwargs):
+        memberships = access_trust(self.request.user, kwargs["trust_id"])
+        return super().get_context_data(**kwargs) | {
+            "trust": trust_view(memberships, timezone.localdate())}
 
 
 class RegisterView(SchoolView, TemplateView):

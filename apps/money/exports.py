@@ -1,4 +1,5 @@
-"""The provision map as CSV, XLSX (openpyxl) and a printable PDF (WeasyPrint). Spreadsheets
+"""The provision map as CSV, XLSX (openpyxl) and a printable PDF (WeasyPrint), and what
+works and what it costs as CSV and XLSX. Spreadsheets
 keep dates as dates and amounts as numbers (XLSX formats them as £1,234.56 and
 19 January 2027); headings are words and staff types are spelled out; no cell is ever a
 formula (backend/spreadsheets.py)."""
@@ -13,6 +14,7 @@ from backend.pdf import render_pdf
 from backend.spreadsheets import CsvWriter, append_as_data
 
 from .provision_map import ProvisionMap
+from .what_works import WHAT_WORKS_CAVEAT, WhatWorks
 
 POUNDS = '"£"#,##0.00'
 DATE = "d mmmm yyyy"
@@ -92,3 +94,49 @@ def as_xlsx(map_: ProvisionMap) -> bytes:
 
 def as_pdf(map_: ProvisionMap, school) -> bytes:
     return render_pdf("money/provision_map_pdf.html", {"map": map_, "school": school})
+
+
+WHAT_WORKS_HEADINGS = ["Intervention", "Pupils", "Sessions planned to date",
+                       "Sessions delivered", "Delivered of planned (%)", "Outcomes rated",
+                       "Outcomes achieved or exceeded", "Cost to date (£)",
+                       "Cost per outcome achieved (£)", "Fewer than 5 pupils"]
+WHAT_WORKS_MONEY = (8, 9)
+
+
+def _what_works_rows(found: WhatWorks):
+    yield WHAT_WORKS_HEADINGS
+    for line in [*found.rows, found.total]:
+        yield [line.name, line.pupil_count, line.planned, line.delivered_sessions,
+               line.delivered_percent, line.rated, line.achieved, line.cost,
+               line.cost_per_achieved, "Yes" if line.few else "No"]
+
+
+def what_works_csv(found: WhatWorks) -> str:
+    out = io.StringIO()
+    writer = CsvWriter(out)
+    for row in _what_works_rows(found):
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def what_works_xlsx(found: WhatWorks) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "What works"
+    for row in _what_works_rows(found):
+        append_as_data(sheet, row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2):
+        for column in WHAT_WORKS_MONEY:
+            row[column - 1].number_format = POUNDS
+    about = book.create_sheet("About")
+    about.append(["Budget year from", found.year.start])
+    about.append(["Figures to", found.until])
+    for row in about.iter_rows():
+        row[1].number_format = DATE
+    for line in WHAT_WORKS_CAVEAT:
+        about.append([line])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

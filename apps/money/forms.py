@@ -1,6 +1,7 @@
 from django import forms
 
 from apps.plans.forms import GovukModelForm
+from apps.pupils.rules import NeedArea, YearGroup
 from apps.schools.forms import DateInput
 from backend.govuk import GovukFormMixin
 
@@ -72,3 +73,20 @@ class DeclineForm(GovukFormMixin, forms.Form):
 
 class WithdrawForm(GovukFormMixin, forms.Form):
     on = forms.DateField(label="Date withdrawn", widget=DateInput())
+
+
+class WhatWorksFilterForm(GovukFormMixin, forms.Form):
+    """The filters of what works and what it costs (what_works.py). ``years``: the budget
+    years offered, as (first day, words)."""
+
+    year = forms.ChoiceField(label="Budget year", required=False)
+    year_group = forms.TypedChoiceField(
+        label="Year group", coerce=int, required=False, empty_value=None,
+        choices=[("", "Every year group"), *YearGroup.choices])
+    need_area = forms.ChoiceField(
+        label="Area of need (the pupil's primary need)", required=False,
+        choices=[("", "Every area"), *NeedArea.choices])
+
+    def __init__(self, *args, years: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = years

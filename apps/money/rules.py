@@ -13,6 +13,9 @@ from django.db import models
 
 ELEMENT_2_THRESHOLD = Decimal("6000.00")
 APPROACHING_PERCENT = 80  # "approaching" from this share of the threshold
+# Figures about fewer pupils than this say little about an intervention: the page says so
+# beside them (what_works.py).
+FEW_PUPILS = 5
 DEFAULT_RATES = {  # per hour, including on-costs; every school should set its own
     "teacher": Decimal("38.00"),
     "ta": Decimal("13.04"),

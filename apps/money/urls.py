@@ -9,6 +9,7 @@ urlpatterns = [
     path("money/settings/", views.SettingsView.as_view(), name="settings"),
     path("money/budget/", views.BudgetView.as_view(), name="budget"),
     path("money/provision-map/", views.ProvisionMapView.as_view(), name="provision_map"),
+    path("money/what-works/", views.WhatWorksView.as_view(), name="what_works"),
     path("pupils/<int:pupil_id>/top-up/new/", views.TopUpDraftView.as_view(), name="draft"),
     path("money/top-ups/<int:request_id>/", views.TopUpView.as_view(), name="top_up"),
     path("money/top-ups/<int:request_id>/pdf/", views.TopUpPdfView.as_view(), name="top_up_pdf"),

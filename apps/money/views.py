@@ -2,6 +2,9 @@
 exports, and top-up requests from draft to decision, with the request PDF."""
 
 
+import datetime
+
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +13,7 @@ from django.views.generic import TemplateView, View
 from apps.audit.trail import record_access
 from apps.pupils.selectors import pupils_visible_to
 from apps.pupils.views import PupilPage
+from apps.schools.calendar import ONE_DAY
 from apps.schools.roles import Action, role_may
 from apps.schools.views import FormPage, SchoolView
 from backend.pdf import render_pdf
@@ -25,6 +29,7 @@ from .forms import (
     SubmitForm,
     TopUpChangeForm,
     TopUpDraftForm,
+    WhatWorksFilterForm,
     WithdrawForm,
 )
 from .models import SenBudget, TopUpRequest
@@ -37,6 +42,7 @@ from .selectors import (
     year_rules,
     year_rules_asked,
 )
+from .what_works import WHAT_WORKS_CAVEAT, what_works
 
 
 def money_url(school, name="overview", **kwargs):
@@ -145,6 +151,65 @@ class ProvisionMapView(SchoolView, TemplateView):
         return super().get_context_data(**kwargs) | {
             "map": map_, "pupils": pupils, "query": query,
             "by_need_chart": by_need, "by_year_chart": by_year}
+
+
+class WhatWorksView(SchoolView, TemplateView):
+    """What works and what it costs (what_works.py), filtered by budget year, year group
+    and area of need; as CSV or XLSX with ``?download=``. A filter value that does not
+    exist is a 400: nothing is shown for a question that was not asked."""
+
+    action = Action.VIEW_MONEY
+    template_name = "money/what_works.html"
+    years_offered = 3  # this budget year and the two before
+    downloads = {
+        "csv": ("text/csv; charset=utf-8", "csv", exports.what_works_csv),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "xlsx", exports.what_works_xlsx),
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        self.kind = request.GET.get("download")
+        if self.kind is not None and self.kind not in self.downloads:
+            raise Http404("No such download.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        # Budget years by their first day: the latest few, and an earlier one asked for.
+        days = [timezone.localdate()]
+        for _ in range(self.years_offered - 1):
+            days.append(year_rules(self.school, days[-1]).period.start - ONE_DAY)
+        if asked_day := _day(request.GET.get("year")):
+            days.append(asked_day)
+        periods = sorted({year_rules(self.school, day).period for day in days},
+                         key=lambda period: period.start, reverse=True)
+        years = [(period.start.isoformat(),
+                  f"{period.start:%-d %B %Y} to {period.end:%-d %B %Y}")
+                 for period in periods]
+        form = WhatWorksFilterForm(request.GET or None, years=years)
+        if form.is_bound and not form.is_valid():
+            raise BadRequest("; ".join(error for errors in form.errors.values()
+                                       for error in errors))
+        asked = form.cleaned_data if form.is_bound else {}
+        rules_ = year_rules_asked(self.school, asked.get("year") or None)
+        found = what_works(rules_, timezone.localdate(), year_group=asked.get("year_group"),
+                           need_area=asked.get("need_area") or None)
+        if self.kind is None:
+            return self.render_to_response(self.get_context_data(
+                form=form, found=found, caveat=WHAT_WORKS_CAVEAT,
+                query=request.GET.urlencode()))
+        content_type, extension, render = self.downloads[self.kind]
+        response = HttpResponse(render(found), content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="what-works-{self.school.slug}-'
+            f'{found.year.start:%Y}.{extension}"')
+        return response
+
+
+def _day(text: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text or "")
+    except ValueError:
+        return None
 
 
 class TopUpDraftView(PupilPage, FormPage):

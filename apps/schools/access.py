@@ -4,6 +4,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 
 from .models import Membership
+from .roles import Role
 
 
 def access_school(user, slug: str) -> Membership:
@@ -37,3 +38,19 @@ def get_or_404(queryset, pk):
         return queryset.get(pk=int(pk))
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("Not found.") from None
+
+
+def access_trust(user, trust_id) -> list[Membership]:
+    """The user's trust-lead memberships of the schools of this trust, each with its school,
+    or 404: the same for no such trust and a trust the user leads no school of. A trust
+    view shows these schools only, nothing the lead could not open school by school."""
+    try:
+        trust_id = int(trust_id)
+    except (TypeError, ValueError):
+        raise Http404("No such trust.") from None
+    memberships = list(Membership.objects.select_related("school", "school__trust").filter(
+        user=user, role=Role.TRUST_LEAD, school__trust_id=trust_id)
+        .order_by("school__name"))
+    if not memberships:
+        raise Http404("No such trust.")
+    return memberships

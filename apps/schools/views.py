@@ -130,13 +130,17 @@ class FormPage(ServiceFormView):
 @login_required
 def home(request):
     """Where signing in lands: the only school, or a choice between several."""
-    memberships = list(request.user.memberships.select_related("school").order_by("school__name"))
+    memberships = list(request.user.memberships.select_related("school", "school__trust")
+                       .order_by("school__name"))
     if memberships and all(m.role == Role.PARENT for m in memberships):
         return redirect("family:portal")  # parents start with their children, across schools
     if len(memberships) == 1:
         return redirect(reverse("caseload:overview",
                                 kwargs={"school": memberships[0].school.slug}))
-    return render(request, "schools/choose.html", {"memberships": memberships})
+    trusts = {m.school.trust for m in memberships
+              if m.role == Role.TRUST_LEAD and m.school.trust_id}
+    return render(request, "schools/choose.html", {
+        "memberships": memberships, "trusts": sorted(trusts, key=lambda t: t.name)})
 
 
 class SchoolSettingsView(FormPage):

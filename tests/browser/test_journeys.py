@@ -204,3 +204,20 @@ def test_the_senco_finds_the_subject_access_export(page, live_server, school_a, 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the export (ZIP file)").click()
     assert download.value.suggested_filename.endswith(".zip")
+
+
+def test_a_trust_lead_sees_both_schools_on_one_page(page, live_server, school_a, school_b,
+                                                   axe):
+    from tests.factories import MembershipFactory, UserFactory
+
+    lead = UserFactory(email="lead@trust.example")
+    for world in (school_a, school_b):
+        MembershipFactory(user=lead, school=world.school, role="trust_lead")
+    sign_in(page, live_server, lead)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a school")
+    page.get_by_role("link", name=re.compile("See every school of Test Trust")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Test Trust")
+    expect(page.get_by_role("link", name="Birch School", exact=True)).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="Alder School", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")

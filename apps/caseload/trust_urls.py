@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "trust"
+
+urlpatterns = [
+    path("trusts/<int:trust_id>/", views.TrustView.as_view(), name="overview"),
+]
