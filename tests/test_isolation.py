@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 ROUTES = {
     "caseload:school_home": {},
     "caseload:overview": {},
+    "caseload:bulk": {},
     "money:what_works": {},
     "caseload:register": {},
     "caseload:pupil": {"pupil_id": "pupil"},

@@ -77,3 +77,31 @@ def test_another_trust_or_another_role_is_a_404(school_a, as_user, client):
     client.logout()
     response = client.get(f"/trusts/{school_a.school.trust_id}/")
     assert response.status_code == 302 and "sign-in" in response.url
+
+
+def test_what_works_across_the_trust_adds_up_each_schools_figures(school_a, school_b,
+                                                                 as_user):
+    from apps.money.selectors import year_rules
+    from apps.money.what_works import what_works
+
+    from .factories import ProvisionTypeFactory
+
+    for world in (school_a, school_b):
+        kind = ProvisionTypeFactory(school=world.school, name="Talk Boost")
+        planned_cycle(world, world.pupils[0], kind=kind, opened_on=TODAY - 30 * DAY,
+                      review_date=TODAY + 30 * DAY)
+    lead = lead_of(school_a, school_b)
+    client = as_user(lead)
+    trust = school_a.school.trust_id
+    page = client.get(f"/trusts/{trust}/what-works/").content.decode()
+    assert "Talk Boost" in page
+    each = []
+    for world in (school_a, school_b):
+        with school_scope(world.school):
+            each.append(what_works(year_rules(world.school, TODAY), TODAY).rows[0])
+    csv_text = client.get(f"/trusts/{trust}/what-works/?download=csv").content.decode()
+    talk_boost = next(line for line in csv_text.splitlines() if line.startswith("Talk Boost"))
+    assert talk_boost.split(",")[1] == "2"  # a pupil at each school
+    assert talk_boost.split(",")[7] == str(each[0].cost + each[1].cost)
+    assert client.get(f"/trusts/{trust}/what-works/?need_area=hearts").status_code == 400
+    assert as_user(school_a.senco).get(f"/trusts/{trust}/what-works/").status_code == 404

@@ -27,6 +27,7 @@ class RegisterFilter(django_filters.FilterSet):
     year_group = django_filters.ChoiceFilter(
         label="Year group", choices=YearGroup.choices, empty_label="Any year"
     )
+    class_name = django_filters.CharFilter(label="Class", lookup_expr="iexact")
     need_area = django_filters.ChoiceFilter(
         label="Area of need",
         choices=NeedArea.choices,

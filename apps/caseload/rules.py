@@ -10,3 +10,7 @@ WEEK_AHEAD = datetime.timedelta(days=14)
 
 # How many items of a list the overview shows before linking to the whole list.
 OVERVIEW_ITEMS = 8
+
+# The most pupils one bulk action on the register may change at once: a class or a year
+# group of a large school, checked over on one page before it is done.
+BULK_MAX = 100

@@ -1,7 +1,8 @@
 """The trust view: every school of a trust that the trust SEND lead leads, on one page,
 with the figures per school and in total. Each school's figures are read in that school's
 scope through its own membership, exactly as the school's own pages read them; nothing is
-added that the lead could not see school by school (schools/access.py: access_trust)."""
+added that the lead could not see school by school (schools/access.py: access_trust).
+What works and what it costs is read the same way, school by school, and added up."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from decimal import Decimal
 from apps.escalation.selectors import clock, open_requests
 from apps.money.provision_map import provision_map
 from apps.money.selectors import year_rules
+from apps.money.what_works import Intervention, WhatWorks, what_works
 from apps.plans.selectors import overdue_cycles
 from apps.pupils.rules import NEED_AREA_OF, NeedArea, SenStatus
 from apps.pupils.selectors import pupils_visible_to, with_sen_status
@@ -98,3 +100,36 @@ def trust_view(memberships: list[Membership], today: datetime.date) -> TrustView
         total.add(figures)
     return TrustView(trust=memberships[0].school.trust, schools=schools, total=total,
                      budgets_missing=sum(1 for f in schools if f.budget is None))
+
+
+@dataclass
+class TrustWhatWorks:
+    trust: object
+    rows: list[Intervention]  # by intervention name, across the schools
+    total: Intervention
+    years: list[tuple[School, WhatWorks]]  # each school's own budget year and figures
+
+    def about(self) -> list[tuple[str, datetime.date]]:
+        return [(f"{school.name}: {label.lower()}", day)
+                for school, found in self.years for label, day in found.about()]
+
+
+def what_works_across(memberships: list[Membership], today: datetime.date, *,
+                      year_group: int | None = None,
+                      need_area: str | None = None) -> TrustWhatWorks:
+    """What works and what it costs (money/what_works.py) in each school of ``memberships``
+    for its own current budget year, and across them: an intervention is the same one in
+    two schools when its library name is (pupils and outcomes are each school's own, so
+    none is counted twice)."""
+    years, by_name, total = [], {}, Intervention("All interventions")
+    for membership in memberships:
+        school = membership.school
+        with school_scope(school):
+            found = what_works(year_rules(school, today), today, year_group=year_group,
+                               need_area=need_area)
+        years.append((school, found))
+        for line in found.rows:
+            by_name.setdefault(line.name.casefold(), Intervention(line.name)).add(line)
+        total.add(found.total)
+    return TrustWhatWorks(trust=memberships[0].school.trust, years=years, total=total,
+                          rows=sorted(by_name.values(), key=lambda line: line.name.casefold()))

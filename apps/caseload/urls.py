@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.SchoolHomeView.as_view(), name="school_home"),
     path("overview/", views.OverviewView.as_view(), name="overview"),
     path("pupils/", views.RegisterView.as_view(), name="register"),
+    path("pupils/bulk/", views.BulkView.as_view(), name="bulk"),
     path("pupils/<int:pupil_id>/", views.PupilView.as_view(), name="pupil"),
     path("meetings/", views.MeetingsView.as_view(), name="meetings"),
     path("my-class/", views.MyClassView.as_view(), name="my_class"),

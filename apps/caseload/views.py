@@ -3,7 +3,8 @@ each reads its page's read model (selectors.py) and renders it."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -11,7 +12,11 @@ from django.views.generic import RedirectView, TemplateView
 
 from apps.audit.trail import record_access
 from apps.money.charts import spend_chart
+from apps.money.exports import what_works_csv, what_works_xlsx
+from apps.money.forms import WhatWorksFilterForm
+from apps.money.what_works import WHAT_WORKS_CAVEAT
 from apps.parents.rules import MeetingState
+from apps.pupils.access import access_pupils
 from apps.pupils.notices import notice_lines
 from apps.pupils.profile_views import profile_pdf_response
 from apps.pupils.rules import read_only_because
@@ -21,13 +26,22 @@ from apps.schools.access import access_trust
 from apps.schools.calendar import school_year
 from apps.schools.roles import Action, Role, role_may
 from apps.schools.term_dates import school_calendar
-from apps.schools.views import SchoolView
+from apps.schools.views import FormPage, SchoolView
 
 from . import selectors
+from .bulk import (
+    NEEDS,
+    BulkAction,
+    meetings_plan,
+    plans_share,
+    refusal,
+    review_dates_agree,
+)
 from .filters import RegisterFilter
+from .forms import MeetingsForm, ReviewDateForm, ShareForm
 from .my_class import class_profiles, my_class
 from .overview import overview
-from .trust import trust_view
+from .trust import trust_view, what_works_across
 
 
 class SchoolHomeView(SchoolView, RedirectView):
@@ -63,6 +77,42 @@ class TrustView(LoginRequiredMixin, TemplateView):
             "trust": trust_view(memberships, timezone.localdate())}
 
 
+class TrustWhatWorksView(LoginRequiredMixin, TemplateView):
+    """What works and what it costs across the schools of the trust the lead leads, each
+    school for its own budget year; CSV or XLSX with ``?download=``."""
+
+    template_name = "caseload/trust_what_works.html"
+    downloads = {
+        "csv": ("text/csv; charset=utf-8", "csv", what_works_csv),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "xlsx", what_works_xlsx),
+    }
+
+    def get(self, request, *args, **kwargs):
+        memberships = access_trust(request.user, kwargs["trust_id"])
+        kind = request.GET.get("download")
+        if kind is not None and kind not in self.downloads:
+            raise Http404("No such download.")
+        form = WhatWorksFilterForm(request.GET or None, years=[])
+        del form.fields["year"]  # each school's own current year
+        if form.is_bound and not form.is_valid():
+            raise BadRequest("; ".join(error for errors in form.errors.values()
+                                       for error in errors))
+        asked = form.cleaned_data if form.is_bound else {}
+        found = what_works_across(memberships, timezone.localdate(),
+                                  year_group=asked.get("year_group"),
+                                  need_area=asked.get("need_area") or None)
+        if kind is None:
+            return self.render_to_response(self.get_context_data(
+                form=form, found=found, caveat=WHAT_WORKS_CAVEAT,
+                query=request.GET.urlencode()))
+        content_type, extension, render = self.downloads[kind]
+        response = HttpResponse(render(found), content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="what-works-trust-{found.trust.pk}.{extension}"')
+        return response
+
+
 class RegisterView(SchoolView, TemplateView):
     action = Action.VIEW_PUPILS
     template_name = "caseload/register.html"
@@ -80,8 +130,54 @@ class RegisterView(SchoolView, TemplateView):
         return super().get_context_data(**kwargs) | {
             "filter": filterset, "page": page, "query": query,
             "may_add": role_may(self.membership.role, Action.ADD_PUPIL),
+            "bulk_actions": [(bulk.value, bulk.label) for bulk in BulkAction
+                             if role_may(self.membership.role, NEEDS[bulk])],
             "sees_money": selectors.sees_money(self.membership),
             "sees_plans": selectors.sees_plans(self.membership)}
+
+
+class BulkView(FormPage):
+    """A bulk action on pupils chosen on the register (bulk.py): the chosen pupils and the
+    action's form on one page; on confirmation, all of it done or none. The pupils come as
+    ``pupil`` ids, each through the one door (a pupil the member may not see is a 404), the
+    action as ``action`` (one that does not exist is a 400)."""
+
+    template_name = "caseload/bulk.html"
+    forms = {BulkAction.REVIEW_DATE: ReviewDateForm, BulkAction.MEETINGS: MeetingsForm,
+             BulkAction.SHARE: ShareForm}
+    submits = {BulkAction.REVIEW_DATE: "Agree the review date",
+               BulkAction.MEETINGS: "Plan the meetings and invite the parents",
+               BulkAction.SHARE: "Share the plans"}
+
+    def resolve_objects(self, **kwargs):
+        asked = self.request.POST if self.request.method == "POST" else self.request.GET
+        if asked.get("action") not in BulkAction.values:
+            raise BadRequest("Choose what to do with the pupils.")
+        self.bulk = BulkAction(asked["action"])
+        self.action = NEEDS[self.bulk]
+        self.pupils = access_pupils(self.membership, asked.getlist("pupil"))
+        self.title = self.bulk.label
+        self.submit = self.submits[self.bulk]
+        self.form_class = self.forms[self.bulk]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "bulk": self.bulk, "pupils": self.pupils, "refusal": refusal(self.pupils),
+            "back_url": reverse("caseload:register", kwargs={"school": self.school.slug})}
+
+    def perform(self, data):
+        actor = self.request.user
+        if self.bulk == BulkAction.REVIEW_DATE:
+            done = review_dates_agree(pupils=self.pupils, actor=actor, **data)
+            said = "The review date has been agreed"
+        elif self.bulk == BulkAction.MEETINGS:
+            done = meetings_plan(pupils=self.pupils, actor=actor, **data)
+            said = "The meetings have been planned and the parents are being invited"
+        else:
+            done = plans_share(pupils=self.pupils, actor=actor)
+            said = "The plans have been shared and the parents are being told"
+        return (reverse("caseload:register", kwargs={"school": self.school.slug}),
+                f"{said}: {len(done)} pupil{pluralize(len(done))}.")
 
 
 class PupilView(PupilPage, SchoolView, TemplateView):

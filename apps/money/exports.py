@@ -112,6 +112,7 @@ def _what_works_rows(found: WhatWorks):
 
 
 def what_works_csv(found: WhatWorks) -> str:
+    """``found``: a school's figures, or a trust's (caseload/trust.py), which read alike."""
     out = io.StringIO()
     writer = CsvWriter(out)
     for row in _what_works_rows(found):
@@ -131,8 +132,8 @@ def what_works_xlsx(found: WhatWorks) -> bytes:
         for column in WHAT_WORKS_MONEY:
             row[column - 1].number_format = POUNDS
     about = book.create_sheet("About")
-    about.append(["Budget year from", found.year.start])
-    about.append(["Figures to", found.until])
+    for label, day in found.about():
+        append_as_data(about, [label, day])
     for row in about.iter_rows():
         row[1].number_format = DATE
     for line in WHAT_WORKS_CAVEAT:

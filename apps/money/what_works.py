@@ -60,6 +60,14 @@ class Intervention:
     ratings: dict[int, str] = field(default_factory=dict)  # outcome id -> rating
     cost: Decimal = ZERO
 
+    def add(self, other: "Intervention") -> None:
+        """Count ``other`` in too (a school's line in a trust's)."""
+        self.pupils |= other.pupils
+        self.planned_sessions += other.planned_sessions
+        self.delivered_sessions += other.delivered_sessions
+        self.ratings.update(other.ratings)
+        self.cost += other.cost
+
     @property
     def pupil_count(self) -> int:
         return len(self.pupils)
@@ -98,6 +106,10 @@ class WhatWorks:
     until: datetime.date  # figures are to this day
     rows: list[Intervention]
     total: Intervention
+
+    def about(self) -> list[tuple[str, datetime.date]]:
+        """What the figures cover, for a download."""
+        return [("Budget year from", self.year.start), ("Figures to", self.until)]
 
 
 def what_works(rules_: YearRules, today: datetime.date, *, year_group: int | None = None,

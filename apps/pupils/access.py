@@ -1,5 +1,7 @@
 """The doors from an id in a URL to a pupil, a parent link or a pupil import (or 404)."""
 
+from django.http import Http404
+
 from apps.schools.access import get_or_404
 from apps.schools.models import Membership
 from apps.schools.roles import Action, role_may
@@ -13,6 +15,20 @@ def access_pupil(membership: Membership, pupil_id) -> Pupil:
     otherwise 404, the same answer for "no such pupil", "another school's pupil" and "not
     one of yours"."""
     return get_or_404(with_sen_status(pupils_visible_to(membership)), pupil_id)
+
+
+def access_pupils(membership: Membership, pupil_ids) -> list[Pupil]:
+    """Several pupils at once (a bulk action), in name order: each must be one this member
+    may see, or the whole is a 404, as ``access_pupil`` answers for one."""
+    try:
+        ids = {int(pk) for pk in pupil_ids}
+    except (TypeError, ValueError):
+        raise Http404("Not found.") from None
+    pupils = list(with_sen_status(pupils_visible_to(membership)).filter(pk__in=ids)
+                  .order_by("last_name", "first_name", "pk"))
+    if len(pupils) != len(ids):
+        raise Http404("Not found.")
+    return pupils
 
 
 def access_parent_link(membership: Membership, pupil: Pupil, link_id) -> ParentLink:

@@ -3,6 +3,7 @@ assistant opens the pupil whose one-to-one support they deliver and records a se
 from My class; the demo class teacher prints their class's one-page profiles; the
 SENCO writes a profile and closing a cycle asks to confirm."""
 
+import datetime
 import io
 import re
 
@@ -88,3 +89,38 @@ def test_the_senco_writes_a_profile_and_keeps_its_versions(page, live_server, de
 
 def demo_pupil_with_profile(school):
     return Profile.objects.filter(school=school).select_related("pupil").first().pupil
+
+
+def test_the_senco_plans_a_parents_evening_for_pupils_chosen_on_the_register(
+        page, live_server, demo, axe):
+    from apps.parents.models import ParentMeeting
+    from apps.pupils.models import Pupil
+
+    sign_in(page, live_server, "senco@oakfield.example")
+    expect(heading(page)).to_have_text("Overview")
+    axe(page)
+    page.get_by_role("link", name="SEN register").click()
+    page.get_by_label("SEN status").select_option("K")
+    page.get_by_role("button", name="Apply filters").click()
+    with school_scope(demo):
+        chosen = list(Pupil.objects.filter(left_on__isnull=True, sen_records__status="K",
+                                           sen_records__ended_on__isnull=True)
+                      .order_by("last_name", "first_name", "pk")[:2])
+        before = ParentMeeting.objects.count()
+    for pupil in chosen:
+        page.get_by_label(f"Choose {pupil.full_name}").check()
+    page.get_by_label("With the chosen pupils").select_option("meetings")
+    page.get_by_role("button", name="Continue").click()
+    expect(heading(page)).to_have_text("Plan a parents' evening")
+    expect(page.get_by_text("2 pupils")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Plan the meetings and invite the parents").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()  # nothing filled in
+    axe(page)
+    evening = datetime.date.today() + datetime.timedelta(days=14)
+    page.get_by_label("Date of the parents' evening").fill(evening.isoformat())
+    page.get_by_label("First meeting starts at").fill("15:30")
+    page.get_by_role("button", name="Plan the meetings and invite the parents").click()
+    expect(page.get_by_text("The meetings have been planned")).to_be_visible()
+    with school_scope(demo):
+        assert ParentMeeting.objects.count() == before + 2

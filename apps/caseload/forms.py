@@ -1,0 +1,39 @@
+"""The forms of the bulk actions on the register (bulk.py)."""
+
+from django import forms
+
+from apps.parents.rules import MEETING_MINUTES
+from apps.schools.forms import DateInput
+from backend.govuk import GovukFormMixin
+
+
+class ReviewDateForm(GovukFormMixin, forms.Form):
+    review_date = forms.DateField(
+        label="Review date", widget=DateInput(),
+        help_text="The date agreed with the parents for reviewing each pupil's current cycle.",
+        error_messages={"required": "Enter the review date"})
+
+
+class MeetingsForm(GovukFormMixin, forms.Form):
+    date = forms.DateField(label="Date of the parents' evening", widget=DateInput(),
+                           error_messages={"required": "Enter the date"})
+    first_at = forms.TimeField(
+        label="First meeting starts at", help_text="For example, 15:30",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"required": "Enter the time the first meeting starts"})
+    minutes = forms.IntegerField(
+        label="Length of each meeting in minutes", initial=15,
+        min_value=MEETING_MINUTES[0], max_value=MEETING_MINUTES[1])
+    place = forms.CharField(label="Where (optional)", max_length=200, required=False)
+    unusual_time_confirmed = forms.BooleanField(
+        label="The times are right, although some are early or late", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("date", "first_at"):
+            self.fields[name].govuk_width = "govuk-input--width-10"
+        self.fields["minutes"].govuk_width = "govuk-input--width-3"
+
+
+class ShareForm(GovukFormMixin, forms.Form):
+    """Nothing to fill in: the page lists whose plans will be shared."""
