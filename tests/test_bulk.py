@@ -123,5 +123,5 @@ def test_a_class_is_found_on_the_register_to_choose_from(school_a, as_user):
         Pupil.objects.filter(pk=school_a.pupils[1].pk).update(class_name="4B")
     page = as_user(school_a.senco).get(
         f"/s/{school_a.school.slug}/pupils/?class_name=4b").content.decode()
-    assert f'value="{school_a.pupils[1].pk}"' in page  # its checkbox
-    assert f'value="{school_a.pupils[0].pk}"' not in page
+    assert f'id="choose-{school_a.pupils[1].pk}"' in page  # its checkbox
+    assert f'id="choose-{school_a.pupils[0].pk}"' not in page
