@@ -120,8 +120,8 @@ def test_a_class_is_found_on_the_register_to_choose_from(school_a, as_user):
     from apps.pupils.models import Pupil
 
     with school_scope(school_a.school):
-        Pupil.objects.filter(pk=school_a.pupils[1].pk).update(class_name="4B")
+        Pupil.objects.filter(pk=school_a.pupils[1].pk).update(class_name="5C")
     page = as_user(school_a.senco).get(
-        f"/s/{school_a.school.slug}/pupils/?class_name=4b").content.decode()
+        f"/s/{school_a.school.slug}/pupils/?class_name=5c").content.decode()
     assert f'id="choose-{school_a.pupils[1].pk}"' in page  # its checkbox
     assert f'id="choose-{school_a.pupils[0].pk}"' not in page
