@@ -25,6 +25,7 @@ VALUE_ROOM = 150  # room kept right of the longest bar for its value
 @dataclass(frozen=True)
 class Bar:
     label: str
+    value: Decimal | int
     shown: str  # the value as the page writes it
     length: int  # in the drawing's units
     top: int  # the label's baseline; the bar is drawn below it
@@ -94,7 +95,7 @@ def bar_chart(slug: str, title: str, rows: list[tuple[str, Decimal | int, str]],
         return 0 if most == 0 or value <= 0 else max(1, round(value * room / most))
 
     step = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
-    bars = [Bar(label=label, shown=shown, length=length(value), top=16 + i * step)
+    bars = [Bar(label=label, value=value, shown=shown, length=length(value), top=16 + i * step)
             for i, (label, value, shown) in enumerate(rows)]
     marked = Line(label=line[0], x=length(line[1])) if line is not None else None
     return BarChart(slug=slug, title=title, bars=bars, line=marked,

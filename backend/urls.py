@@ -41,7 +41,9 @@ school_api.register("money/budgets", money_api.SenBudgetViewSet, basename="sen-b
 school_api.register("money/spend", money_api.SpendViewSet, basename="spend")
 school_api.register("money/provision-map", money_api.ProvisionMapViewSet,
                     basename="provision-map")
+school_api.register("money/what-works", money_api.WhatWorksViewSet, basename="what-works")
 school_api.register("money/top-ups", money_api.TopUpRequestViewSet, basename="top-up")
+school_api.register("overview", caseload_api.OverviewViewSet, basename="overview")
 school_api.register("meetings/states", caseload_api.MeetingStatesViewSet,
                     basename="meeting-state")
 school_api.register("meetings", parents_api.MeetingViewSet, basename="meeting")

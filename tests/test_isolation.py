@@ -122,6 +122,8 @@ ROUTES = {
     "family:profile": {"pupil_id": "pupil", "shared_id": "shared-profile"},
     "family:profile_pdf": {"pupil_id": "pupil", "shared_id": "shared-profile"},
     "pupil-list": {},
+    "overview-list": {},
+    "what-works-list": {},
     "pupil-detail": {"pk": "pupil"},
     "pupil-change-sen-status": {"pk": "pupil"},
     "pupil-sen-history": {"pk": "pupil"},

@@ -188,3 +188,15 @@ def test_the_demo_senco_lands_on_the_overview_and_every_count_matches_its_list(a
     trust = lead.memberships.first().school.trust_id
     page = as_user(lead).get(f"/trusts/{trust}/").content.decode()
     assert "Oakfield Primary School" in page and "Riverside Academy" in page
+
+
+def test_the_api_gives_the_same_lists_and_counts_as_the_page(school_a, api_as):
+    due_and_overdue(school_a)
+    body = api_as(school_a.senco).get(
+        f"/api/v1/schools/{school_a.school.slug}/overview/").json()
+    found = sections(school_a, school_a.senco)
+    assert [(s["key"], s["count"]) for s in body["sections"]] == [
+        (key, section.count) for key, section in found.items()]
+    overdue = next(s for s in body["sections"] if s["key"] == "reviews_overdue")
+    assert [t["pupil"] for t in overdue["tasks"]] == [school_a.pupils[1].pk]
+    assert {bar["label"]: bar["value"] for bar in body["by_stage"]}["Do"] == 2

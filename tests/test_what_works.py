@@ -141,3 +141,18 @@ def test_a_filter_that_does_not_exist_is_refused(worked, as_user, query):
 def test_a_teacher_cannot_see_it(school_a, as_user):
     response = as_user(school_a.teacher).get(f"/s/{school_a.school.slug}/money/what-works/")
     assert response.status_code == 403
+
+
+def test_the_api_gives_the_page_figures(worked, api_as):
+    world, _, _ = worked
+    api = api_as(world.senco)
+    url = f"/api/v1/schools/{world.school.slug}/money/what-works/?year=2026-11-02"
+    body = api.get(url).json()
+    line = next(r for r in body["interventions"] if r["intervention"] == "Reading Recovery")
+    assert (line["pupils"], line["sessions_planned"], line["sessions_delivered"],
+            line["outcomes_achieved"], line["outcomes_rated"], line["cost"],
+            line["cost_per_outcome_achieved"]) == (2, "12", 6, 2, 3, "39.12", "19.56")
+    assert body["total"]["cost"] == "45.64"
+    refused = api.get(url + "&need_area=hearts")
+    assert refused.status_code == 400 and refused.json()["errors"][0]["attr"] == "need_area"
+    assert api_as(world.teacher).get(url).status_code == 403

@@ -1,6 +1,7 @@
-"""The caseload's API: the register (read as the register page reads it, changed through
-the register's services) and the meeting states of the meetings page."""
+"""The caseload's API: the overview, the register (read as the register page reads it,
+changed through the register's services) and the meeting states of the meetings page."""
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status
@@ -25,7 +26,13 @@ from apps.schools.roles import Action
 
 from . import selectors
 from .filters import RegisterFilter
-from .serializers import MeetingRowSerializer, PupilSummarySerializer, RegisterRowSerializer
+from .overview import overview
+from .serializers import (
+    MeetingRowSerializer,
+    OverviewSerializer,
+    PupilSummarySerializer,
+    RegisterRowSerializer,
+)
 
 
 class PupilViewSet(mixins.ListModelMixin, SchoolScopedViewSet):
@@ -152,3 +159,20 @@ class MeetingStatesViewSet(SchoolScopedViewSet):
             raise ValidationError({"state": [f"Choose one of {', '.join(MeetingState.values)}."]})
         rows = selectors.meeting_rows(membership=self.membership, state=wanted)
         return Response(MeetingRowSerializer(rows, many=True).data)
+
+
+class OverviewViewSet(SchoolScopedViewSet):
+    """This week's work about the pupils the caller sees, and the caseload by stage and by
+    need, as the overview page shows them (every task of each list)."""
+
+    model = Pupil
+    default_required = Action.VIEW_PLANS
+    pagination_class = None
+
+    def visible_queryset(self):
+        return Pupil.objects.none()  # the read model's, below
+
+    @extend_schema(responses=OverviewSerializer)
+    def list(self, request, *args, **kwargs):
+        return Response(OverviewSerializer(
+            overview(self.membership, timezone.localdate())).data)

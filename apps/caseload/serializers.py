@@ -102,3 +102,35 @@ class MeetingRowSerializer(serializers.Serializer):
     planned = serializers.IntegerField(source="meetings.planned")
     expected = serializers.IntegerField(source="meetings.expected")
     state = serializers.ChoiceField(choices=MeetingState.choices, source="meetings.state")
+
+
+class TaskSerializer(serializers.Serializer):
+    pupil = serializers.IntegerField(source="pupil.pk")
+    pupil_name = serializers.CharField(source="pupil.full_name")
+    what = serializers.CharField()
+    when = serializers.DateField(allow_null=True)
+    url = serializers.CharField(help_text="The page where it is done.")
+
+
+class SectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    heading = serializers.CharField()
+    count = serializers.IntegerField()
+    tasks = TaskSerializer(many=True, help_text="Every one of them, not only those the "
+                                                "page shows first.")
+
+
+class BarSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.IntegerField()
+
+
+class OverviewSerializer(serializers.Serializer):
+    """The overview page's read model (``overview.Overview``)."""
+
+    today = serializers.DateField()
+    to_do = serializers.IntegerField()
+    on_caseload = serializers.IntegerField()
+    sections = SectionSerializer(many=True)
+    by_stage = BarSerializer(many=True, source="by_stage.bars")
+    by_need = BarSerializer(many=True, source="by_need.bars")

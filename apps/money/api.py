@@ -1,14 +1,15 @@
-"""The API for money: settings, SEN budgets, spend per pupil, the provision map, and
-top-up requests with their decisions and PDF."""
+"""The API for money: settings, SEN budgets, spend per pupil, the provision map, what works
+and what it costs, and top-up requests with their decisions and PDF."""
 
 
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.pupils.rules import NeedArea, YearGroup
 from apps.pupils.selectors import pupils_visible_to
 from apps.schools.api import SchoolScopedViewSet, call_service
 from apps.schools.roles import Action
@@ -27,6 +28,7 @@ from .serializers import (
     SenBudgetSerializer,
     TopUpRequestSerializer,
 )
+from .what_works import WHAT_WORKS_CAVEAT, what_works
 
 
 class MoneyViewSet(SchoolScopedViewSet):
@@ -210,3 +212,48 @@ class TopUpRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return response
 
 
+
+
+class WhatWorksQuerySerializer(serializers.Serializer):
+    year = serializers.DateField(required=False, help_text="Any day of the budget year; "
+                                 "default: this one.")
+    year_group = serializers.ChoiceField(choices=YearGroup.choices, required=False)
+    need_area = serializers.ChoiceField(choices=NeedArea.choices, required=False)
+
+
+class WhatWorksViewSet(MoneyViewSet):
+    """What works and what it costs, as its page shows it (money/what_works.py): money as
+    exact decimal strings."""
+
+    model = TopUpRequest  # for the schema only
+    pagination_class = None
+
+    def visible_queryset(self):
+        return TopUpRequest.objects.none()
+
+    @extend_schema(parameters=[WhatWorksQuerySerializer], responses={200: dict})
+    def list(self, request, *args, **kwargs):
+        asked = WhatWorksQuerySerializer(data=request.query_params)
+        asked.is_valid(raise_exception=True)
+        year = asked.validated_data.get("year")
+        found = what_works(
+            year_rules_asked(self.school, year.isoformat() if year else None),
+            timezone.localdate(), year_group=asked.validated_data.get("year_group"),
+            need_area=asked.validated_data.get("need_area"))
+
+        def text(amount):
+            return None if amount is None else f"{amount:.2f}"
+
+        def line(row):
+            return {"intervention": row.name, "pupils": row.pupil_count,
+                    "few_pupils": row.few, "sessions_planned": f"{row.planned:f}",
+                    "sessions_delivered": row.delivered_sessions,
+                    "delivered_percent": row.delivered_percent,
+                    "outcomes_rated": row.rated, "outcomes_achieved": row.achieved,
+                    "cost": text(row.cost), "cost_per_outcome_achieved":
+                    text(row.cost_per_achieved)}
+
+        return Response({"year": {"start": found.year.start, "end": found.year.end},
+                         "figures_to": found.until, "caveat": WHAT_WORKS_CAVEAT,
+                         "interventions": [line(row) for row in found.rows],
+                         "total": line(found.total)})
