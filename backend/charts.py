@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-# The drawing's coordinate space (its viewBox); the SVG scales to the width of its column.
-WIDTH = 640
+# The drawing's coordinate space (its viewBox); the SVG scales to the width of its column,
+# so this width keeps its 16-unit text near the body text's size in a half-width column.
+WIDTH = 400
 LABEL_HEIGHT = 20  # each bar's label sits on its own line above the bar
 BAR_HEIGHT = 22
 ROW_GAP = 14
-VALUE_ROOM = 150  # room kept right of the longest bar for its value
+VALUE_ROOM = 110  # room kept right of the longest bar for its value
 
 
 @dataclass(frozen=True)

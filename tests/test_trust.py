@@ -93,6 +93,8 @@ def test_what_works_across_the_trust_adds_up_each_schools_figures(school_a, scho
     lead = lead_of(school_a, school_b)
     client = as_user(lead)
     trust = school_a.school.trust_id
+    assert f'href="/trusts/{trust}/what-works/"' in client.get(
+        f"/trusts/{trust}/").content.decode()
     page = client.get(f"/trusts/{trust}/what-works/").content.decode()
     assert "Talk Boost" in page
     each = []

@@ -182,8 +182,7 @@ class WhatWorksView(SchoolView, TemplateView):
             days.append(asked_day)
         periods = sorted({year_rules(self.school, day).period for day in days},
                          key=lambda period: period.start, reverse=True)
-        years = [(period.start.isoformat(),
-                  f"{period.start:%-d %B %Y} to {period.end:%-d %B %Y}")
+        years = [(period.start.isoformat(), f"{period.start:%B %Y} to {period.end:%B %Y}")
                  for period in periods]
         form = WhatWorksFilterForm(request.GET or None, years=years)
         if form.is_bound and not form.is_valid():
