@@ -3,7 +3,7 @@ each reads its page's read model (selectors.py) and renders it."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +12,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from apps.audit.trail import record_access
 from apps.money.charts import spend_chart
-from apps.money.exports import what_works_csv, what_works_xlsx
-from apps.money.forms import WhatWorksFilterForm
-from apps.money.what_works import WHAT_WORKS_CAVEAT
+from apps.money.views import WhatWorksPage
 from apps.parents.rules import MeetingState
 from apps.pupils.access import access_pupils
 from apps.pupils.notices import notice_lines
@@ -77,40 +75,23 @@ class TrustView(LoginRequiredMixin, TemplateView):
             "trust": trust_view(memberships, timezone.localdate())}
 
 
-class TrustWhatWorksView(LoginRequiredMixin, TemplateView):
+class TrustWhatWorksView(LoginRequiredMixin, WhatWorksPage):
     """What works and what it costs across the schools of the trust the lead leads, each
-    school for its own budget year; CSV or XLSX with ``?download=``."""
+    school for its own current budget year."""
 
     template_name = "caseload/trust_what_works.html"
-    downloads = {
-        "csv": ("text/csv; charset=utf-8", "csv", what_works_csv),
-        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "xlsx", what_works_xlsx),
-    }
 
     def get(self, request, *args, **kwargs):
-        memberships = access_trust(request.user, kwargs["trust_id"])
-        kind = request.GET.get("download")
-        if kind is not None and kind not in self.downloads:
-            raise Http404("No such download.")
-        form = WhatWorksFilterForm(request.GET or None, years=[])
-        del form.fields["year"]  # each school's own current year
-        if form.is_bound and not form.is_valid():
-            raise BadRequest("; ".join(error for errors in form.errors.values()
-                                       for error in errors))
-        asked = form.cleaned_data if form.is_bound else {}
-        found = what_works_across(memberships, timezone.localdate(),
-                                  year_group=asked.get("year_group"),
-                                  need_area=asked.get("need_area") or None)
-        if kind is None:
-            return self.render_to_response(self.get_context_data(
-                form=form, found=found, caveat=WHAT_WORKS_CAVEAT,
-                query=request.GET.urlencode()))
-        content_type, extension, render = self.downloads[kind]
-        response = HttpResponse(render(found), content_type=content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="what-works-trust-{found.trust.pk}.{extension}"')
-        return response
+        self.memberships = access_trust(request.user, kwargs["trust_id"])
+        return super().get(request, *args, **kwargs)
+
+    def figures(self, asked):
+        return what_works_across(self.memberships, timezone.localdate(),
+                                 year_group=asked.get("year_group"),
+                                 need_area=asked.get("need_area") or None)
+
+    def filename(self, found):
+        return f"what-works-trust-{found.trust.pk}"
 
 
 class RegisterView(SchoolView, TemplateView):

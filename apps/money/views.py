@@ -153,55 +153,75 @@ class ProvisionMapView(SchoolView, TemplateView):
             "by_need_chart": by_need, "by_year_chart": by_year}
 
 
-class WhatWorksView(SchoolView, TemplateView):
-    """What works and what it costs (what_works.py), filtered by budget year, year group
-    and area of need; as CSV or XLSX with ``?download=``. A filter value that does not
-    exist is a 400: nothing is shown for a question that was not asked."""
+class WhatWorksPage(TemplateView):
+    """What works and what it costs (what_works.py) on a page, or as CSV or XLSX with
+    ``?download=``; filtered by year group and area of need (and budget year, where the
+    page offers it). A filter value that does not exist is a 400, an unknown download a
+    404: nothing is shown for a question that was not asked. A page supplies ``years``
+    (the budget years it offers, or none), ``figures`` and ``filename``."""
 
-    action = Action.VIEW_MONEY
-    template_name = "money/what_works.html"
-    years_offered = 3  # this budget year and the two before
     downloads = {
         "csv": ("text/csv; charset=utf-8", "csv", exports.what_works_csv),
         "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  "xlsx", exports.what_works_xlsx),
     }
 
-    def dispatch(self, request, *args, **kwargs):
-        self.kind = request.GET.get("download")
-        if self.kind is not None and self.kind not in self.downloads:
-            raise Http404("No such download.")
-        return super().dispatch(request, *args, **kwargs)
+    def years(self) -> list[tuple[str, str]]:
+        return []
+
+    def figures(self, asked: dict):
+        raise NotImplementedError
+
+    def filename(self, found) -> str:
+        raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
+        kind = request.GET.get("download")
+        if kind is not None and kind not in self.downloads:
+            raise Http404("No such download.")
+        years = self.years()
+        form = WhatWorksFilterForm(request.GET or None, years=years)
+        if not years:
+            del form.fields["year"]
+        if form.is_bound and not form.is_valid():
+            raise BadRequest("; ".join(error for errors in form.errors.values()
+                                       for error in errors))
+        found = self.figures(form.cleaned_data if form.is_bound else {})
+        if kind is None:
+            return self.render_to_response(self.get_context_data(
+                form=form, found=found, caveat=WHAT_WORKS_CAVEAT,
+                query=request.GET.urlencode()))
+        content_type, extension, render = self.downloads[kind]
+        response = HttpResponse(render(found), content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.filename(found)}.{extension}"')
+        return response
+
+
+class WhatWorksView(SchoolView, WhatWorksPage):
+    action = Action.VIEW_MONEY
+    template_name = "money/what_works.html"
+    years_offered = 3  # this budget year and the two before
+
+    def years(self):
         # Budget years by their first day: the latest few, and an earlier one asked for.
         days = [timezone.localdate()]
         for _ in range(self.years_offered - 1):
             days.append(year_rules(self.school, days[-1]).period.start - ONE_DAY)
-        if asked_day := _day(request.GET.get("year")):
+        if asked_day := _day(self.request.GET.get("year")):
             days.append(asked_day)
         periods = sorted({year_rules(self.school, day).period for day in days},
                          key=lambda period: period.start, reverse=True)
-        years = [(period.start.isoformat(), f"{period.start:%B %Y} to {period.end:%B %Y}")
-                 for period in periods]
-        form = WhatWorksFilterForm(request.GET or None, years=years)
-        if form.is_bound and not form.is_valid():
-            raise BadRequest("; ".join(error for errors in form.errors.values()
-                                       for error in errors))
-        asked = form.cleaned_data if form.is_bound else {}
+        return [(period.start.isoformat(), f"{period.start:%B %Y} to {period.end:%B %Y}")
+                for period in periods]
+
+    def figures(self, asked):
         rules_ = year_rules_asked(self.school, asked.get("year") or None)
-        found = what_works(rules_, timezone.localdate(), year_group=asked.get("year_group"),
-                           need_area=asked.get("need_area") or None)
-        if self.kind is None:
-            return self.render_to_response(self.get_context_data(
-                form=form, found=found, caveat=WHAT_WORKS_CAVEAT,
-                query=request.GET.urlencode()))
-        content_type, extension, render = self.downloads[self.kind]
-        response = HttpResponse(render(found), content_type=content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="what-works-{self.school.slug}-'
-            f'{found.year.start:%Y}.{extension}"')
-        return response
+        return what_works(rules_, timezone.localdate(), year_group=asked.get("year_group"),
+                          need_area=asked.get("need_area") or None)
+
+    def filename(self, found):
+        return f"what-works-{self.school.slug}-{found.year.start:%Y}"
 
 
 def _day(text: str | None) -> datetime.date | None:
