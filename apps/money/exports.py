@@ -44,14 +44,19 @@ def _detail_rows(map_: ProvisionMap):
                item.delivered, item.projected]
 
 
-def as_csv(map_: ProvisionMap) -> str:
-    """One row per pupil's provision: what a spreadsheet user filters and pivots. Dates are
-    written 2027-01-19, which every spreadsheet reads as a date."""
+def _csv(rows) -> str:
+    """Rows as CSV, every cell as data. Dates are written 2027-01-19, which every
+    spreadsheet reads as a date."""
     out = io.StringIO()
     writer = CsvWriter(out)
-    for row in _detail_rows(map_):
+    for row in rows:
         writer.writerow(row)
     return out.getvalue()
+
+
+def as_csv(map_: ProvisionMap) -> str:
+    """One row per pupil's provision: what a spreadsheet user filters and pivots."""
+    return _csv(_detail_rows(map_))
 
 
 def as_xlsx(map_: ProvisionMap) -> bytes:
@@ -113,11 +118,7 @@ def _what_works_rows(found: WhatWorks):
 
 def what_works_csv(found: WhatWorks) -> str:
     """``found``: a school's figures, or a trust's (caseload/trust.py), which read alike."""
-    out = io.StringIO()
-    writer = CsvWriter(out)
-    for row in _what_works_rows(found):
-        writer.writerow(row)
-    return out.getvalue()
+    return _csv(_what_works_rows(found))
 
 
 def what_works_xlsx(found: WhatWorks) -> bytes:
