@@ -67,11 +67,13 @@ def pages(school, pupil_id) -> dict[str, str]:
     s, api = f"/s/{school.slug}", f"/api/v1/schools/{school.slug}"
     return {
         "trivial view (floor)": "/bench/trivial/",
+        "overview": f"{s}/overview/",
         "register": f"{s}/pupils/",
         "register, overdue reviews": f"{s}/pupils/?overdue=true",
         "pupil page": f"{s}/pupils/{pupil_id}/",
         "pupil timeline": f"{s}/pupils/{pupil_id}/timeline/",
         "provision map": f"{s}/money/provision-map/",
+        "what works and what it costs": f"{s}/money/what-works/",
         "meetings (at risk first)": f"{s}/meetings/",
         "API pupils": f"{api}/pupils/",
         "API cycles": f"{api}/cycles/",

@@ -12,7 +12,7 @@ from .factories import PASSWORD, valid_upn
 pytestmark = pytest.mark.django_db
 
 
-def test_signing_in_lands_on_the_only_school(client, school_a):
+def test_signing_in_lands_on_the_only_schools_overview(client, school_a):
     from .two_factor import app_for, code_for
 
     device = app_for(school_a.senco)
@@ -22,8 +22,8 @@ def test_signing_in_lands_on_the_only_school(client, school_a):
     assert "Enter the code from your authenticator app" in response.content.decode()
     response = client.post("/accounts/sign-in/code/", {"code": code_for(device), "next": "/"},
                            follow=True)
-    assert response.redirect_chain[-1][0] == f"/s/{school_a.school.slug}/pupils/"
-    assert "SEN register" in response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/s/{school_a.school.slug}/overview/"
+    assert "Reviews overdue" in response.content.decode()
 
 
 def test_a_wrong_password_shows_the_error_summary(client, school_a):

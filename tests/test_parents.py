@@ -236,6 +236,7 @@ class TestReminders:
         assert sorted(m.to[0] for m in mail.outbox) == sorted(
             [school_a.senco.email, school_a.teacher.email])
         assert "Reviews due in the next week" in mail.outbox[0].body
+        assert f"/s/{school_a.school.slug}/overview/" in mail.outbox[0].body
         with school_scope(school_a.school):
             assert ReminderSent.objects.count() == 2
 

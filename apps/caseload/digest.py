@@ -8,6 +8,8 @@ teacher's, the pupils they work with."""
 import datetime
 from dataclasses import dataclass, fields
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.escalation.annual_review import PlanReview, Standing, plan_reviews
@@ -73,6 +75,8 @@ def daily_digest(*, school, today: datetime.date | None = None) -> int:
     digest is read in the school's scope, then each e-mail's claim commits before it is
     sent (parents/email.py), so a worker that dies part way sends none of them twice."""
     today = today or timezone.localdate()
+    overview_url = settings.SITE_URL + reverse("caseload:overview",
+                                               kwargs={"school": school.slug})
     with school_scope(school):
         digest = school_digest(school, today)
         emails = []
@@ -88,5 +92,5 @@ def daily_digest(*, school, today: datetime.date | None = None) -> int:
                     subject=f"SEN support: what needs doing at {school.name}",
                     body=email_text("caseload/email/daily_digest.txt",
                                     {"person": person, "school": school, "today": today,
-                                     "digest": mine})))
+                                     "digest": mine, "overview_url": overview_url})))
     return sum(send_once(school, email) for email in emails)
