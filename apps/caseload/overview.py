@@ -8,7 +8,7 @@ A SENCO, head or trust lead sees the whole school; a teacher or teaching assista
 pupils they work with (schools/roles.py), and also the sessions they run this week."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -75,7 +75,7 @@ class Overview:
     by_need: BarChart
     on_caseload: int  # pupils on SEN support or with an EHC plan this member sees
     sees_anyone: bool  # whether the member sees any pupil at all (a new school has none)
-    my_class: MyClass | None = field(default=None)  # for teachers and teaching assistants
+    my_class: MyClass | None = None  # for teachers and teaching assistants
 
     @property
     def to_do(self) -> int:

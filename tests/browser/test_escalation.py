@@ -84,7 +84,7 @@ def test_the_annual_reviews_of_ehc_plans(page, live_server, axe):
     form with its error summary: axe on each."""
     call_command("load_demo", stdout=open("/dev/null", "w"))
     sign_in(page, live_server, "senco@oakfield.example")
-    page.get_by_role("link", name="Annual reviews").click()
+    page.get_by_role("link", name="Annual reviews", exact=True).click()
     expect(heading(page)).to_have_text("Annual reviews of EHC plans")
     axe(page)
     page.locator("tbody a.govuk-link").first.click()

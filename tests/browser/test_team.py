@@ -40,7 +40,7 @@ def test_the_ta_opens_the_pupil_they_support_and_records_a_session_from_my_class
         before = DeliveredSession.objects.filter(provision=one_to_one).count()
     assert not linked_by_hand  # seen because the TA delivers the support
     sign_in(page, live_server, "ta@oakfield.example")
-    page.get_by_role("link", name="My class").click()
+    page.get_by_role("link", name="My class", exact=True).click()
     expect(heading(page)).to_have_text("My class")
     axe(page)
     page.get_by_role("link", name=pupil.full_name).first.click()
@@ -60,7 +60,7 @@ def test_the_ta_opens_the_pupil_they_support_and_records_a_session_from_my_class
 
 def test_the_class_teacher_prints_their_class_profiles(page, live_server, demo, axe):
     sign_in(page, live_server, "teacher@oakfield.example")
-    page.get_by_role("link", name="My class").click()
+    page.get_by_role("link", name="My class", exact=True).click()
     axe(page)
     expect(page.get_by_text("What helps").first).to_be_visible()
     with page.expect_download() as download:
