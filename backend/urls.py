@@ -43,7 +43,6 @@ school_api.register("money/provision-map", money_api.ProvisionMapViewSet,
                     basename="provision-map")
 school_api.register("money/what-works", money_api.WhatWorksViewSet, basename="what-works")
 school_api.register("money/top-ups", money_api.TopUpRequestViewSet, basename="top-up")
-school_api.register("overview", caseload_api.OverviewViewSet, basename="overview")
 school_api.register("meetings/states", caseload_api.MeetingStatesViewSet,
                     basename="meeting-state")
 school_api.register("meetings", parents_api.MeetingViewSet, basename="meeting")
@@ -63,6 +62,10 @@ my_api.register("schools", MySchoolsViewSet, basename="school")
 api_v1 = [
     path("", include(my_api.urls)),
     path("schools/<slug:school>/", include(school_api.urls)),
+    # One object, not a list: the overview page's read model.
+    path("schools/<slug:school>/overview/",
+         caseload_api.OverviewViewSet.as_view({"get": "retrieve"}, detail=False),
+         name="school-overview"),
     path("schools/<slug:school>/pupils/<int:pupil>/timeline/",
          reviews_api.TimelineViewSet.as_view({"get": "retrieve"}, detail=True),
          name="pupil-timeline"),

@@ -122,7 +122,7 @@ ROUTES = {
     "family:profile": {"pupil_id": "pupil", "shared_id": "shared-profile"},
     "family:profile_pdf": {"pupil_id": "pupil", "shared_id": "shared-profile"},
     "pupil-list": {},
-    "overview-list": {},
+    "school-overview": {},
     "what-works-list": {},
     "pupil-detail": {"pk": "pupil"},
     "pupil-change-sen-status": {"pk": "pupil"},

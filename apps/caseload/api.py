@@ -173,6 +173,6 @@ class OverviewViewSet(SchoolScopedViewSet):
         return Pupil.objects.none()  # the read model's, below
 
     @extend_schema(responses=OverviewSerializer)
-    def list(self, request, *args, **kwargs):
+    def retrieve(self, request, *args, **kwargs):
         return Response(OverviewSerializer(
             overview(self.membership, timezone.localdate())).data)

@@ -5,6 +5,7 @@ and what it costs, and top-up requests with their decisions and PDF."""
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -221,6 +222,11 @@ class WhatWorksQuerySerializer(serializers.Serializer):
     need_area = serializers.ChoiceField(choices=NeedArea.choices, required=False)
 
 
+@extend_validation_errors(["invalid"], field_name="year", actions=["list"], methods=["get"])
+@extend_validation_errors(["invalid_choice"], field_name="year_group", actions=["list"],
+                          methods=["get"])
+@extend_validation_errors(["invalid_choice"], field_name="need_area", actions=["list"],
+                          methods=["get"])
 class WhatWorksViewSet(MoneyViewSet):
     """What works and what it costs, as its page shows it (money/what_works.py): money as
     exact decimal strings."""
