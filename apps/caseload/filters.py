@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.money.rules import SpendState
 from apps.money.selectors import spend_by_pupil
-from apps.plans.selectors import reviews_due
+from apps.plans.selectors import reviews_due, reviews_this_month
 from apps.pupils.rules import NeedArea, SenStatus, YearGroup, need_types_in
 from apps.pupils.selectors import search_pupils
 from backend.govuk import GovukFormMixin
@@ -39,7 +39,8 @@ class RegisterFilter(django_filters.FilterSet):
         label="Review", choices=[("true", "Overdue"), ("false", "Not overdue")],
         empty_label="Any", method="filter_overdue")
     review = django_filters.ChoiceFilter(
-        label="Review date", choices=[("due", "In the next 14 days")], empty_label="Any",
+        label="Review date", empty_label="Any",
+        choices=[("due", "In the next 14 days"), ("month", "This month")],
         method="filter_review")
     roll = django_filters.ChoiceFilter(
         label="On roll", empty_label="On roll now",
@@ -84,7 +85,8 @@ class RegisterFilter(django_filters.FilterSet):
         return queryset.filter(review_overdue=value == "true")
 
     def filter_review(self, queryset, name, value):
-        due = reviews_due(timezone.localdate(), WEEK_AHEAD)
+        today = timezone.localdate()
+        due = reviews_this_month(today) if value == "month" else reviews_due(today, WEEK_AHEAD)
         return queryset.filter(pk__in=due.values("plan__pupil"))
 
     def filter_search(self, queryset, name, value):

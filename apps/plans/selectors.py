@@ -1,6 +1,7 @@
 """Read models for plans: what a member may see, the dose delivered, overdue cycles and
 plan-quality advice. Every queryset here runs inside a school scope."""
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -50,14 +51,26 @@ def overdue_cycles(today: datetime.date | None = None) -> QuerySet[Cycle]:
     )
 
 
-def reviews_due(today: datetime.date, within: datetime.timedelta) -> QuerySet[Cycle]:
-    """Open cycles whose agreed review date falls from ``today`` to ``within`` after it,
-    with no review recorded yet."""
+def reviews_between(first: datetime.date, last: datetime.date) -> QuerySet[Cycle]:
+    """Open cycles whose agreed review date falls from ``first`` to ``last``, with no
+    review recorded yet."""
     return (
         Cycle.objects.exclude(stage=Stage.CLOSED)
-        .filter(review_date__range=(today, today + within))
+        .filter(review_date__range=(first, last))
         .filter(reviews__isnull=True)
     )
+
+
+def reviews_due(today: datetime.date, within: datetime.timedelta) -> QuerySet[Cycle]:
+    """Reviews still to hold from ``today`` to ``within`` after it."""
+    return reviews_between(today, today + within)
+
+
+def reviews_this_month(today: datetime.date) -> QuerySet[Cycle]:
+    """Reviews still to hold whose date falls in ``today``'s calendar month, those earlier
+    in the month that are now overdue included."""
+    last_day = calendar.monthrange(today.year, today.month)[1]
+    return reviews_between(today.replace(day=1), today.replace(day=last_day))
 
 
 def with_overdue(cycles: QuerySet[Cycle], today: datetime.date | None = None):
