@@ -326,6 +326,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "apps.pupils.tasks.send_owed_notices",
         "schedule": crontab(minute="*/5"),
     },
+    # Print runs for parents' evenings (apps/caseload/print_layout.py): those the broker
+    # or a lost worker left owed, and each night those past their week, with their PDFs.
+    "send-owed-prints": {
+        "task": "apps.caseload.tasks.send_owed_prints",
+        "schedule": crontab(minute="*/5"),
+    },
+    "forget-old-prints": {
+        "task": "apps.caseload.tasks.forget_old_prints",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"

@@ -7,10 +7,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from apps.accounts import invitations
+from apps.caseload.models import PrintRun
 from apps.escalation import services as escalation
 from apps.escalation.models import AnnualReview
 from apps.money import services as money
@@ -31,6 +33,9 @@ ROUTES = {
     "caseload:school_home": {},
     "caseload:overview": {},
     "caseload:bulk": {},
+    "caseload:print": {},
+    "caseload:print_run": {"run_id": "print-run"},
+    "caseload:print_download": {"run_id": "print-run"},
     "money:what_works": {},
     "caseload:register": {},
     "caseload:pupil": {"pupil_id": "pupil"},
@@ -256,6 +261,10 @@ def every_record(world) -> dict:
             pupil=world.pupil, actor=world.senco, requester="parent", received_on=today).pk
         records["annual-review"] = AnnualReview.objects.create(  # the row its door opens
             school=world.school, pupil=world.pupil, meeting_on=today).pk
+        records["print-run"] = PrintRun.objects.create(  # finished, with its PDF
+            school=world.school, requested_by=world.senco, what="plans",
+            described="Everyone", pupil_ids=[world.pupil.pk], status="ready",
+            pdf=ContentFile(b"%PDF-1.7", name="print.pdf")).pk
     return records
 
 

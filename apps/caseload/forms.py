@@ -6,6 +6,8 @@ from apps.parents.rules import MEETING_MINUTES
 from apps.schools.forms import DateInput
 from backend.govuk import GovukFormMixin
 
+from .models import PrintWhat
+
 
 class ReviewDateForm(GovukFormMixin, forms.Form):
     review_date = forms.DateField(
@@ -37,3 +39,11 @@ class MeetingsForm(GovukFormMixin, forms.Form):
 
 class ShareForm(GovukFormMixin, forms.Form):
     """Nothing to fill in: the page lists whose plans will be shared."""
+
+
+class PrintForm(GovukFormMixin, forms.Form):
+    """What to print for the chosen pupils (printing.py)."""
+
+    what = forms.ChoiceField(
+        label="What to print", choices=PrintWhat.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose what to print"})

@@ -14,3 +14,18 @@ OVERVIEW_ITEMS = 8
 # The most pupils one bulk action on the register may change at once: a class or a year
 # group of a large school, checked over on one page before it is done.
 BULK_MAX = 100
+
+# Printing for a parents' evening (printing.py). The most pupils one print run may hold:
+# a whole large secondary school's SEN register, so that "everyone with a review this
+# month" is never refused at a school that could use it.
+PRINT_MAX = 1000
+# Pupils laid out at a time: the run's progress moves after each group, and a group's
+# layout (a few dozen pages) is what one step of the worker holds in memory at once.
+PRINT_GROUP = 25
+# A print is for one evening: its PDF (and the run) are deleted after a week, so copies
+# of plans do not pile up beside the records they were taken from.
+PRINT_KEPT = datetime.timedelta(days=7)
+# A run that has not moved for this long lost its worker: beat's sweep sends it again,
+# up to PRINT_ATTEMPTS times in all, then it is marked as failed and the page says so.
+PRINT_STALLED = datetime.timedelta(minutes=10)
+PRINT_ATTEMPTS = 3

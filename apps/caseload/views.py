@@ -3,8 +3,8 @@ each reads its page's read model (selectors.py) and renders it."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest
-from django.http import Http404
-from django.template.defaultfilters import pluralize
+from django.http import FileResponse, Http404
+from django.template.defaultfilters import pluralize, slugify
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -27,6 +27,7 @@ from apps.schools.term_dates import school_calendar
 from apps.schools.views import FormPage, SchoolView
 
 from . import selectors
+from .access import access_print_run, print_runs_of
 from .bulk import (
     NEEDS,
     BulkAction,
@@ -36,9 +37,10 @@ from .bulk import (
     review_dates_agree,
 )
 from .filters import RegisterFilter
-from .forms import MeetingsForm, ReviewDateForm, ShareForm
+from .forms import MeetingsForm, PrintForm, ReviewDateForm, ShareForm
 from .my_class import class_profiles, my_class
 from .overview import overview
+from .printing import chosen_in_words, print_ask, print_refusal, selection
 from .trust import trust_view, what_works_across
 
 
@@ -113,6 +115,7 @@ class RegisterView(SchoolView, TemplateView):
             "may_add": role_may(self.membership.role, Action.ADD_PUPIL),
             "bulk_actions": [(bulk.value, bulk.label) for bulk in BulkAction
                              if role_may(self.membership.role, NEEDS[bulk])],
+            "may_print": role_may(self.membership.role, Action.VIEW_PLANS),
             "sees_money": selectors.sees_money(self.membership),
             "sees_plans": selectors.sees_plans(self.membership)}
 
@@ -159,6 +162,92 @@ class BulkView(FormPage):
             said = "The plans have been shared and the parents are being told"
         return (reverse("caseload:register", kwargs={"school": self.school.slug}),
                 f"{said}: {len(done)} pupil{pluralize(len(done))}.")
+
+
+class PrintView(FormPage):
+    """Print for a parents' evening (printing.py): the pupils chosen on the register, by
+    its filters (a class, a year group, the reviews this month: every matching pupil, not
+    one page of them) or ticked one by one (``pupil`` ids, each through the one door),
+    and what to print; on confirmation the run is sent to the worker and its page shows
+    its progress. A filter value that does not exist is a 400."""
+
+    action = Action.VIEW_PLANS
+    template_name = "caseload/print.html"
+    form_class = PrintForm
+    title = "Print plans or profiles"
+    submit = "Print"
+
+    def resolve_objects(self, **kwargs):
+        asked = self.request.GET
+        if "chosen" in asked or "pupil" in asked:  # ticked on the register
+            self.pupils = access_pupils(self.membership, asked.getlist("pupil"))
+            count = len(self.pupils)
+            self.described = f"{count} chosen pupil{pluralize(count)}"
+            return
+        filterset = RegisterFilter(asked, queryset=selectors.register(self.membership),
+                                   request=self.request)
+        if not filterset.is_valid():
+            raise BadRequest("That is not a choice on the register.")
+        self.pupils = list(filterset.qs.order_by("last_name", "first_name", "pk"))
+        labels = {name: {"": f.label, **{str(k): v for k, v in f.extra["choices"]}}
+                  for name, f in filterset.filters.items() if "choices" in f.extra}
+        self.described = chosen_in_words(filterset.form.cleaned_data, labels)
+
+    def get_context_data(self, **kwargs):
+        refused = print_refusal(len(self.pupils))
+        return super().get_context_data(**kwargs) | {
+            "pupils": self.pupils, "described": self.described, "refusal": refused,
+            "with_plans": 0 if refused else len(selection(self.pupils, "plans").printed),
+            "with_profiles": 0 if refused else len(selection(self.pupils,
+                                                             "profiles").printed),
+            "runs": list(print_runs_of(self.membership)[:10]),
+            "back_url": reverse("caseload:register", kwargs={"school": self.school.slug})}
+
+    def perform(self, data):
+        run = print_ask(school=self.school, actor=self.request.user, pupils=self.pupils,
+                        what=data["what"], described=self.described)
+        return (reverse("caseload:print_run", kwargs={"school": self.school.slug,
+                                                      "run_id": run.pk}),
+                "Your print has been asked for.")
+
+
+class PrintRunView(SchoolView, TemplateView):
+    """A print run's progress, then its download; ``?part=status`` is the progress alone,
+    which the page asks for again every few seconds while the run is going."""
+
+    action = Action.VIEW_PLANS
+    template_name = "caseload/print_run.html"
+
+    def resolve_objects(self, *, run_id):
+        self.run = access_print_run(self.membership, run_id)
+
+    def get_template_names(self):
+        if self.request.GET.get("part") == "status":
+            return ["caseload/print_status.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"run": self.run}
+
+
+class PrintDownloadView(SchoolView, View):
+    """A finished print run's PDF (404 until it is ready), recorded in the audit trail as
+    a reading of each of its pupils' records."""
+
+    action = Action.VIEW_PLANS
+
+    def resolve_objects(self, *, run_id):
+        self.run = access_print_run(self.membership, run_id)
+
+    def get(self, request, *args, **kwargs):
+        run = self.run
+        if run.status != run.Status.READY or not run.pdf:
+            raise Http404("This print is not ready.")
+        record_access(self.school, path=request.get_full_path(), school_id=self.school.pk,
+                      pupils=run.pupil_ids)
+        return FileResponse(run.pdf.open("rb"), as_attachment=True,
+                            content_type="application/pdf",
+                            filename=f"{slugify(str(run))[:80]}.pdf")
 
 
 class PupilView(PupilPage, SchoolView, TemplateView):

@@ -4,7 +4,8 @@ import { initAll } from "./govuk-frontend.min.js";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
-// A region marked data-poll (an import that is running) refreshes itself until it is done;
+// A region marked data-poll (an import or a print that is running) refreshes itself from
+// the address it names, which answers with the region again (same id), until it is done;
 // without JavaScript, its "Check progress" link does the same.
 for (const region of document.querySelectorAll("[data-poll]")) {
   const poll = async () => {
@@ -12,7 +13,7 @@ for (const region of document.querySelectorAll("[data-poll]")) {
     if (!response.ok) return;
     const holder = document.createElement("div");
     holder.innerHTML = await response.text();
-    const next = holder.querySelector("#import-status");
+    const next = holder.querySelector(`#${region.id}`);
     if (!next) return;
     region.innerHTML = next.innerHTML;
     if (next.dataset.poll) setTimeout(poll, 2000);

@@ -124,3 +124,33 @@ def test_the_senco_plans_a_parents_evening_for_pupils_chosen_on_the_register(
     expect(page.get_by_text("The meetings have been planned")).to_be_visible()
     with school_scope(demo):
         assert ParentMeeting.objects.count() == before + 2
+
+
+def test_the_senco_prints_a_classs_plans_for_parents_evening(page, live_server, demo, axe):
+    from apps.caseload.models import PrintRun
+    from apps.pupils.models import Pupil
+
+    with school_scope(demo):
+        in_class = Pupil.objects.filter(left_on__isnull=True, class_name="3A").count()
+    sign_in(page, live_server, "senco@oakfield.example")
+    page.get_by_role("link", name="SEN register").click()
+    page.get_by_label("Class").fill("3A")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("link", name=re.compile("for a parents' evening")).click()
+    expect(heading(page)).to_have_text("Print plans or profiles")
+    expect(page.get_by_text(f"Class 3A: {in_class} pupil")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Print", exact=True).click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()  # nothing chosen
+    axe(page)
+    page.get_by_label("Their current support plans, as the parents see them").check()
+    page.get_by_role("button", name="Print", exact=True).click()
+    expect(page.get_by_text("Ready to print")).to_be_visible()  # laid out in the request
+    axe(page)
+    with school_scope(demo):
+        run = PrintRun.objects.get()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download the PDF")).click()
+    pdf = PdfReader(download.value.path())
+    assert len(pdf.pages) == run.pages and len(run.pupil_ids) + len(run.left_out) == in_class
+    assert "support plan" in pdf.pages[0].extract_text()
