@@ -5,7 +5,9 @@ JSON object:
                                 pages and API lists beside a trivial view; peak memory of
                                 this (web) process
     bench/measure.py pdf        the plan PDF against WeasyPrint alone; PDFs a second through
-                                a real Celery worker on Redis; the worker's peak memory
+                                a real Celery worker on Redis; the worker's peak memory;
+                                the print for a parents' evening of up to BENCH_PRINT_PLANS
+                                (300) current plans, laid out by a worker of two processes
 """
 
 import json
@@ -15,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +37,8 @@ from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
+from apps.caseload.models import PrintRun  # noqa: E402
+from apps.caseload.printing import print_ask  # noqa: E402
 from apps.parents import services as parents  # noqa: E402
 from apps.parents.models import PlanSnapshot  # noqa: E402
 from apps.plans.models import Cycle  # noqa: E402
@@ -139,11 +144,12 @@ def peak_kib(pid) -> int:
     return 0
 
 
-def measure_worker(school, cycles, timeout=600) -> dict:
-    """Share plans and time their PDFs through a real worker (one process, solo pool)."""
+@contextmanager
+def worker_running(*options):
+    """A real Celery worker on the broker for the block, once it answers; yields its pid."""
     env = os.environ | {"DJANGO_SETTINGS_MODULE": "backend.settings"}
     worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "backend", "worker", "--pool=solo",
+        [str(Path(sys.executable).parent / "celery"), "-A", "backend", "worker", *options,
          "--without-gossip", "--without-mingle", "-l", "warning"], cwd=ROOT, env=env)
     try:
         from backend.celery import app
@@ -152,6 +158,21 @@ def measure_worker(school, cycles, timeout=600) -> dict:
         while not app.control.ping(timeout=1):
             if time.time() > deadline or worker.poll() is not None:
                 raise RuntimeError("The Celery worker did not answer.")
+        yield worker.pid
+    finally:
+        worker.terminate()
+        worker.wait(30)
+
+
+def children_peak_kib(pid) -> int:
+    """The highest peak memory among a prefork worker's processes."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return max([peak_kib(pid), *(peak_kib(child) for child in children)])
+
+
+def measure_worker(school, cycles, timeout=600) -> dict:
+    """Share plans and time their PDFs through a real worker (one process, solo pool)."""
+    with worker_running("--pool=solo") as pid:
         senco = get_user_model().objects.get(email=f"senco@{school.slug}.example")
         started = time.perf_counter()
         with school_scope(school):
@@ -166,16 +187,47 @@ def measure_worker(school, cycles, timeout=600) -> dict:
         seconds = time.perf_counter() - started
         return {"pdfs": len(ids), "seconds": round(seconds, 2),
                 "pdfs_per_second": round(len(ids) / seconds, 2),
-                "worker_peak_mib": round(peak_kib(worker.pid) / 1024, 1)}
-    finally:
-        worker.terminate()
-        worker.wait(30)
+                "worker_peak_mib": round(peak_kib(pid) / 1024, 1)}
+
+
+def measure_print(school, plans: int, timeout=600) -> dict:
+    """The print for a parents' evening of the current plans of up to ``plans`` pupils,
+    asked for as the SENCO does and laid out by a worker of two processes (prefork): from
+    asking to the PDF stored, with how often its progress was seen to move."""
+    with worker_running("--concurrency=2") as pid:
+        senco = get_user_model().objects.get(email=f"senco@{school.slug}.example")
+        with school_scope(school):
+            pupils = [cycle.plan.pupil for cycle in Cycle.objects.filter(closed_on__isnull=True)
+                      .select_related("plan__pupil").order_by("plan__pupil__last_name",
+                                                              "plan__pupil__pk")[:plans]]
+        started = time.perf_counter()
+        with school_scope(school):
+            run = print_ask(school=school, actor=senco, pupils=pupils, what="plans",
+                            described="Benchmark")
+        progress = set()
+        while True:
+            with school_scope(school):
+                run.refresh_from_db()
+            progress.add(run.done)
+            if run.status in (PrintRun.Status.READY, PrintRun.Status.FAILED):
+                break
+            if time.perf_counter() - started > timeout:
+                raise RuntimeError("The worker did not finish the print in time.")
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        if run.status != PrintRun.Status.READY:
+            raise RuntimeError("The print failed; see the worker's log.")
+        return {"plans": len(run.pupil_ids), "pages": run.pages, "seconds": round(seconds, 2),
+                "plans_per_second": round(len(run.pupil_ids) / seconds, 2),
+                "progress_steps": len(progress - {0}), "processes": 2,
+                "worker_peak_mib": round(children_peak_kib(pid) / 1024, 1)}
 
 
 def main():
     what = sys.argv[1] if len(sys.argv) > 1 else "requests"
-    repeats, pdfs, seed = (int(os.environ.get(k, d)) for k, d in
-                           [("BENCH_REPEATS", 10), ("BENCH_PDFS", 20), ("BENCH_SEED", 1)])
+    repeats, pdfs, seed, plans = (int(os.environ.get(k, d)) for k, d in
+                                  [("BENCH_REPEATS", 10), ("BENCH_PDFS", 20), ("BENCH_SEED", 1),
+                                   ("BENCH_PRINT_PLANS", 300)])
     school = School.objects.get(slug=f"bench-{seed}-000")
     current = current_cycles(school, max(pdfs, 1))
     if what == "requests":
@@ -187,6 +239,7 @@ def main():
         with school_scope(school):
             result = {"pdf": measure_pdf(current[0], max(5, repeats // 2))}
         result["worker"] = measure_worker(school, current[:pdfs])
+        result["print"] = measure_print(school, plans)
     else:
         sys.exit(f"measure what? requests or pdf, not {what}")
     print(json.dumps(result))

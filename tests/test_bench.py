@@ -76,3 +76,16 @@ def test_the_load_line_judges_the_most_clients():
     assert lines[-1].split() == ["3", "s", "pauses", "30", "20.0", "300.0", "900.0", "900.0",
                                  "0"]
     assert lines[-3].split()[:4] == ["back", "to", "back", "30"]
+
+
+def test_the_print_is_judged_where_the_school_has_three_hundred_plans():
+    def judged(plans, seconds):
+        large = _result(300, **{"trivial view (floor)": 4.0}) | {"print": {
+            "plans": plans, "pages": plans * 2, "seconds": seconds, "processes": 2}}
+        results = {"small": _result(50, **{"trivial view (floor)": 4.0}), "large": large}
+        return [(figures, ok) for figures, _, ok in run.verdicts(results, {"requests": {}})
+                if figures.startswith("print of")]
+
+    assert judged(300, 41.5) == [("print of 300 plans: 41.5 s with 2 worker processes", True)]
+    assert judged(300, 61.0)[0][1] is False
+    assert judged(12, 3.0) == []  # too few to judge

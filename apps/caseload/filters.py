@@ -63,6 +63,22 @@ class RegisterFilter(django_filters.FilterSet):
         if membership is not None and not sees_money(membership):
             del self.filters["spend"]
 
+    def in_words(self) -> str:
+        """The filters chosen, in words, for a page or a file about the pupils they match
+        (a print for a parents' evening): "Class 4B, Year 4, Review date: this month"."""
+        asked = self.form.cleaned_data
+        words = [f"Class {asked['class_name']}"] if asked.get("class_name") else []
+        for name, chosen in self.filters.items():
+            if not asked.get(name) or "choices" not in chosen.extra:
+                continue
+            label = {str(value): label for value, label in chosen.extra["choices"]}[
+                str(asked[name])]
+            words.append(label if name in ("sen_status", "year_group", "need_area")
+                         else f"{chosen.label}: {label.lower()}")
+        if asked.get("q"):
+            words.append(f"matching “{asked['q']}”")
+        return ", ".join(words) or "Everyone on the register"
+
     def filter_spend(self, queryset, name, value):
         ids = list(queryset.values_list("pk", flat=True))
         spend = spend_by_pupil(ids, self.request.membership.school)

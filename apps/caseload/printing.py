@@ -76,20 +76,3 @@ def print_ask(*, school: School, actor, pupils: list[Pupil], what: str,
         render_print_run.delay_on_commit(school_id=school.pk, run_id=run.pk)
     return run
 
-
-def chosen_in_words(asked: dict, labels: dict[str, dict]) -> str:
-    """Whom a print chosen on the register is for, in words, from the register's filters
-    (``asked``: their cleaned values; ``labels``: each choice filter's labels), for the
-    page and the file's name: "Class 4B, Year 4, review date this month"."""
-    words = []
-    if asked.get("class_name"):
-        words.append(f"Class {asked['class_name']}")
-    for name in ("year_group", "sen_status", "need_area", "review", "overdue", "spend",
-                 "roll"):
-        if asked.get(name):
-            label = labels[name][asked[name]]
-            words.append(label if name in ("year_group", "sen_status", "need_area")
-                         else f"{labels[name]['']}: {label.lower()}")
-    if asked.get("q"):
-        words.append(f"matching “{asked['q']}”")
-    return ", ".join(words) or "Everyone on the register"

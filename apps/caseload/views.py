@@ -40,7 +40,7 @@ from .filters import RegisterFilter
 from .forms import MeetingsForm, PrintForm, ReviewDateForm, ShareForm
 from .my_class import class_profiles, my_class
 from .overview import overview
-from .printing import chosen_in_words, print_ask, print_refusal, selection
+from .printing import print_ask, print_refusal, selection
 from .trust import trust_view, what_works_across
 
 
@@ -189,9 +189,7 @@ class PrintView(FormPage):
         if not filterset.is_valid():
             raise BadRequest("That is not a choice on the register.")
         self.pupils = list(filterset.qs.order_by("last_name", "first_name", "pk"))
-        labels = {name: {"": f.label, **{str(k): v for k, v in f.extra["choices"]}}
-                  for name, f in filterset.filters.items() if "choices" in f.extra}
-        self.described = chosen_in_words(filterset.form.cleaned_data, labels)
+        self.described = filterset.in_words()
 
     def get_context_data(self, **kwargs):
         refused = print_refusal(len(self.pupils))
