@@ -72,6 +72,9 @@ api_v1 = [
     path("schools/<slug:school>/pupils/<int:pupil>/subject-access/",
          privacy_api.SubjectAccessViewSet.as_view({"get": "retrieve"}, detail=True),
          name="pupil-subject-access"),
+    path("schools/<slug:school>/pupils/<int:pupil>/sen-record/",
+         privacy_api.SenRecordViewSet.as_view({"get": "retrieve"}, detail=True),
+         name="pupil-sen-record"),
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     # The split view serves Swagger UI's own script as a file: no inline script (CSP).

@@ -22,6 +22,7 @@ from django.utils import timezone
 from apps.audit.trail import trail_for
 
 from .record import pupil_record
+from .sen_record import sen_record, sen_record_json
 
 README = """Subject access export for {name}
 {school}, made on {made} by {by}.
@@ -34,6 +35,9 @@ record.json   everything this service holds about {first}: their details, SEN su
               listed under its name, one entry per record, with the fields as stored.
               "people" gives the name of each member of staff or parent referred to by
               number.
+sen-record.json
+              the same SEN support history in the open format that another school's
+              system can read (described in docs/record-format/ of this service's source).
 audit.json    every time the record was read or changed: when, by whom, from where and,
               for changes, what changed.
 files/        every file stored with the record: uploaded evidence and the PDFs of plans
@@ -83,6 +87,8 @@ def export(*, pupil, school, actor):
         }
         archive.writestr("record.json", json.dumps(document, cls=DjangoJSONEncoder,
                                                    indent=2, ensure_ascii=False))
+        archive.writestr("sen-record.json", sen_record_json(
+            sen_record(pupil, school=school, made_by=actor)))
         archive.writestr("audit.json", json.dumps(_audit(school, pupil), cls=DjangoJSONEncoder,
                                                   indent=2, ensure_ascii=False))
         archive.writestr("README.txt", README.format(

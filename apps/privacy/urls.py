@@ -8,6 +8,8 @@ urlpatterns = [
     path("pupils/<int:pupil_id>/audit/", views.PupilAuditView.as_view(), name="audit"),
     path("pupils/<int:pupil_id>/subject-access/", views.SubjectAccessView.as_view(),
          name="subject_access"),
+    path("pupils/<int:pupil_id>/sen-record.json", views.SenRecordView.as_view(),
+         name="sen_record"),
     path("retention/", views.RetentionView.as_view(), name="retention"),
     path("retention/period/", views.RetentionPeriodView.as_view(), name="retention_period"),
 ]

@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.views import View
 from django.views.generic import TemplateView
 
 from apps.audit.trail import record_access, trail_for
@@ -16,7 +17,7 @@ from apps.schools.roles import Action
 from apps.schools.views import SchoolView, ServiceFormView
 from backend.spreadsheets import CsvWriter
 
-from . import retention, subject_access
+from . import retention, sen_record, subject_access
 from .forms import DeleteDueForm, RetentionPeriodForm
 
 
@@ -68,6 +69,22 @@ class SubjectAccessView(PupilPage, SchoolView, TemplateView):
                                 filename=subject_access.filename(self.pupil),
                                 content_type="application/zip")
         return super().get(request, *args, **kwargs)
+
+
+class SenRecordView(PupilPage, SchoolView, View):
+    """The pupil's SEN record in the open format (sen_record.py), as a JSON file for the
+    next school: the whole graduated approach, documented in docs/record-format/. Its
+    download is in the audit trail, as a reading of the record."""
+
+    action = Action.EXPORT_RECORD
+
+    def get(self, request, *args, **kwargs):
+        document = sen_record.sen_record(self.pupil, school=self.school, made_by=request.user)
+        response = HttpResponse(sen_record.sen_record_json(document),
+                                content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{sen_record.filename(self.pupil)}"')
+        return response
 
 
 class RetentionView(ServiceFormView):
