@@ -34,6 +34,8 @@ ROUTES = {
     "caseload:overview": {},
     "caseload:bulk": {},
     "caseload:print": {},
+    "caseload:support_plan_summary": {"pupil_id": "pupil"},
+    "caseload:support_plan_summary_json": {"pupil_id": "pupil"},
     "caseload:print_run": {"run_id": "print-run"},
     "caseload:print_download": {"run_id": "print-run"},
     "money:what_works": {},

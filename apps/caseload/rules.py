@@ -1,5 +1,7 @@
-"""What the SENCO's overview calls this week's work."""
+"""What the SENCO's overview calls this week's work, how bulk actions and printing are
+bounded, and when a support plan summary is due for review."""
 
+import calendar
 import datetime
 
 # Reviews agreed for the next fortnight are shown with this week's work: time enough to
@@ -29,3 +31,17 @@ PRINT_KEPT = datetime.timedelta(days=7)
 # up to PRINT_ATTEMPTS times in all, then it is marked as failed and the page says so.
 PRINT_STALLED = datetime.timedelta(minutes=10)
 PRINT_ATTEMPTS = 3
+
+# The Individual Support Plan the Schools White Paper (February 2026) proposes is reviewed
+# at least every 12 months: the support plan summary says whether the agreed review date
+# is within that of the plan's start (support_plan_summary.py).
+ISP_REVIEW_WITHIN_MONTHS = 12
+
+
+def review_within_months(start: datetime.date, months: int) -> datetime.date:
+    """The last day a review ``months`` after ``start`` may fall on (29 February's plan
+    is reviewed by 28 February in a year without one)."""
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return start.replace(year=year, month=month, day=min(start.day, last_day))

@@ -3,7 +3,7 @@ each reads its page's read model (selectors.py) and renders it."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.template.defaultfilters import pluralize, slugify
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from apps.schools.calendar import school_year
 from apps.schools.roles import Action, Role, role_may
 from apps.schools.term_dates import school_calendar
 from apps.schools.views import FormPage, SchoolView
+from backend.pdf import render_pdf
 
 from . import selectors
 from .access import access_print_run, print_runs_of
@@ -41,6 +42,7 @@ from .forms import MeetingsForm, PrintForm, ReviewDateForm, ShareForm
 from .my_class import class_profiles, my_class
 from .overview import overview
 from .printing import print_ask, print_refusal, selection
+from .support_plan_summary import summary_cycle, support_plan_summary
 from .trust import trust_view, what_works_across
 
 
@@ -246,6 +248,31 @@ class PrintDownloadView(SchoolView, View):
         return FileResponse(run.pdf.open("rb"), as_attachment=True,
                             content_type="application/pdf",
                             filename=f"{slugify(str(run))[:80]}.pdf")
+
+
+class SupportPlanSummaryView(PupilPage, SchoolView, View):
+    """The current plan in the shape of an Individual Support Plan
+    (support_plan_summary.py): a PDF of one or two A4 pages, or the same as JSON
+    (``as_json``). 404 when the pupil has no plan open."""
+
+    action = Action.VIEW_PLANS
+    as_json = False
+
+    def get(self, request, *args, **kwargs):
+        cycle = summary_cycle(self.pupil)
+        if cycle is None:
+            raise Http404("This pupil has no support plan open.")
+        found = support_plan_summary(self.pupil, cycle, timezone.localdate())
+        name = f"support-plan-summary-{self.pupil.upn}"
+        if self.as_json:
+            response = JsonResponse(found.as_json(),
+                                    json_dumps_params={"indent": 2, "ensure_ascii": False})
+            response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+            return response
+        response = HttpResponse(render_pdf("caseload/support_plan_summary_pdf.html", {
+            "summary": found, "school": self.school}), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
 
 
 class PupilView(PupilPage, SchoolView, TemplateView):
