@@ -17,6 +17,7 @@ from apps.escalation import services as escalation
 from apps.escalation.models import AnnualReview
 from apps.money import services as money
 from apps.parents import services as parents
+from apps.privacy.models import ReceivedRecord
 from apps.pupils.models import PupilImport
 from apps.pupils.profile import FIELDS as PROFILE_FIELDS
 from apps.pupils.profile import profile_save
@@ -107,6 +108,9 @@ ROUTES = {
     "privacy:audit": {"pupil_id": "pupil"},
     "privacy:subject_access": {"pupil_id": "pupil"},
     "privacy:sen_record": {"pupil_id": "pupil"},
+    "privacy:received_records": {"pupil_id": "pupil"},
+    "privacy:receive_record": {"pupil_id": "pupil"},
+    "privacy:received_record": {"pupil_id": "pupil", "received_id": "received-record"},
     "privacy:retention": {},
     "privacy:retention_period": {},
     "schools:settings": {},
@@ -265,6 +269,10 @@ def every_record(world) -> dict:
             pupil=world.pupil, actor=world.senco, requester="parent", received_on=today).pk
         records["annual-review"] = AnnualReview.objects.create(  # the row its door opens
             school=world.school, pupil=world.pupil, meeting_on=today).pk
+        records["received-record"] = ReceivedRecord.objects.create(
+            school=world.school, pupil=world.pupil, document={}, file_name="r.json",
+            source_school="Elsewhere", made_at=timezone.now(),
+            confirmed_at=timezone.now()).pk
         records["print-run"] = PrintRun.objects.create(  # finished, with its PDF
             school=world.school, requested_by=world.senco, what="plans",
             described="Everyone", pupil_ids=[world.pupil.pk], status="ready",

@@ -21,6 +21,7 @@ from apps.parents import services as parents
 from apps.parents import shared_plan
 from apps.plans.models import Cycle
 from apps.privacy import retention
+from apps.privacy.models import ReceivedRecord
 from apps.privacy.record import pupil_record
 from apps.pupils import services as pupils
 from apps.pupils.models import Pupil
@@ -72,6 +73,10 @@ def whole_record(world, on_commit) -> dict:
         AnnualReview.objects.create(  # a review of a plan the pupil held before
             school=world.school, pupil=world.pupil, meeting_on=D(2025, 7, 1), held=True,
             outcomes=[{"outcome": "Reads aloud", "progress": "A page a day"}])
+        ReceivedRecord.objects.create(  # history from the school the pupil came from
+            school=world.school, pupil=world.pupil, document={"format": "sen-record"},
+            file_name="sen-record.json", source_school="Hazel Infant School",
+            made_at=timezone.now(), confirmed_at=timezone.now())
     return ids
 
 

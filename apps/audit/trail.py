@@ -55,6 +55,7 @@ PUPIL_PATHS = {
     "escalation.EhcRequest": "pupil_id",
     "escalation.ClockException": "request.pupil_id",
     "escalation.AnnualReview": "pupil_id",
+    "privacy.ReceivedRecord": "pupil_id",
 }
 
 

@@ -38,3 +38,12 @@ class DeleteDueForm(GovukFormMixin, forms.Form):
             return {int(part) for part in value.split(",") if part}
         except ValueError:
             raise forms.ValidationError("Check the list again.") from None
+
+
+class ReceivedRecordForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="The SEN record file (.json)",
+        help_text="Exported by the other school from its pupil page (\"Download the SEN "
+                  "record for another school\"). You will see it before it is added.",
+        error_messages={"required": "Choose the SEN record file",
+                        "empty": "The file is empty"})

@@ -10,6 +10,12 @@ urlpatterns = [
          name="subject_access"),
     path("pupils/<int:pupil_id>/sen-record.json", views.SenRecordView.as_view(),
          name="sen_record"),
+    path("pupils/<int:pupil_id>/history/", views.ReceivedRecordsView.as_view(),
+         name="received_records"),
+    path("pupils/<int:pupil_id>/history/add/", views.ReceiveRecordView.as_view(),
+         name="receive_record"),
+    path("pupils/<int:pupil_id>/history/<int:received_id>/", views.ReceivedRecordView.as_view(),
+         name="received_record"),
     path("retention/", views.RetentionView.as_view(), name="retention"),
     path("retention/period/", views.RetentionPeriodView.as_view(), name="retention_period"),
 ]

@@ -3,8 +3,10 @@ export, and retention."""
 
 import io
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
@@ -13,12 +15,13 @@ from django.views.generic import TemplateView
 from apps.audit.trail import record_access, trail_for
 from apps.pupils.views import PupilPage
 from apps.schools.models import School
-from apps.schools.roles import Action
-from apps.schools.views import SchoolView, ServiceFormView
+from apps.schools.roles import Action, role_may
+from apps.schools.views import FormPage, SchoolView, ServiceFormView
 from backend.spreadsheets import CsvWriter
 
-from . import retention, sen_record, subject_access
-from .forms import DeleteDueForm, RetentionPeriodForm
+from . import received, retention, sen_record, subject_access
+from .access import access_received_record, received_records_of
+from .forms import DeleteDueForm, ReceivedRecordForm, RetentionPeriodForm
 
 
 class PupilAuditView(PupilPage, SchoolView, TemplateView):
@@ -85,6 +88,85 @@ class SenRecordView(PupilPage, SchoolView, View):
         response["Content-Disposition"] = (
             f'attachment; filename="{sen_record.filename(self.pupil)}"')
         return response
+
+
+def received_url(school, pupil, record=None) -> str:
+    if record is None:
+        return reverse("privacy:received_records", kwargs={"school": school.slug,
+                                                           "pupil_id": pupil.pk})
+    return reverse("privacy:received_record", kwargs={
+        "school": school.slug, "pupil_id": pupil.pk, "received_id": record.pk})
+
+
+class ReceivedRecordsView(PupilPage, SchoolView, TemplateView):
+    """The SEN history received from other schools for this pupil, and (for the SENCO)
+    where to add one."""
+
+    action = Action.VIEW_PLANS
+    template_name = "privacy/received_records.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "records": list(received_records_of(self.membership, self.pupil)
+                            .filter(confirmed_at__isnull=False)),
+            "may_receive": role_may(self.membership.role, Action.MANAGE_PLANS)}
+
+
+class ReceiveRecordView(PupilPage, FormPage):
+    """Upload a record exported by another school; it is checked, then shown before it
+    is added (received.py)."""
+
+    action = Action.MANAGE_PLANS
+    form_class = ReceivedRecordForm
+    title = "Add SEN history from another school"
+    submit = "Check the file"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name,
+            "back_url": received_url(self.school, self.pupil),
+            "intro": "The other school exports the record from its pupil page, in the open "
+                     "SEN record format. It is added as history from that school: shown as "
+                     "it came, and never counted in this school's figures."}
+
+    def perform(self, data):
+        record = received.record_receive(pupil=self.pupil, actor=self.request.user,
+                                         upload=data["file"])
+        return (received_url(self.school, self.pupil, record),
+                "The file is an SEN record for this pupil. Check it, then add it.")
+
+
+class ReceivedRecordView(PupilPage, SchoolView, TemplateView):
+    """One history from another school, read-only; while it is a preview, the SENCO adds
+    it to the record or throws it away."""
+
+    action = Action.VIEW_PLANS
+    template_name = "privacy/received_record.html"
+    audited = ("record", "pupil")
+
+    def resolve_objects(self, *, pupil_id, received_id):
+        super().resolve_objects(pupil_id=pupil_id)
+        self.record = access_received_record(self.membership, self.pupil, received_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "record": self.record, "document": received.readable(self.record.document),
+            "errors": kwargs.get("errors", [])}
+
+    def post(self, request, *args, **kwargs):
+        if not role_may(self.membership.role, Action.MANAGE_PLANS):
+            raise PermissionDenied("Your role cannot add history to a pupil's record.")
+        try:
+            if "discard" in request.POST:
+                received.record_discard(received=self.record)
+                messages.success(request, "The file has been thrown away.")
+                return redirect(received_url(self.school, self.pupil))
+            received.record_confirm(received=self.record, actor=request.user)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(errors=error.messages))
+        messages.success(request, f"The history from {self.record.source_school} has been "
+                                  "added to the record.")
+        return redirect(received_url(self.school, self.pupil, self.record))
 
 
 class RetentionView(ServiceFormView):

@@ -154,3 +154,36 @@ def test_the_senco_prints_a_classs_plans_for_parents_evening(page, live_server, 
     pdf = PdfReader(download.value.path())
     assert len(pdf.pages) == run.pages and len(run.pupil_ids) + len(run.left_out) == in_class
     assert "support plan" in pdf.pages[0].extract_text()
+
+
+def test_the_senco_finds_where_to_add_history_from_another_school(page, live_server, demo, axe):
+    from apps.pupils.models import Pupil
+
+    with school_scope(demo):
+        pupil = Pupil.objects.filter(left_on__isnull=True).order_by("last_name", "pk").first()
+    sign_in(page, live_server, "senco@oakfield.example")
+    page.goto(f"{live_server.url}/s/{demo.slug}/pupils/{pupil.pk}/")
+    page.get_by_role("link", name="SEN history from other schools").click()
+    expect(heading(page)).to_have_text("SEN history from other schools")
+    expect(page.get_by_text("None has been added.")).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="Add SEN history from another school").click()
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()  # no file chosen
+    expect(page.get_by_text("Choose the SEN record file").first).to_be_visible()
+    axe(page)
+    # The pupil's own record stands in for one from their last school: the same child.
+    from apps.privacy.sen_record import sen_record, sen_record_json
+    from apps.schools.models import Membership
+
+    senco = Membership.objects.get(school=demo, role="senco").user
+    with school_scope(demo):
+        document = sen_record_json(sen_record(pupil, school=demo, made_by=senco))
+    page.get_by_label("The SEN record file (.json)").set_input_files(files=[{
+        "name": "sen-record.json", "mimeType": "application/json",
+        "buffer": document.encode()}])
+    page.get_by_role("button", name="Check the file").click()
+    expect(heading(page)).to_have_text(f"SEN history from {demo.name}")
+    axe(page)
+    page.get_by_role("button", name=re.compile("Add it to")).click()
+    expect(page.get_by_text("has been added to the record")).to_be_visible()

@@ -1,0 +1,12 @@
+"""What a record received from another school may be (received.py)."""
+
+import re
+
+# A pupil's whole SEN history is tens of kilobytes; twenty megabytes is far beyond any
+# real record and refuses anything else. (The server refuses any request over
+# MAX_REQUEST_BYTES, 12 MB, before this is read: backend/errors.py.)
+RECORD_MAX_BYTES = 20 * 1024 * 1024
+
+# Markup in a received record is refused, not cleaned: the record is shown on pages and
+# in PDFs, and a school's own system never writes tags into a child's record.
+MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;")
