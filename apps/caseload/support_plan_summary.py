@@ -9,7 +9,10 @@ comes from, and what is still unknown, so that the mapping can follow the offici
 template when it appears. One or two A4 pages as a PDF; the same as JSON."""
 
 import datetime
+import json
 from dataclasses import asdict, dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
 
 from apps.parents.models import ParentMeeting
 from apps.plans.models import Cycle
@@ -63,16 +66,9 @@ class SupportPlanSummary:
     review_within_12_months: bool | None  # None while no review date is agreed
 
     def as_json(self) -> dict:
-        def plain(value):
-            if isinstance(value, datetime.date):
-                return value.isoformat()
-            if isinstance(value, list):
-                return [plain(item) for item in value]
-            if isinstance(value, dict):
-                return {key: plain(item) for key, item in value.items()}
-            return value
-
-        return {"format": "support-plan-summary", "version": "1.0.0"} | plain(asdict(self))
+        """As plain JSON values: dates as ISO 8601 strings (Django's encoder)."""
+        return {"format": "support-plan-summary", "version": "1.0.0"} | json.loads(
+            json.dumps(asdict(self), cls=DjangoJSONEncoder))
 
 
 def summary_cycle(pupil: Pupil) -> Cycle | None:

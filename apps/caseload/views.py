@@ -24,7 +24,7 @@ from apps.schools.access import access_trust
 from apps.schools.calendar import school_year
 from apps.schools.roles import Action, Role, role_may
 from apps.schools.term_dates import school_calendar
-from apps.schools.views import FormPage, SchoolView
+from apps.schools.views import FormPage, SchoolView, StatusPart
 from backend.pdf import render_pdf
 
 from . import selectors
@@ -211,20 +211,16 @@ class PrintView(FormPage):
                 "Your print has been asked for.")
 
 
-class PrintRunView(SchoolView, TemplateView):
+class PrintRunView(StatusPart, SchoolView, TemplateView):
     """A print run's progress, then its download; ``?part=status`` is the progress alone,
     which the page asks for again every few seconds while the run is going."""
 
     action = Action.VIEW_PLANS
     template_name = "caseload/print_run.html"
+    status_template = "caseload/print_status.html"
 
     def resolve_objects(self, *, run_id):
         self.run = access_print_run(self.membership, run_id)
-
-    def get_template_names(self):
-        if self.request.GET.get("part") == "status":
-            return ["caseload/print_status.html"]
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"run": self.run}

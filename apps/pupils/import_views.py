@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from apps.schools.roles import Action
-from apps.schools.views import SchoolView, ServiceFormView
+from apps.schools.views import SchoolView, ServiceFormView, StatusPart
 from backend.csv_upload import MAX_BYTES, FileRefused
 from backend.spreadsheets import CsvWriter
 
@@ -54,19 +54,15 @@ class ImportStartView(ServiceFormView):
             "The file has been read. Nothing has changed yet: check what it will do.")
 
 
-class ImportView(SchoolView, TemplateView):
+class ImportView(StatusPart, SchoolView, TemplateView):
     """The preview (with the headings' mapping and the confirm button), then progress."""
 
     action = Action.IMPORT_PUPILS
     template_name = "pupils/import.html"
+    status_template = "pupils/import_status.html"
 
     def resolve_objects(self, *, import_id):
         self.pupil_import = access_pupil_import(self.membership, import_id)
-
-    def get_template_names(self):
-        if self.request.GET.get("part") == "status":
-            return ["pupils/import_status.html"]
-        return [self.template_name]
 
     def get_context_data(self, mapping_form=None, confirm_form=None, **kwargs):
         pupil_import = self.pupil_import

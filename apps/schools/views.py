@@ -89,6 +89,19 @@ class SchoolView(LoginRequiredMixin):
         return page, query.urlencode()
 
 
+class StatusPart:
+    """A page with a region that polls itself while work runs in the worker (an import,
+    a print): ``?part=status`` answers with ``status_template`` alone, which
+    assets/js/app.mjs swaps into the page."""
+
+    status_template = ""
+
+    def get_template_names(self):
+        if self.request.GET.get("part") == "status":
+            return [self.status_template]
+        return super().get_template_names()
+
+
 class ServiceFormView(SchoolView, FormView):
     """A form whose cleaned data goes to a service. ``perform`` returns where to go next
     and what to tell the user; a ValidationError from the service comes back onto the form
