@@ -332,6 +332,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "apps.caseload.tasks.send_owed_prints",
         "schedule": crontab(minute="*/5"),
     },
+    # A record sent by another school of the trust: its SENCOs' e-mail, where owed
+    # (apps/privacy/transfer_email.py).
+    "send-owed-transfer-emails": {
+        "task": "apps.privacy.tasks.send_owed_transfer_emails",
+        "schedule": crontab(minute="*/5"),
+    },
     "forget-old-prints": {
         "task": "apps.caseload.tasks.forget_old_prints",
         "schedule": crontab(hour=2, minute=30),

@@ -17,7 +17,7 @@ from apps.escalation import services as escalation
 from apps.escalation.models import AnnualReview
 from apps.money import services as money
 from apps.parents import services as parents
-from apps.privacy.models import ReceivedRecord
+from apps.privacy.models import IncomingTransfer, OutgoingTransfer, ReceivedRecord
 from apps.pupils.models import PupilImport
 from apps.pupils.profile import FIELDS as PROFILE_FIELDS
 from apps.pupils.profile import profile_save
@@ -111,6 +111,10 @@ ROUTES = {
     "privacy:received_records": {"pupil_id": "pupil"},
     "privacy:receive_record": {"pupil_id": "pupil"},
     "privacy:received_record": {"pupil_id": "pupil", "received_id": "received-record"},
+    "privacy:transfer_send": {"pupil_id": "pupil"},
+    "privacy:transfers": {},
+    "privacy:incoming_transfer": {"transfer_id": "incoming-transfer"},
+    "privacy:outgoing_transfer": {"transfer_id": "outgoing-transfer"},
     "privacy:retention": {},
     "privacy:retention_period": {},
     "schools:settings": {},
@@ -273,6 +277,15 @@ def every_record(world) -> dict:
             school=world.school, pupil=world.pupil, document={}, file_name="r.json",
             source_school="Elsewhere", made_at=timezone.now(),
             confirmed_at=timezone.now()).pk
+        # rows only (the other school's side of each is not made here)
+        records["outgoing-transfer"] = OutgoingTransfer.objects.create(
+            school=world.school, pupil=world.pupil, to_school=world.school,
+            leaving_on=today, document={}, sent_by=world.senco).pk
+        records["incoming-transfer"] = IncomingTransfer.objects.create(
+            school=world.school, from_school=world.school, outgoing_id=0,
+            upn=world.pupil.upn, first_name=world.pupil.first_name,
+            last_name=world.pupil.last_name, date_of_birth=world.pupil.date_of_birth,
+            leaving_on=today, sent_by_name="", sent_at=timezone.now()).pk
         records["print-run"] = PrintRun.objects.create(  # finished, with its PDF
             school=world.school, requested_by=world.senco, what="plans",
             described="Everyone", pupil_ids=[world.pupil.pk], status="ready",

@@ -21,7 +21,7 @@ from apps.parents import services as parents
 from apps.parents import shared_plan
 from apps.plans.models import Cycle
 from apps.privacy import retention
-from apps.privacy.models import ReceivedRecord
+from apps.privacy.models import IncomingTransfer, OutgoingTransfer, ReceivedRecord
 from apps.privacy.record import pupil_record
 from apps.pupils import services as pupils
 from apps.pupils.models import Pupil
@@ -77,6 +77,16 @@ def whole_record(world, on_commit) -> dict:
             school=world.school, pupil=world.pupil, document={"format": "sen-record"},
             file_name="sen-record.json", source_school="Hazel Infant School",
             made_at=timezone.now(), confirmed_at=timezone.now())
+        # a record sent on, and one received through the trust (rows only: their
+        # services are in tests/test_transfers.py)
+        OutgoingTransfer.objects.create(
+            school=world.school, pupil=world.pupil, to_school=world.school,
+            leaving_on=D(2026, 7, 20), document={"format": "sen-record"})
+        IncomingTransfer.objects.create(
+            school=world.school, from_school=world.school, outgoing_id=1, upn=world.pupil.upn,
+            first_name="A", last_name="B", date_of_birth=D(2015, 1, 1),
+            leaving_on=D(2026, 7, 20), sent_by_name="", sent_at=timezone.now(),
+            pupil=world.pupil)
     return ids
 
 

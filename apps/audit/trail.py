@@ -56,6 +56,8 @@ PUPIL_PATHS = {
     "escalation.ClockException": "request.pupil_id",
     "escalation.AnnualReview": "pupil_id",
     "privacy.ReceivedRecord": "pupil_id",
+    "privacy.OutgoingTransfer": "pupil_id",
+    "privacy.IncomingTransfer": "pupil_id",
 }
 
 

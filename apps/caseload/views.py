@@ -300,6 +300,9 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             "may_request_top_up": on_roll and role_may(role, Action.MANAGE_TOP_UPS),
             "may_audit": role_may(role, Action.VIEW_AUDIT),
             "may_export": role_may(role, Action.EXPORT_RECORD),
+            # a leaver's record is sent too: the MIS often records the leaving first
+            "may_transfer": (self.school.trust_id is not None
+                             and role_may(role, Action.TRANSFER_RECORD)),
             "uses_default_calendar": this_year_uses_default_calendar(self.school)}
 
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from apps.schools.forms import DateInput
 from apps.schools.models import School
 from backend.govuk import GovukFormMixin
 
@@ -47,3 +48,22 @@ class ReceivedRecordForm(GovukFormMixin, forms.Form):
                   "record for another school\"). You will see it before it is added.",
         error_messages={"required": "Choose the SEN record file",
                         "empty": "The file is empty"})
+
+
+class TransferForm(GovukFormMixin, forms.Form):
+    """The school is offered from the trust's others; the id that comes back goes through
+    the access door (access_destination), so one outside the trust is a 404."""
+
+    to_school = forms.IntegerField(
+        label="Which school is the pupil moving to?", widget=forms.RadioSelect,
+        error_messages={"required": "Choose the school the pupil is moving to",
+                        "invalid": "Choose the school the pupil is moving to"})
+    leaving_on = forms.DateField(
+        label="Date they leave this school", widget=DateInput(),
+        error_messages={"required": "Enter the date they leave this school",
+                        "invalid": "Enter the date they leave as a real date"})
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_school"].widget.choices = [(school.pk, school.name)
+                                                   for school in schools]

@@ -52,6 +52,12 @@ def record_check(data: bytes, pupil: Pupil) -> dict:
         _refuse("The file is not text: an SEN record is a JSON file (.json).")
     except json.JSONDecodeError as error:
         _refuse(f"The file is not JSON: {error.msg} on line {error.lineno}.")
+    return document_check(document, pupil)
+
+
+def document_check(document, pupil: Pupil) -> dict:
+    """The record ``document`` (read from a file, or sent through the trust: transfer.py)
+    checked for ``pupil``; a ValidationError on ``file`` naming the problem otherwise."""
     found = problems(document)
     if found:
         more = len(found) - SHOWN_PROBLEMS
@@ -73,9 +79,14 @@ def record_receive(*, pupil: Pupil, actor, upload) -> ReceivedRecord:
     """Check an uploaded record and keep it for its preview (not yet part of the pupil's
     record)."""
     document = record_check(upload.read(RECORD_MAX_BYTES + 1), pupil)
+    return record_keep(document, pupil=pupil, actor=actor, file_name=upload.name or "")
+
+
+def record_keep(document: dict, *, pupil: Pupil, actor, file_name: str = "") -> ReceivedRecord:
+    """Keep a checked record (``document_check``) for its preview."""
     return ReceivedRecord.objects.create(
-        school=pupil.school, pupil=pupil, document=document,
-        file_name=(upload.name or "")[:200], source_school=document["school"]["name"][:200],
+        school=pupil.school, pupil=pupil, document=document, file_name=file_name[:200],
+        source_school=document["school"]["name"][:200],
         source_urn=document["school"]["urn"][:20],
         made_at=parse_datetime(document["made_at"]), received_by=actor)
 

@@ -16,6 +16,13 @@ urlpatterns = [
          name="receive_record"),
     path("pupils/<int:pupil_id>/history/<int:received_id>/", views.ReceivedRecordView.as_view(),
          name="received_record"),
+    path("pupils/<int:pupil_id>/transfer/", views.TransferSendView.as_view(),
+         name="transfer_send"),
+    path("transfers/", views.TransfersView.as_view(), name="transfers"),
+    path("transfers/in/<int:transfer_id>/", views.IncomingTransferView.as_view(),
+         name="incoming_transfer"),
+    path("transfers/out/<int:transfer_id>/", views.OutgoingTransferView.as_view(),
+         name="outgoing_transfer"),
     path("retention/", views.RetentionView.as_view(), name="retention"),
     path("retention/period/", views.RetentionPeriodView.as_view(), name="retention_period"),
 ]

@@ -19,9 +19,19 @@ from apps.schools.roles import Action, role_may
 from apps.schools.views import FormPage, SchoolView, ServiceFormView
 from backend.spreadsheets import CsvWriter
 
-from . import received, retention, sen_record, subject_access
-from .access import access_received_record, received_records_of
-from .forms import DeleteDueForm, ReceivedRecordForm, RetentionPeriodForm
+from . import received, retention, sen_record, subject_access, transfer
+from .access import (
+    access_destination,
+    access_incoming_transfer,
+    access_outgoing_transfer,
+    access_received_record,
+    destinations,
+    incoming_transfers_of,
+    outgoing_transfers_of,
+    received_records_of,
+)
+from .forms import DeleteDueForm, ReceivedRecordForm, RetentionPeriodForm, TransferForm
+from .rules import TransferState
 
 
 class PupilAuditView(PupilPage, SchoolView, TemplateView):
@@ -218,3 +228,136 @@ class RetentionPeriodView(ServiceFormView):
         return (reverse("privacy:retention", kwargs={"school": self.school.slug}),
                 f"Records will be kept until {data['retention_years']} years after a pupil's "
                 "date of birth.")
+
+
+def transfers_url(school) -> str:
+    return reverse("privacy:transfers", kwargs={"school": school.slug})
+
+
+class TransferSendView(PupilPage, FormPage):
+    """The SENCO records that the pupil is leaving for another school of the trust; the
+    record goes to that school's SENCO to accept (transfer.py)."""
+
+    action = Action.TRANSFER_RECORD
+    form_class = TransferForm
+    submit = "Send the record"
+    service_field_map = {"transfer": "to_school"}
+
+    @property
+    def title(self):
+        return f"Send {self.pupil.first_name}'s record to another school of the trust"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"schools": list(destinations(self.school))}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name,
+            "back_url": reverse("caseload:pupil", kwargs={"school": self.school.slug,
+                                                          "pupil_id": self.pupil.pk}),
+            "intro": "The receiving school's SENCO is told, and sees who is coming and from "
+                     "where. Nothing of the SEN history reaches them until they accept it. "
+                     "This school keeps a copy of the record exactly as it was sent."}
+
+    def perform(self, data):
+        to_school = access_destination(self.membership, data["to_school"])
+        outgoing = transfer.transfer_send(pupil=self.pupil, to_school=to_school,
+                                          leaving_on=data["leaving_on"], actor=self.request.user)
+        return (reverse("privacy:outgoing_transfer", kwargs={
+                    "school": self.school.slug, "transfer_id": outgoing.pk}),
+                f"{self.pupil.full_name}'s record has been sent to {to_school.name}. It "
+                "arrives when their SENCO accepts it.")
+
+
+class TransfersView(SchoolView, TemplateView):
+    """Records sent to this school by others of the trust, and those it has sent."""
+
+    action = Action.TRANSFER_RECORD
+    template_name = "privacy/transfers.html"
+
+    def get_context_data(self, **kwargs):
+        incoming = list(incoming_transfers_of(self.membership))
+        return super().get_context_data(**kwargs) | {
+            "waiting": [t for t in incoming if t.state == TransferState.WAITING],
+            "answered": [t for t in incoming if t.state != TransferState.WAITING],
+            "outgoing": list(outgoing_transfers_of(self.membership))}
+
+
+class TransferAnswerMixin:
+    """A transfer page whose buttons post an answer to a service; a refusal is shown in the
+    error summary and changes nothing."""
+
+    def answer(self, request, perform):
+        try:
+            return perform()
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(errors=error.messages))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"errors": kwargs.get("errors", [])}
+
+
+class IncomingTransferView(TransferAnswerMixin, SchoolView, TemplateView):
+    """A record another school of the trust is sending: who and from where, and the
+    pupil on this school's roll with that UPN; the SENCO accepts or declines."""
+
+    action = Action.TRANSFER_RECORD
+    template_name = "privacy/incoming_transfer.html"
+    audited = ("transfer",)
+
+    def resolve_objects(self, *, transfer_id):
+        self.transfer = access_incoming_transfer(self.membership, transfer_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "transfer": self.transfer, "pupil": transfer.pupil_for(self.transfer),
+            "waiting": self.transfer.state == TransferState.WAITING}
+
+    def post(self, request, *args, **kwargs):
+        def perform():
+            if "decline" in request.POST:
+                transfer.transfer_decline(incoming=self.transfer, actor=request.user)
+                messages.success(request, "The transfer has been declined. "
+                                          f"{self.transfer.from_school.name} can see this.")
+                return redirect(transfers_url(self.school))
+            accepted = transfer.transfer_accept(incoming=self.transfer, actor=request.user)
+            messages.success(request, f"The record from {self.transfer.from_school.name} has "
+                                      "arrived. Check it, then add it to the pupil's record.")
+            return redirect(received_url(self.school, accepted.pupil, accepted.received))
+        return self.answer(request, perform)
+
+
+class OutgoingTransferView(TransferAnswerMixin, SchoolView, TemplateView):
+    """A record this school sent: where it stands, and the copy exactly as it went
+    (read-only; ``?download=json`` gives the file). While it waits, the SENCO may
+    withdraw it."""
+
+    action = Action.TRANSFER_RECORD
+    template_name = "privacy/outgoing_transfer.html"
+    audited = ("transfer",)
+
+    def resolve_objects(self, *, transfer_id):
+        self.transfer = access_outgoing_transfer(self.membership, transfer_id)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("download") == "json":
+            response = HttpResponse(sen_record.sen_record_json(self.transfer.document),
+                                    content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="{sen_record.filename(self.transfer.pupil)}"')
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "transfer": self.transfer, "pupil": self.transfer.pupil,
+            "document": received.readable(self.transfer.document),
+            "waiting": self.transfer.state == TransferState.WAITING}
+
+    def post(self, request, *args, **kwargs):
+        def perform():
+            transfer.transfer_withdraw(outgoing=self.transfer, actor=request.user)
+            messages.success(request, f"The transfer to {self.transfer.to_school.name} has "
+                                      "been withdrawn.")
+            return redirect(request.path)
+        return self.answer(request, perform)

@@ -63,6 +63,8 @@ class Action(models.TextChoices):
     MANAGE_PEOPLE = "manage_people", "invite staff, change their roles and record leavers"
     INVITE_PARENTS = "invite_parents", "invite a pupil's parents and carers"
     WRITE_PROFILE = "write_profile", "write a pupil's one-page profile"
+    TRANSFER_RECORD = "transfer_record", ("send a pupil's record to another school of the "
+                                          "trust, and accept one sent here")
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -112,6 +114,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # SENCO, the class teacher, the teaching assistant who works with them (Code 6.49);
     # the SENCO shares it with the parents, as a plan (SHARE_PLANS).
     Action.WRITE_PROFILE: frozenset({Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}),
+    # A pupil moving between schools of a trust: the SENCO, who keeps the register (Code
+    # 6.88), sends the record, and only the receiving school's SENCO may accept it (Code
+    # 6.57: support plans for the move to the next phase, with the information passed on).
+    Action.TRANSFER_RECORD: frozenset({Role.SENCO}),
 }
 
 

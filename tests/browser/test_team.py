@@ -187,3 +187,56 @@ def test_the_senco_finds_where_to_add_history_from_another_school(page, live_ser
     axe(page)
     page.get_by_role("button", name=re.compile("Add it to")).click()
     expect(page.get_by_text("has been added to the record")).to_be_visible()
+
+
+def test_a_year_6_record_goes_to_the_trusts_secondary_when_its_senco_accepts(
+        page, browser, live_server, demo, axe):
+    """The Oakfield SENCO sends a Year 6 pupil's record to Riverside Academy; the Riverside
+    SENCO, with the pupil on roll, accepts it and sees it as history from Oakfield."""
+    from apps.privacy.models import OutgoingTransfer
+    from apps.pupils.models import Pupil
+
+    from ..factories import PupilFactory
+
+    with school_scope(demo):
+        pupil = (Pupil.objects.filter(left_on__isnull=True, year_group=6, plans__isnull=False)
+                 .order_by("last_name", "pk").first())
+    sign_in(page, live_server, "senco@oakfield.example")
+    page.goto(f"{live_server.url}/s/{demo.slug}/pupils/{pupil.pk}/")
+    page.get_by_role("link", name=re.compile("record to another school of the trust")).click()
+    expect(heading(page)).to_have_text(
+        f"Send {pupil.first_name}'s record to another school of the trust")
+    axe(page)
+    page.get_by_role("button", name="Send the record").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page.get_by_text("Choose the school the pupil is moving to").first).to_be_visible()
+    axe(page)
+    page.get_by_label("Riverside Academy").check()
+    page.get_by_label("Date they leave this school").fill("2027-07-21")
+    page.get_by_role("button", name="Send the record").click()
+    expect(heading(page)).to_have_text("Record sent to Riverside Academy")
+    expect(page.get_by_text("Waiting for the receiving school")).to_be_visible()
+    axe(page)
+
+    riverside = School.objects.get(slug="riverside-academy")
+    with school_scope(riverside):  # the pupil joins Riverside's roll (its MIS import)
+        PupilFactory(school=riverside, upn=pupil.upn, first_name=pupil.first_name,
+                     last_name=pupil.last_name, date_of_birth=pupil.date_of_birth,
+                     year_group=7)
+    receiving = browser.new_page(bypass_csp=True)  # the other SENCO's own session
+    sign_in(receiving, live_server, "senco@riverside.example")
+    receiving.get_by_role("link", name="Transfers").click()
+    expect(heading(receiving)).to_have_text(
+        "Records moving between schools of the trust")
+    axe(receiving)
+    receiving.get_by_role("link", name=pupil.full_name).click()
+    expect(heading(receiving)).to_have_text(f"{pupil.full_name}'s SEN record")
+    axe(receiving)
+    receiving.get_by_role("button", name="Accept the record").click()
+    expect(heading(receiving)).to_have_text(f"SEN history from {demo.name}")
+    axe(receiving)
+    receiving.get_by_role("button", name=re.compile("Add it to")).click()
+    expect(receiving.get_by_text("has been added to the record")).to_be_visible()
+    with school_scope(demo):
+        assert OutgoingTransfer.objects.get().state == "accepted"
+    receiving.close()

@@ -1,0 +1,26 @@
+"""Celery tasks for a pupil's record: thin wrappers, idempotent by their keys."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from apps.schools.models import School
+from apps.schools.tasks import SchoolTask, send_owed
+
+from . import transfer_email
+
+
+@shared_task(base=SchoolTask, atomic=False, autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
+def tell_sencos_of_transfer(*, school_id: int, incoming_id: int) -> int:
+    return transfer_email.tell_sencos_of_transfer(school=School.objects.get(pk=school_id),
+                                                  incoming_id=incoming_id)
+
+
+@shared_task
+def send_owed_transfer_emails() -> int:
+    """Beat, every five minutes: e-mail again the SENCOs of each school a record is
+    waiting at, where the broker or a lost worker left it owed."""
+    now = timezone.now()
+    return send_owed(lambda school: [
+        (tell_sencos_of_transfer, {"incoming_id": pk})
+        for pk in transfer_email.owed_transfer_emails(now)])
