@@ -36,6 +36,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"school-{n}")
     urn = factory.Sequence(lambda n: f"{100000 + n}")
     la_code = "801"
+    estab = "2001"
     la_name = "City of Bristol"
     phase = School.Phase.PRIMARY
 

@@ -111,6 +111,8 @@ ROUTES = {
     "privacy:received_records": {"pupil_id": "pupil"},
     "privacy:receive_record": {"pupil_id": "pupil"},
     "privacy:received_record": {"pupil_id": "pupil", "received_id": "received-record"},
+    "privacy:ctf_import": {"pupil_id": "pupil"},
+    "privacy:ctf_export": {"pupil_id": "pupil"},
     "privacy:transfer_send": {"pupil_id": "pupil"},
     "privacy:transfers": {},
     "privacy:incoming_transfer": {"transfer_id": "incoming-transfer"},

@@ -67,3 +67,32 @@ class TransferForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_school"].widget.choices = [(school.pk, school.name)
                                                    for school in schools]
+
+
+class CtfImportForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="The Common Transfer File (.xml)",
+        help_text="Sent by the last school through the DfE's School to School service, or "
+                  "by your MIS after it imported it.",
+        error_messages={"required": "Choose the Common Transfer File",
+                        "empty": "The file is empty"})
+
+
+class CtfExportForm(GovukFormMixin, forms.Form):
+    """A CTF names the pupil's sex as the census records it; this service does not keep
+    it, so it is asked here and not stored."""
+
+    sex = forms.ChoiceField(
+        label="Sex, as recorded in the school census", widget=forms.RadioSelect,
+        choices=[("F", "Female"), ("M", "Male")],
+        error_messages={"required": "Choose the pupil's sex as recorded in the school census"})
+    destination = forms.RegexField(
+        label="DfE number of the next school (optional)", required=False,
+        regex=r"^\s*[0-9]{3}\s*/?\s*[0-9]{4}\s*$",
+        help_text="7 digits, for example 801/4002. Leave it empty if the next school is not "
+                  "known yet.",
+        error_messages={"invalid": "Enter the DfE number as 7 digits, for example 801/4002"})
+
+    def clean_destination(self):
+        digits = "".join(ch for ch in self.cleaned_data["destination"] if ch.isdigit())
+        return (digits[:3], digits[3:]) if digits else None

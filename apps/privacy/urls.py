@@ -18,6 +18,8 @@ urlpatterns = [
          name="received_record"),
     path("pupils/<int:pupil_id>/transfer/", views.TransferSendView.as_view(),
          name="transfer_send"),
+    path("pupils/<int:pupil_id>/ctf/add/", views.CtfImportView.as_view(), name="ctf_import"),
+    path("pupils/<int:pupil_id>/ctf/", views.CtfExportView.as_view(), name="ctf_export"),
     path("transfers/", views.TransfersView.as_view(), name="transfers"),
     path("transfers/in/<int:transfer_id>/", views.IncomingTransferView.as_view(),
          name="incoming_transfer"),

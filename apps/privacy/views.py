@@ -19,7 +19,7 @@ from apps.schools.roles import Action, role_may
 from apps.schools.views import FormPage, SchoolView, ServiceFormView
 from backend.spreadsheets import CsvWriter
 
-from . import received, retention, sen_record, subject_access, transfer
+from . import ctf, received, retention, sen_record, subject_access, transfer
 from .access import (
     access_destination,
     access_incoming_transfer,
@@ -30,7 +30,14 @@ from .access import (
     outgoing_transfers_of,
     received_records_of,
 )
-from .forms import DeleteDueForm, ReceivedRecordForm, RetentionPeriodForm, TransferForm
+from .forms import (
+    CtfExportForm,
+    CtfImportForm,
+    DeleteDueForm,
+    ReceivedRecordForm,
+    RetentionPeriodForm,
+    TransferForm,
+)
 from .rules import TransferState
 
 
@@ -361,3 +368,72 @@ class OutgoingTransferView(TransferAnswerMixin, SchoolView, TemplateView):
                                       "been withdrawn.")
             return redirect(request.path)
         return self.answer(request, perform)
+
+
+class CtfImportView(PupilPage, FormPage):
+    """The SEN parts of the Common Transfer File the last school sent, for a pupil who
+    has joined (ctf.py)."""
+
+    action = Action.CHANGE_SEN_STATUS
+    form_class = CtfImportForm
+    title = "Add the SEN history from a Common Transfer File"
+    submit = "Add the SEN history"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name,
+            "back_url": reverse("caseload:pupil", kwargs={"school": self.school.slug,
+                                                          "pupil_id": self.pupil.pk}),
+            "intro": f"The needs are taken in their rank where none is recorded here yet, "
+                     f"and the SEN provision (K or E) from today if it differs from this "
+                     f"school's, naming the last school. A CTF {ctf.CTF_VERSION.split('.')[0]} "
+                     f"file is read; the rest of it (addresses, contacts, attendance) is for "
+                     f"your MIS."}
+
+    def perform(self, data):
+        imported = ctf.ctf_import(pupil=self.pupil, actor=self.request.user,
+                                  upload=data["file"])
+        said = " ".join(imported.changes) or ("Nothing to change: this school's record "
+                                              "already says the same.")
+        if imported.received is not None:
+            return (received_url(self.school, self.pupil, imported.received),
+                    f"{said} The file also carried the last school's SEN record: check "
+                    "it, then add it.")
+        return (reverse("caseload:pupil", kwargs={"school": self.school.slug,
+                                                  "pupil_id": self.pupil.pk}),
+                f"The Common Transfer File has been read. {said}")
+
+
+class CtfExportView(PupilPage, FormPage):
+    """A Common Transfer File with the pupil's SEN history and whole SEN record, for the
+    next school (ctf.py). Downloading it is in the audit trail as a reading."""
+
+    action = Action.EXPORT_RECORD
+    form_class = CtfExportForm
+    submit = "Download the CTF"
+
+    @property
+    def title(self):
+        return f"Download a Common Transfer File with {self.pupil.first_name}'s SEN history"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name,
+            "back_url": reverse("caseload:pupil", kwargs={"school": self.school.slug,
+                                                          "pupil_id": self.pupil.pk}),
+            "intro": f"A CTF {ctf.CTF_VERSION.split('.')[0]} file holding "
+                     f"{self.pupil.first_name}'s SEN provision history, needs in their rank "
+                     "and the whole SEN record, which a system that reads the open format "
+                     "takes in too. Your MIS sends the rest of the CTF."}
+
+    def form_valid(self, form):
+        try:
+            name, data = ctf.ctf_export(
+                pupil=self.pupil, school=self.school, actor=self.request.user,
+                sex=form.cleaned_data["sex"], destination=form.cleaned_data["destination"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

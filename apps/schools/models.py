@@ -8,7 +8,7 @@ entry point (see ``apps/schools/tenancy.py``).
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django_scopes import ScopedManager
 
@@ -45,6 +45,14 @@ class School(models.Model):
         "URN", max_length=6, unique=True, help_text="Unique Reference Number, 6 digits."
     )
     la_code = models.CharField("LA code", max_length=3, help_text="Local authority number.")
+    # With the LA code, the DfE number that names the school in a Common Transfer File
+    # (apps/privacy/ctf.py): 801/2001 is LA 801, establishment 2001.
+    estab = models.CharField(
+        "DfE establishment number", max_length=4, blank=True,
+        validators=[RegexValidator(r"^[0-9]{4}$", "Enter the 4 digits after the LA code in "
+                                                  "the school's DfE number")],
+        help_text="The 4 digits after the LA code in the school's DfE number (for 801/2001, "
+                  "2001). Common Transfer Files name the school by it.")
     la_name = models.CharField("local authority", max_length=120)
     phase = models.CharField(max_length=20, choices=Phase.choices)
     trust = models.ForeignKey(

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 # What the school's SENCO and head keep up to date on the settings page.
-SETTINGS_FIELDS = ["name", "senco_name", "senco_email", "senco_phone", "sendiass_name",
+SETTINGS_FIELDS = ["name", "estab", "senco_name", "senco_email", "senco_phone", "sendiass_name",
                    "sendiass_phone", "sendiass_email", "sendiass_website", "local_offer_url",
                    "sen_information_report_url", "complaints", "ehc_plan_meetings"]
 

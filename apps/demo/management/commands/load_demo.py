@@ -170,7 +170,7 @@ class Command(BaseCommand):
         return user
 
     def school(self, trust, spec):
-        fields = {k: spec[k] for k in ("name", "urn", "la_code", "la_name", "phase")}
+        fields = {k: spec[k] for k in ("name", "urn", "la_code", "estab", "la_name", "phase")}
         senco = {"senco_name": "Sam Okafor", "senco_email": f"senco@{spec['domain']}"}
         school, _ = School.objects.update_or_create(
             slug=spec["slug"], defaults=fields | CONTACTS | senco | {"trust": trust}
