@@ -240,3 +240,40 @@ def test_a_year_6_record_goes_to_the_trusts_secondary_when_its_senco_accepts(
     with school_scope(demo):
         assert OutgoingTransfer.objects.get().state == "accepted"
     receiving.close()
+
+
+def test_the_senco_reads_a_joining_pupils_ctf_and_writes_a_leavers(
+        page, live_server, demo, axe):
+    """The SENCO adds the SEN history from the sample CTF for a pupil who has joined, then
+    downloads a CTF for them with the error summary on the way."""
+    from pathlib import Path
+
+    from ..factories import PupilFactory
+
+    sample = Path(__file__).parent.parent / "data" / "ctf-25-sample.xml"
+    with school_scope(demo):
+        maya = PupilFactory(school=demo, upn="Z330241714007", first_name="Maya",
+                            last_name="Whitfield", year_group=6)
+    sign_in(page, live_server, "senco@oakfield.example")
+    page.goto(f"{live_server.url}/s/{demo.slug}/pupils/{maya.pk}/")
+    page.get_by_role("link", name=re.compile("last school's Common Transfer File")).click()
+    expect(heading(page)).to_have_text("Add the SEN history from a Common Transfer File")
+    axe(page)
+    page.get_by_role("button", name="Add the SEN history").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    axe(page)
+    page.get_by_label("The Common Transfer File (.xml)").set_input_files(str(sample))
+    page.get_by_role("button", name="Add the SEN history").click()
+    expect(page.get_by_text("The Common Transfer File has been read.")).to_be_visible()
+    expect(page.get_by_text("SEN provision: SEN support, from today.")).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name=re.compile("Download a Common Transfer File")).click()
+    page.get_by_role("button", name="Download the CTF").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    axe(page)
+    page.get_by_label("Female").check()
+    page.get_by_label("DfE number of the next school (optional)").fill("801/4002")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the CTF").click()
+    assert download.value.suggested_filename == "8012001_CTF_8014002_001.xml"
+    assert b"<SENtype>SLCN</SENtype>" in Path(download.value.path()).read_bytes()
