@@ -213,3 +213,47 @@ def test_the_receiving_sencos_e_mail_is_sent_again_when_it_was_owed(school_a, sc
     assert send_owed_transfer_emails() == 1
     assert len(mail.outbox) == 1 and incoming_of(school_b).sencos_told_at is not None
     assert send_owed_transfer_emails() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_acceptance_racing_a_withdrawal_cannot_both_win(postgres, school_a, school_b):
+    """The sending SENCO withdraws inside an open transaction; the receiving SENCO's
+    acceptance waits for the sending school's row, then finds it withdrawn."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from .test_cycles import waiting_for_a_lock
+    from .two_factor import prove_second_step
+
+    joining(school_b, school_a.pupil.upn)
+    with school_scope(school_a.school):
+        transfer.transfer_send(pupil=school_a.pupil, to_school=school_b.school,
+                               leaving_on=datetime.date(2026, 7, 20), actor=school_a.senco)
+    incoming = incoming_of(school_b)
+    answers, started = [], threading.Event()
+
+    def accept():
+        try:
+            client = Client()
+            client.force_login(school_b.senco)
+            prove_second_step(client, school_b.senco)
+            started.wait(10)
+            answers.append(client.post(incoming_url(school_b, incoming), {"accept": "1"}))
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=accept)
+    other.start()
+    with school_scope(school_a.school):  # one transaction, committed at its end
+        transfer.transfer_withdraw(outgoing=OutgoingTransfer.objects.get(),
+                                   actor=school_a.senco)
+        started.set()
+        waiting_for_a_lock(connection, other)
+    other.join(20)
+    assert answers and answers[0].status_code == 200
+    assert "already been answered: Withdrawn" in answers[0].content.decode()
+    assert outgoing_of(school_a).state == incoming_of(school_b).state == TransferState.WITHDRAWN
+    with school_scope(school_b.school):
+        assert not ReceivedRecord.objects.exists()
