@@ -338,6 +338,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "apps.privacy.tasks.send_owed_transfer_emails",
         "schedule": crontab(minute="*/5"),
     },
+    # Records sent by another school of the trust that never became a pupil's, a year on.
+    "forget-unclaimed-transfers": {
+        "task": "apps.privacy.tasks.forget_unclaimed_transfers",
+        "schedule": crontab(hour=2, minute=40),
+    },
     "forget-old-prints": {
         "task": "apps.caseload.tasks.forget_old_prints",
         "schedule": crontab(hour=2, minute=30),

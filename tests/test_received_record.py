@@ -7,10 +7,12 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
 from apps.plans.models import Cycle
 from apps.privacy import received, sen_record
-from apps.privacy.models import ReceivedRecord
+from apps.privacy.models import IncomingTransfer, ReceivedRecord
+from apps.pupils.models import Pupil
 from apps.schools.tenancy import school_scope
 
 from .factories import PupilFactory
@@ -102,3 +104,41 @@ def test_a_preview_can_be_thrown_away_and_only_the_senco_sees_it(school_a, schoo
     assert thrown.status_code == 302
     with school_scope(school_b.school):
         assert not ReceivedRecord.objects.exists()
+
+
+def test_a_demo_pupils_record_sent_from_oakfield_is_the_same_history_at_riverside(as_user):
+    """The demo trust: Oakfield's SENCO sends a pupil's record to Riverside Academy, whose
+    SENCO accepts and adds it; the history there is the record Oakfield exports."""
+    from django.core.management import call_command
+
+    from apps.privacy.models import OutgoingTransfer
+    from apps.schools.models import Membership, School
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    oakfield, riverside = (School.objects.get(slug=slug)
+                           for slug in ("oakfield-primary", "riverside-academy"))
+    senco_of = {m.school_id: m.user for m in Membership.objects.filter(role="senco")}
+    with school_scope(oakfield):
+        pupil = max(Pupil.objects.filter(left_on__isnull=True),
+                    key=lambda p: (Cycle.objects.filter(plan__pupil=p).count(), -p.pk))
+        assert Cycle.objects.filter(plan__pupil=pupil).count() >= 2
+    client = as_user(senco_of[oakfield.pk])
+    exported = client.get(f"/s/{oakfield.slug}/pupils/{pupil.pk}/sen-record.json").json()
+    client.post(f"/s/{oakfield.slug}/pupils/{pupil.pk}/transfer/",
+                {"to_school": str(riverside.pk), "leaving_on": "2027-07-21"})
+    with school_scope(riverside):
+        newcomer = PupilFactory(school=riverside, upn=pupil.upn)
+        incoming = IncomingTransfer.objects.get()
+    client = as_user(senco_of[riverside.pk])
+    accepted = client.post(f"/s/{riverside.slug}/transfers/in/{incoming.pk}/", {"accept": "1"})
+    assert client.post(accepted["Location"], {"confirm": "1"}).status_code == 302
+    with school_scope(riverside):
+        arrived = ReceivedRecord.objects.get(pupil=newcomer).document
+    with school_scope(oakfield):
+        assert OutgoingTransfer.objects.get().state == "accepted"
+    # The same history, cycle by cycle, as Oakfield exports it (made at another moment).
+    assert arrived | {"made_at": None} == exported | {"made_at": None}
+    page = client.get(accepted["Location"]).content.decode()
+    for cycle in exported["cycles"]:
+        for outcome in cycle["outcomes"]:
+            assert escape(outcome["description"]) in page

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from apps.audit.models import Entry
 from apps.privacy import sen_record, transfer
@@ -257,3 +258,24 @@ def test_an_acceptance_racing_a_withdrawal_cannot_both_win(postgres, school_a, s
     assert outgoing_of(school_a).state == incoming_of(school_b).state == TransferState.WITHDRAWN
     with school_scope(school_b.school):
         assert not ReceivedRecord.objects.exists()
+
+
+def test_a_record_that_never_became_a_pupils_is_forgotten_a_year_on(school_a, school_b):
+    from apps.privacy.tasks import forget_unclaimed_transfers
+
+    joining(school_b, school_a.pupil.upn)
+    with school_scope(school_a.school):
+        for pupil in school_a.pupils[:2]:
+            transfer.transfer_send(pupil=pupil, to_school=school_b.school,
+                                   leaving_on=datetime.date(2026, 7, 20), actor=school_a.senco)
+    with school_scope(school_b.school):
+        accepted, declined = IncomingTransfer.objects.order_by("pk")
+        transfer.transfer_accept(incoming=accepted, actor=school_b.senco)
+        transfer.transfer_decline(incoming=declined, actor=school_b.senco)
+        long_ago = timezone.now() - datetime.timedelta(days=366)
+        IncomingTransfer.objects.update(answered_at=long_ago, sent_at=long_ago)
+    assert forget_unclaimed_transfers() == 1
+    with school_scope(school_b.school):
+        assert list(IncomingTransfer.objects.all()) == [accepted]  # a pupil's: kept
+    with school_scope(school_a.school):
+        assert OutgoingTransfer.objects.count() == 2  # the sender's own copies stay

@@ -1,5 +1,6 @@
 """What a record received from another school may be (received.py)."""
 
+import datetime
 import re
 
 from django.db import models
@@ -23,3 +24,10 @@ class TransferState(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined by the receiving school"
     WITHDRAWN = "withdrawn", "Withdrawn by the sending school"
+
+
+# A record sent here that never became a pupil's (declined, withdrawn, or never answered)
+# still names a child who is not on this school's roll: it is kept long enough to answer
+# "what happened to that transfer?" in the following year, then deleted (UK GDPR Article
+# 5(1)(e), storage limitation).
+UNCLAIMED_TRANSFER_KEPT = datetime.timedelta(days=365)

@@ -149,3 +149,4 @@ def transfer_withdraw(*, outgoing: OutgoingTransfer, actor) -> OutgoingTransfer:
         if incoming is not None and incoming.state == TransferState.WAITING:
             _answered(incoming, TransferState.WITHDRAWN, actor)
     return outgoing
+

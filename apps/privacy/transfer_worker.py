@@ -1,10 +1,13 @@
-"""The receiving school's SENCOs told that a record is waiting for them (transfer.py):
-a link to the transfer, never the record. Each is sent once per person (send_once), then
-the transfer is marked; one left unmarked is owed and sent again by beat's sweep."""
+"""What the worker does for transfers within a trust (transfer.py): the receiving school's
+SENCOs told that a record is waiting for them, with a link to the transfer, never the
+record (each is sent once per person, send_once, then the transfer is marked; one left
+unmarked is owed and sent again by beat's sweep); and, a year on, the records sent here
+that never became a pupil's forgotten."""
 
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +18,7 @@ from apps.schools.tasks import OWED_AFTER
 from apps.schools.tenancy import school_scope
 
 from .models import IncomingTransfer
-from .rules import TransferState
+from .rules import UNCLAIMED_TRANSFER_KEPT, TransferState
 
 
 def tell_sencos_of_transfer(*, school, incoming_id: int) -> int:
@@ -42,3 +45,16 @@ def owed_transfer_emails(now: datetime.datetime) -> list[int]:
     return list(IncomingTransfer.objects.filter(
         state=TransferState.WAITING, sencos_told_at__isnull=True,
         sent_at__lt=now - OWED_AFTER).values_list("pk", flat=True))
+
+
+def transfers_forget(now) -> int:
+    """Delete the school's records sent here that never became a pupil's, a year after
+    they were answered (or sent, if never answered). Returns how many."""
+    before = now - UNCLAIMED_TRANSFER_KEPT
+    unclaimed = IncomingTransfer.objects.filter(pupil__isnull=True).filter(
+        Q(answered_at__lt=before) | Q(answered_at__isnull=True, sent_at__lt=before))
+    forgotten = 0
+    for incoming in unclaimed:  # one by one, so each deletion is in the audit trail
+        incoming.delete()
+        forgotten += 1
+    return forgotten
