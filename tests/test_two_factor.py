@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.schools.roles import Role
 
 from .factories import PASSWORD, MembershipFactory, UserFactory
-from .two_factor import app_for, code_for
+from .two_factor import a_wrong_code, app_for, code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_a_senco_without_an_app_is_sent_to_set_one_up_first(school_a, client):
     assert 'src="data:image/svg+xml' in page  # the QR code
     device = TOTPDevice.objects.get(user=school_a.senco, confirmed=False)
 
-    wrong = client.post(SET_UP, {"code": "000000"})
+    wrong = client.post(SET_UP, {"code": a_wrong_code(device)})
     assert "There is a problem" in wrong.content.decode()
     assert not TOTPDevice.objects.filter(user=school_a.senco, confirmed=True).exists()
 
@@ -109,7 +109,7 @@ def test_a_senco_with_an_app_enters_its_code_and_goes_where_they_were_going(scho
 
     for bad, message in [("", "Enter the 6-digit code from your authenticator app"),
                          ("12ab56", "Enter the code as 6 digits"),
-                         ("000000", "Each code works once")]:
+                         (a_wrong_code(device), "Each code works once")]:
         page = client.post(CODE, {"code": bad, "next": register}).content.decode()
         assert "There is a problem" in page and message in page
         assert client.get(register).status_code == 302  # still not through
@@ -136,7 +136,7 @@ def test_repeated_wrong_codes_make_the_next_try_wait(school_a, client):
     device = app_for(school_a.senco)
     password_only(client, school_a.senco)
     for _ in range(3):
-        client.post(CODE, {"code": "000000"})
+        client.post(CODE, {"code": a_wrong_code(device)})
     page = client.post(CODE, {"code": code_for(device)}).content.decode()
     assert "too many wrong codes" in page  # even the right code waits
     assert client.get("/").status_code == 302

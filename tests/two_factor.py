@@ -24,6 +24,18 @@ def code_for(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def a_wrong_code(device: TOTPDevice) -> str:
+    """Six digits the app would not show at any step it accepts now: a fixed "000000" is
+    right by chance once in tens of thousands of runs with the tests' wide tolerance."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now, right = totp.t(), set()
+    for step in range(now - device.tolerance - 1, now + device.tolerance + 2):
+        totp.time = device.t0 + step * device.step
+        right.add(f"{totp.token():0{device.digits}d}")
+    return next(code for code in ("000000", "111111", "222222") if code not in right)
+
+
 def prove_second_step(client, user) -> None:
     """Mark a signed-in test client's session as having entered a code."""
     device = app_for(user)
