@@ -44,7 +44,7 @@ from apps.pupils.selectors import open_sen_record
 from apps.pupils.services import pupil_update, sen_status_change
 from apps.schools.models import School
 
-from .received import SHOWN_PROBLEMS, document_check, record_keep
+from .received import SHOWN_PROBLEMS, document_check, record_keep, shown
 from .rules import MARKUP, RECORD_MAX_BYTES
 from .sen_record import VERSION as RECORD_VERSION
 from .sen_record import sen_record, sen_record_json
@@ -121,11 +121,9 @@ def ctf_read(data: bytes, pupil: Pupil) -> CtfPupil:
                 f"{column}. A Common Transfer File is an XML file (.xml).")
     errors = list(_schema().iter_errors(root))
     if errors:
-        more = len(errors) - SHOWN_PROBLEMS
         _refuse(f"The file is not a Common Transfer File this service can read (CTF "
                 f"{CTF_VERSION.split('.')[0]}):",
-                *[f"{error.path or '/'}: {error.reason}" for error in errors[:SHOWN_PROBLEMS]],
-                *([f"and {more} more problem{'s' if more > 1 else ''}."] if more > 0 else []))
+                *shown([f"{error.path or '/'}: {error.reason}" for error in errors]))
     marked = _markup(root)
     if marked:
         _refuse("The file holds markup (HTML tags or entities) in its text, which a CTF "

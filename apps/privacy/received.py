@@ -24,6 +24,13 @@ from .sen_record import problems
 SHOWN_PROBLEMS = 5
 
 
+def shown(problems: list[str]) -> list[str]:
+    """The first ``SHOWN_PROBLEMS`` problems, then how many more there are."""
+    more = len(problems) - SHOWN_PROBLEMS
+    return [*problems[:SHOWN_PROBLEMS],
+            *([f"and {more} more problem{'s' if more > 1 else ''}."] if more > 0 else [])]
+
+
 def _refuse(*messages: str):
     raise ValidationError({"file": list(messages)})
 
@@ -60,10 +67,7 @@ def document_check(document, pupil: Pupil) -> dict:
     checked for ``pupil``; a ValidationError on ``file`` naming the problem otherwise."""
     found = problems(document)
     if found:
-        more = len(found) - SHOWN_PROBLEMS
-        _refuse("The file is not an SEN record in the open format, version 1:",
-                *found[:SHOWN_PROBLEMS],
-                *([f"and {more} more problem{'s' if more > 1 else ''}."] if more > 0 else []))
+        _refuse("The file is not an SEN record in the open format, version 1:", *shown(found))
     upn = document["pupil"]["upn"]
     if upn != pupil.upn:
         _refuse(f"The record is for the pupil with UPN {upn}, not {pupil.full_name} "

@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from apps.audit.trail import record_access, trail_for
-from apps.pupils.views import PupilPage
+from apps.pupils.views import PupilPage, pupil_url
 from apps.schools.models import School
 from apps.schools.roles import Action, role_may
 from apps.schools.views import FormPage, SchoolView, ServiceFormView
@@ -115,6 +115,18 @@ def received_url(school, pupil, record=None) -> str:
         "school": school.slug, "pupil_id": pupil.pk, "received_id": record.pk})
 
 
+class PupilFormPage(PupilPage, FormPage):
+    """A one-form page about a pupil: captioned with their name, and back to ``back_url``
+    (their page unless said otherwise)."""
+
+    def back_url(self) -> str:
+        return pupil_url(self.school, self.pupil)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "caption": self.pupil.full_name, "back_url": self.back_url()}
+
+
 class ReceivedRecordsView(PupilPage, SchoolView, TemplateView):
     """The SEN history received from other schools for this pupil, and (for the SENCO)
     where to add one."""
@@ -129,7 +141,7 @@ class ReceivedRecordsView(PupilPage, SchoolView, TemplateView):
             "may_receive": role_may(self.membership.role, Action.MANAGE_PLANS)}
 
 
-class ReceiveRecordView(PupilPage, FormPage):
+class ReceiveRecordView(PupilFormPage):
     """Upload a record exported by another school; it is checked, then shown before it
     is added (received.py)."""
 
@@ -137,14 +149,12 @@ class ReceiveRecordView(PupilPage, FormPage):
     form_class = ReceivedRecordForm
     title = "Add SEN history from another school"
     submit = "Check the file"
+    intro = ("The other school exports the record from its pupil page, in the open SEN "
+             "record format. It is added as history from that school: shown as it came, "
+             "and never counted in this school's figures.")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "caption": self.pupil.full_name,
-            "back_url": received_url(self.school, self.pupil),
-            "intro": "The other school exports the record from its pupil page, in the open "
-                     "SEN record format. It is added as history from that school: shown as "
-                     "it came, and never counted in this school's figures."}
+    def back_url(self):
+        return received_url(self.school, self.pupil)
 
     def perform(self, data):
         record = received.record_receive(pupil=self.pupil, actor=self.request.user,
@@ -241,7 +251,7 @@ def transfers_url(school) -> str:
     return reverse("privacy:transfers", kwargs={"school": school.slug})
 
 
-class TransferSendView(PupilPage, FormPage):
+class TransferSendView(PupilFormPage):
     """The SENCO records that the pupil is leaving for another school of the trust; the
     record goes to that school's SENCO to accept (transfer.py)."""
 
@@ -249,6 +259,9 @@ class TransferSendView(PupilPage, FormPage):
     form_class = TransferForm
     submit = "Send the record"
     service_field_map = {"transfer": "to_school"}
+    intro = ("The receiving school's SENCO is told, and sees who is coming and from where. "
+             "Nothing of the SEN history reaches them until they accept it. This school "
+             "keeps a copy of the record exactly as it was sent.")
 
     @property
     def title(self):
@@ -256,15 +269,6 @@ class TransferSendView(PupilPage, FormPage):
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"schools": list(destinations(self.school))}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "caption": self.pupil.full_name,
-            "back_url": reverse("caseload:pupil", kwargs={"school": self.school.slug,
-                                                          "pupil_id": self.pupil.pk}),
-            "intro": "The receiving school's SENCO is told, and sees who is coming and from "
-                     "where. Nothing of the SEN history reaches them until they accept it. "
-                     "This school keeps a copy of the record exactly as it was sent."}
 
     def perform(self, data):
         to_school = access_destination(self.membership, data["to_school"])
@@ -370,7 +374,7 @@ class OutgoingTransferView(TransferAnswerMixin, SchoolView, TemplateView):
         return self.answer(request, perform)
 
 
-class CtfImportView(PupilPage, FormPage):
+class CtfImportView(PupilFormPage):
     """The SEN parts of the Common Transfer File the last school sent, for a pupil who
     has joined (ctf.py)."""
 
@@ -378,17 +382,10 @@ class CtfImportView(PupilPage, FormPage):
     form_class = CtfImportForm
     title = "Add the SEN history from a Common Transfer File"
     submit = "Add the SEN history"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "caption": self.pupil.full_name,
-            "back_url": reverse("caseload:pupil", kwargs={"school": self.school.slug,
-                                                          "pupil_id": self.pupil.pk}),
-            "intro": f"The needs are taken in their rank where none is recorded here yet, "
-                     f"and the SEN provision (K or E) from today if it differs from this "
-                     f"school's, naming the last school. A CTF {ctf.CTF_VERSION.split('.')[0]} "
-                     f"file is read; the rest of it (addresses, contacts, attendance) is for "
-                     f"your MIS."}
+    intro = (f"The needs are taken in their rank where none is recorded here yet, and the "
+             f"SEN provision (K or E) from today if it differs from this school's, naming "
+             f"the last school. A CTF {ctf.CTF_VERSION.split('.')[0]} file is read; the rest "
+             f"of it (addresses, contacts, attendance) is for your MIS.")
 
     def perform(self, data):
         imported = ctf.ctf_import(pupil=self.pupil, actor=self.request.user,
@@ -399,12 +396,10 @@ class CtfImportView(PupilPage, FormPage):
             return (received_url(self.school, self.pupil, imported.received),
                     f"{said} The file also carried the last school's SEN record: check "
                     "it, then add it.")
-        return (reverse("caseload:pupil", kwargs={"school": self.school.slug,
-                                                  "pupil_id": self.pupil.pk}),
-                f"The Common Transfer File has been read. {said}")
+        return pupil_url(self.school, self.pupil), f"The Common Transfer File has been read. {said}"
 
 
-class CtfExportView(PupilPage, FormPage):
+class CtfExportView(PupilFormPage):
     """A Common Transfer File with the pupil's SEN history and whole SEN record, for the
     next school (ctf.py). Downloading it is in the audit trail as a reading."""
 
@@ -416,15 +411,12 @@ class CtfExportView(PupilPage, FormPage):
     def title(self):
         return f"Download a Common Transfer File with {self.pupil.first_name}'s SEN history"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "caption": self.pupil.full_name,
-            "back_url": reverse("caseload:pupil", kwargs={"school": self.school.slug,
-                                                          "pupil_id": self.pupil.pk}),
-            "intro": f"A CTF {ctf.CTF_VERSION.split('.')[0]} file holding "
-                     f"{self.pupil.first_name}'s SEN provision history, needs in their rank "
-                     "and the whole SEN record, which a system that reads the open format "
-                     "takes in too. Your MIS sends the rest of the CTF."}
+    @property
+    def intro(self):
+        return (f"A CTF {ctf.CTF_VERSION.split('.')[0]} file holding "
+                f"{self.pupil.first_name}'s SEN provision history, needs in their rank and "
+                "the whole SEN record, which a system that reads the open format takes in "
+                "too. Your MIS sends the rest of the CTF.")
 
     def form_valid(self, form):
         try:
