@@ -333,7 +333,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/5"),
     },
     # A record sent by another school of the trust: its SENCOs' e-mail, where owed
-    # (apps/privacy/transfer_email.py).
+    # (apps/privacy/transfer_worker.py).
     "send-owed-transfer-emails": {
         "task": "apps.privacy.tasks.send_owed_transfer_emails",
         "schedule": crontab(minute="*/5"),

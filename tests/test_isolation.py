@@ -43,6 +43,8 @@ ROUTES = {
     "caseload:register": {},
     "caseload:pupil": {"pupil_id": "pupil"},
     "caseload:meetings": {},
+    "caseload:information_report": {},
+    "caseload:information_report_words": {},
     "pupils:pupil_new": {},
     "pupils:pupil_edit": {"pupil_id": "pupil"},
     "pupils:sen_status": {"pupil_id": "pupil"},

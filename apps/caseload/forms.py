@@ -1,12 +1,14 @@
 """The forms of the bulk actions on the register (bulk.py)."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from apps.parents.rules import MEETING_MINUTES
 from apps.schools.forms import DateInput
 from backend.govuk import GovukFormMixin
 
 from .models import PrintWhat
+from .rules import REPORT_WORDS_MAX
 
 
 class ReviewDateForm(GovukFormMixin, forms.Form):
@@ -47,3 +49,20 @@ class PrintForm(GovukFormMixin, forms.Form):
     what = forms.ChoiceField(
         label="What to print", choices=PrintWhat.choices, widget=forms.RadioSelect,
         error_messages={"required": "Choose what to print"})
+
+
+class ReportWordsForm(GovukFormMixin, forms.Form):
+    """The school's words under each heading of the SEN information report."""
+
+    def __init__(self, *args, headings, **kwargs):
+        super().__init__(*args, **kwargs)
+        for heading in headings:
+            self.fields[heading.key] = forms.CharField(
+                label=f"{heading.paragraph}. {heading.title}", required=False,
+                initial=heading.words, widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=("Figures from the records are shown beside these words: "
+                           + " ".join(heading.figures)) if heading.figures else "",
+                # A validator, not max_length: a browser would cut a pasted text short
+                # without a word, where this says so (GOV.UK: no maxlength on fields).
+                validators=[MaxLengthValidator(REPORT_WORDS_MAX, f"Keep this to "
+                                               f"{REPORT_WORDS_MAX:,} characters or fewer")])

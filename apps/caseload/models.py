@@ -53,3 +53,22 @@ class PrintRun(SchoolOwned):
 
     def __str__(self):
         return f"{self.get_what_display()}: {self.described}"
+
+
+class InformationReport(SchoolOwned):
+    """The school's own words for its SEN information report of one school year
+    (information_report.py), under each heading of Schedule 1 (rules.SCHEDULE_1). The
+    figures are not kept: they are drawn from the data each time, for a chosen date."""
+
+    year = models.PositiveSmallIntegerField()  # the calendar year the school year begins
+    words = models.JSONField(default=dict)  # heading key -> the school's text
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "year"],
+                                               name="one_information_report_a_year")]
+
+    def __str__(self):
+        return f"SEN information report {self.year} to {self.year + 1}"

@@ -45,3 +45,34 @@ def review_within_months(start: datetime.date, months: int) -> datetime.date:
     year, month = start.year + year, month + 1
     last_day = calendar.monthrange(year, month)[1]
     return start.replace(year=year, month=month, day=min(start.day, last_day))
+
+# The SEN information report (information_report.py): what the SEND Regulations 2014,
+# Schedule 1 (regulation 51), require it to hold, in the Schedule's order: (key, the
+# Schedule's paragraph, the heading in plain words).
+SCHEDULE_1 = [
+    ("kinds_of_need", "1", "The kinds of special educational needs we provide for"),
+    ("identification", "2", "How we identify and assess special educational needs"),
+    ("effectiveness", "3(a)", "How we evaluate whether our support works"),
+    ("progress", "3(b)", "How we assess and review pupils' progress"),
+    ("teaching", "3(c)", "Our approach to teaching pupils with special educational needs"),
+    ("adaptations", "3(d)", "How we adapt the curriculum and learning environment"),
+    ("additional_support", "3(e)", "Additional support for learning"),
+    ("activities", "3(f)", "Taking part in everything the school does"),
+    ("wellbeing", "3(g)", "Support for emotional, mental and social development"),
+    ("senco", "4", "Our special educational needs co-ordinator (SENCO)"),
+    ("expertise", "5", "Staff expertise and training, and specialist help"),
+    ("equipment", "6", "Equipment and facilities"),
+    ("parents", "7", "Consulting and involving parents"),
+    ("pupils", "8", "Consulting and involving pupils"),
+    ("complaints", "9", "Complaints"),
+    ("other_bodies", "10", "Working with health, social care and other services"),
+    ("support_services", "11", "Support for parents"),
+    ("transitions", "12", "Moving on: between phases, and preparing for adulthood"),
+    ("local_offer", "13", "The local authority's local offer"),
+]
+# The school's own words under each heading: enough for a few paragraphs each.
+REPORT_WORDS_MAX = 4000
+# No pupil may be identifiable in a published report: a count of 1 to 4 pupils is shown
+# as "fewer than 5", and no share is worked out of fewer than 5 (the DfE's own
+# statistics suppress small numbers the same way; UK GDPR Article 5(1)(c)).
+REPORT_FEWEST = 5

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "caseload"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("pupils/<int:pupil_id>/support-plan-summary.json",
          views.SupportPlanSummaryView.as_view(as_json=True), name="support_plan_summary_json"),
     path("meetings/", views.MeetingsView.as_view(), name="meetings"),
+    path("sen-information-report/", report_views.InformationReportView.as_view(),
+         name="information_report"),
+    path("sen-information-report/words/", report_views.InformationReportWordsView.as_view(),
+         name="information_report_words"),
     path("my-class/", views.MyClassView.as_view(), name="my_class"),
     path("my-class/profiles.pdf", views.MyClassProfilesView.as_view(),
          name="my_class_profiles"),

@@ -8,4 +8,5 @@ def current_school(request):
     return {"membership": membership, "school": getattr(membership, "school", None),
             "school_count": getattr(membership, "school_count", None),
             "money_roles": PERMISSIONS[Action.VIEW_MONEY],
-            "people_roles": PERMISSIONS[Action.MANAGE_PEOPLE]}
+            "people_roles": PERMISSIONS[Action.MANAGE_PEOPLE],
+            "report_roles": PERMISSIONS[Action.SEE_SCHOOL_REPORTS]}

@@ -63,6 +63,8 @@ class Action(models.TextChoices):
     MANAGE_PEOPLE = "manage_people", "invite staff, change their roles and record leavers"
     INVITE_PARENTS = "invite_parents", "invite a pupil's parents and carers"
     WRITE_PROFILE = "write_profile", "write a pupil's one-page profile"
+    SEE_SCHOOL_REPORTS = "see_school_reports", ("see the school's reports: the SEN "
+                                                "information report and inclusion figures")
     TRANSFER_RECORD = "transfer_record", ("send a pupil's record to another school of the "
                                           "trust, and accept one sent here")
 
@@ -118,6 +120,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # 6.88), sends the record, and only the receiving school's SENCO may accept it (Code
     # 6.57: support plans for the move to the next phase, with the information passed on).
     Action.TRANSFER_RECORD: frozenset({Role.SENCO}),
+    # The school's published SEN information report (SEND Regulations 2014, reg 51) and
+    # the figures an inspector asks for: those accountable for SEN across the school. The
+    # report's words are the school's settings (MANAGE_SCHOOL).
+    Action.SEE_SCHOOL_REPORTS: WHOLE_REGISTER,
 }
 
 

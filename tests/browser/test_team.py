@@ -277,3 +277,30 @@ def test_the_senco_reads_a_joining_pupils_ctf_and_writes_a_leavers(
         page.get_by_role("button", name="Download the CTF").click()
     assert download.value.suggested_filename == "8012001_CTF_8014002_001.xml"
     assert b"<SENtype>SLCN</SENtype>" in Path(download.value.path()).read_bytes()
+
+
+def test_the_senco_drafts_the_sen_information_report(page, live_server, demo, axe):
+    """The report for this year with every heading and its chart, the school's words
+    written and refused when too long, and the report as the records stood on a past day."""
+    sign_in(page, live_server, "senco@oakfield.example")
+    page.get_by_role("link", name="Reports").click()
+    expect(heading(page)).to_have_text(re.compile(r"SEN information report \d{4} to \d{4}"))
+    expect(page.get_by_role("img", name="Pupils on the SEN register by area of main need")
+           ).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="Write the school's words under each heading").click()
+    page.get_by_label("3(c). Our approach to teaching pupils with special educational needs"
+                      ).fill("x" * 4001)
+    page.get_by_role("button", name="Save the words").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    axe(page)
+    page.get_by_label("3(c). Our approach to teaching pupils with special educational needs"
+                      ).fill("Every lesson is planned for every pupil in the class.")
+    page.get_by_role("button", name="Save the words").click()
+    expect(page.get_by_text("Every lesson is planned for every pupil in the class.")
+           ).to_be_visible()
+    page.get_by_label("As the records stood on (optional)").fill(
+        (datetime.date.today() - datetime.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Show the report").click()
+    expect(page.get_by_text("counting what was recorded up to")).to_be_visible()
+    axe(page)
