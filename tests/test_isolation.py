@@ -44,6 +44,8 @@ ROUTES = {
     "caseload:pupil": {"pupil_id": "pupil"},
     "caseload:meetings": {},
     "caseload:information_report": {},
+    "caseload:inclusion": {},
+    "caseload:inclusion_pack": {"pupil_id": "pupil"},
     "caseload:information_report_words": {},
     "pupils:pupil_new": {},
     "pupils:pupil_edit": {"pupil_id": "pupil"},

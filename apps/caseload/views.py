@@ -299,6 +299,7 @@ class PupilView(PupilPage, SchoolView, TemplateView):
             "may_record_meetings": on_roll and role_may(role, Action.RECORD_MEETINGS),
             "may_request_top_up": on_roll and role_may(role, Action.MANAGE_TOP_UPS),
             "may_audit": role_may(role, Action.VIEW_AUDIT),
+            "may_see_reports": role_may(role, Action.SEE_SCHOOL_REPORTS),
             "may_export": role_may(role, Action.EXPORT_RECORD),
             # a leaver's record is sent too: the MIS often records the leaving first
             "may_transfer": (self.school.trust_id is not None

@@ -304,3 +304,25 @@ def test_the_senco_drafts_the_sen_information_report(page, live_server, demo, ax
     page.get_by_role("button", name="Show the report").click()
     expect(page.get_by_text("counting what was recorded up to")).to_be_visible()
     axe(page)
+
+
+def test_the_senco_opens_a_pupils_inclusion_pack_and_the_schools_figures(
+        page, live_server, demo, axe):
+    from apps.plans.models import Cycle
+
+    with school_scope(demo):
+        pupil = (Cycle.objects.filter(number=2).select_related("plan__pupil")
+                 .order_by("pk").first().plan.pupil)
+    sign_in(page, live_server, "senco@oakfield.example")
+    page.goto(f"{live_server.url}/s/{demo.slug}/pupils/{pupil.pk}/")
+    page.get_by_role("link", name=re.compile("Inclusion pack for inspection")).click()
+    expect(heading(page)).to_have_text(f"Inclusion pack: {pupil.full_name}")
+    expect(page.get_by_role("heading", name=re.compile("^Cycle 2:"))).to_be_visible()
+    axe(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the pack (PDF)").click()
+    assert download.value.suggested_filename.startswith(f"inclusion-pack-{pupil.upn}")
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Inclusion figures for inspection").click()
+    expect(heading(page)).to_have_text("Inclusion figures for inspection")
+    axe(page)
