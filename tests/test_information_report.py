@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from apps.caseload.information_report import count, share
 from apps.caseload.models import InformationReport
 from apps.caseload.rules import SCHEDULE_1
+from apps.plans.models import ProvisionType
 from apps.pupils.models import Pupil, SenProvisionRecord
 from apps.pupils.rules import NEED_AREA_OF, NeedArea
 from apps.reviews.models import Review
@@ -54,6 +55,7 @@ def test_the_demo_schools_report_for_this_year_has_every_heading_and_its_figures
         areas = Counter(NEED_AREA_OF.get(needs[pk], "") for pk in on_register)
         year_start = datetime.date(TODAY.year if TODAY.month >= 9 else TODAY.year - 1, 9, 1)
         reviews = Review.objects.filter(held_on__range=(year_start, TODAY)).count()
+        library = list(ProvisionType.objects.values_list("name", flat=True))
     support = sum(1 for pk in on_register if status[pk] == "K")
     page = page_of(as_user(senco), school)
     for _, paragraph, title in SCHEDULE_1:
@@ -66,6 +68,8 @@ def test_the_demo_schools_report_for_this_year_has_every_heading_and_its_figures
             assert f"{NeedArea(area).label}: {count(areas[area], 'pupil')} whose main" in page
     assert f"held this year: {count(reviews, 'review')}" in page
     assert "Our SENCO: Sam Okafor, senco@oakfield.example" in page
+    adaptations = page[page.index("3(d). "):page.index("3(e). ")]
+    assert library and all(name in adaptations for name in library)
     # No count of 1 to 4 appears as a number beside "pupil".
     assert not re.search(r"\b[1-4] pupils?\b", page)
 
@@ -147,3 +151,23 @@ def test_the_report_counts_only_this_schools_records(school_a, school_b, as_user
         mine = SenProvisionRecord.objects.filter(
             Q(ended_on__isnull=True), status="K").count()
     assert mine < 5 and "fewer than 5 pupils on SEN support" in page
+
+
+def test_the_report_reads_the_same_number_of_queries_however_many_pupils(school_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.caseload.information_report import report
+    from apps.schools.calendar import school_year
+
+    from .factories import PupilFactory
+
+    def queries():
+        with school_scope(school_a.school), CaptureQueriesContext(connection) as seen:
+            report(school_a.school, school_year(TODAY))
+        return len(seen)
+
+    few = queries()
+    for _ in range(6):
+        PupilFactory(school=school_a.school, sen_status="K", primary_need="SLCN")
+    assert queries() == few

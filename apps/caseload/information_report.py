@@ -29,7 +29,7 @@ from apps.escalation.models import EhcRequest
 from apps.money.selectors import year_rules
 from apps.money.what_works import what_works
 from apps.parents.models import ParentMeeting
-from apps.plans.models import Provision, SpecialistAdvice
+from apps.plans.models import Provision, ProvisionType, SpecialistAdvice
 from apps.pupils.models import SenProvisionRecord
 from apps.pupils.rules import NEED_AREA_OF, NeedArea, SenStatus
 from apps.reviews.models import OutcomeRating, Review
@@ -125,6 +125,15 @@ def _need_chart(register) -> BarChart | None:
     return bar_chart("report-needs", "Pupils on the SEN register by area of main need", rows)
 
 
+def _by_area(names) -> list[str]:
+    """(area, name) pairs as one line per area of need, in the Code's order."""
+    by_area: dict[str, set[str]] = {}
+    for area, name in names:
+        by_area.setdefault(area, set()).add(name)
+    return [f"{NeedArea(area).label}: {', '.join(sorted(by_area[area], key=str.casefold))}."
+            for area in NeedArea.values if area in by_area]
+
+
 def _kinds_of_need(register) -> list[str]:
     support = sum(1 for _, status, _ in register if status == SenStatus.SEN_SUPPORT)
     plans = len(register) - support
@@ -199,12 +208,12 @@ def report(school: School, year: Period, *, on: datetime.date | None = None) -> 
                          "or exceeded.")
         headings["effectiveness"].figures = lines
     headings["progress"].figures = _progress(reviews, ratings)
-    by_area: dict[str, list[str]] = {}
-    for area, name in in_use:
-        by_area.setdefault(area, []).append(name)
+    library = ProvisionType.objects.order_by().values_list("need_area", "name")
+    headings["adaptations"].figures = [
+        f"Support the school offers beside quality first teaching, by area of need "
+        f"(its provision library) – {line}" for line in _by_area(library)]
     headings["additional_support"].figures = [
-        f"{NeedArea(area).label}: {', '.join(names)}." for area, names in sorted(
-            by_area.items(), key=lambda item: list(NeedArea.values).index(item[0]))]
+        f"Run this year – {line}" for line in _by_area(in_use)]
     semh = sum(1 for *_, need in register if NEED_AREA_OF.get(need) == NeedArea.SEMH)
     headings["wellbeing"].figures = [
         f"Pupils whose main need is social, emotional and mental health: "
