@@ -55,7 +55,8 @@ LOAD_P95_MS = 1000
 # Pages that sum up the whole school, whose time may grow with its caseload: at most
 # linearly, so their p50 per 100 pupils at the large scale is at most the small scale's.
 WHOLE_SCHOOL = ("overview", "provision map", "what works and what it costs",
-                "meetings (at risk first)", "API meeting states, at risk")
+                "meetings (at risk first)", "API meeting states, at risk",
+                "SEN information report", "inclusion figures")
 
 
 def database_url(name: str) -> str:

@@ -135,6 +135,9 @@ def test_the_schools_words_are_saved_for_their_year_and_refused_when_too_long(
         too_long.content.decode())
     with school_scope(school_a.school):
         assert InformationReport.objects.get(year=2025).words["teaching"].startswith("Quality")
+        from apps.audit.models import Entry  # who changed the published words, and when
+        assert Entry.objects.filter(content_type__model="informationreport",
+                                    actor=school_a.senco).exists()
     # The head writes it too; a teacher may neither write nor read it.
     assert as_user(school_a.head).get(address).status_code == 200
     teacher = as_user(school_a.teacher)

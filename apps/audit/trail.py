@@ -62,13 +62,14 @@ PUPIL_PATHS = {
 
 
 # The school itself and its people: settings changed, who was invited, joined, changed
-# role or left, and by whom. (The link's key is left out: with the secret key it would
-# make a working link.)
+# role or left, and by whom; and the words it publishes in its SEN information report.
+# (The link's key is left out: with the secret key it would make a working link.)
 SCHOOL_MODELS = {
     "schools.School": [],
     "schools.Membership": [],
     "schools.TermDate": [],
     "accounts.Invitation": ["link_key", "emailed_key", "renewal_asked_key"],
+    "caseload.InformationReport": [],
 }
 
 
