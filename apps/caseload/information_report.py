@@ -189,9 +189,11 @@ def report(school: School, year: Period, *, on: datetime.date | None = None) -> 
         "started_on")).values("pupil").distinct().count())
     advice = SpecialistAdvice.objects.filter(**within("date")).count()
     requests = EhcRequest.objects.filter(**within("received_on")).count()
-    in_use = sorted(set(Provision.objects.filter(cycle__opened_on__lte=until).filter(
-        Q(cycle__closed_on__isnull=True) | Q(cycle__closed_on__gte=year.start))
-        .values_list("provision_type__need_area", "provision_type__name")))
+    # Support that ran on some day of the year to ``until``: begun by then, and neither
+    # ended nor its cycle closed before the year began.
+    in_use = sorted(set(Provision.objects.filter(start_date__lte=until)
+                        .exclude(end_date__lt=year.start).exclude(cycle__closed_on__lt=year.start)
+                        .values_list("provision_type__need_area", "provision_type__name")))
     works = what_works(dataclasses.replace(year_rules(school, year.start), period=year),
                        until).total if counted else None
 

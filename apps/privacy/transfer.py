@@ -76,14 +76,11 @@ def transfer_send(*, pupil: Pupil, to_school: School, leaving_on: datetime.date,
     return outgoing
 
 
-def _outgoing_of(incoming: IncomingTransfer) -> OutgoingTransfer:
-    """The sending school's row, locked (call inside the sending school's scope)."""
-    outgoing = (OutgoingTransfer.objects.select_for_update()
-                .filter(pk=incoming.outgoing_id, to_school=incoming.school_id).first())
-    if outgoing is None:
-        _refuse(f"{incoming.from_school.name} no longer holds this record. Ask them to "
-                "send it again.")
-    return outgoing
+def _outgoing_of(incoming: IncomingTransfer) -> OutgoingTransfer | None:
+    """The sending school's row addressed to this school, locked; None once the sending
+    school has deleted it (call inside the sending school's scope)."""
+    return (OutgoingTransfer.objects.select_for_update()
+            .filter(pk=incoming.outgoing_id, to_school=incoming.school_id).first())
 
 
 def _still_waiting(*rows) -> None:
@@ -108,6 +105,9 @@ def transfer_accept(*, incoming: IncomingTransfer, actor) -> IncomingTransfer:
                 f"{incoming.full_name} (or import them from your MIS), then accept.")
     with school_scope(incoming.from_school):
         outgoing = _outgoing_of(incoming)
+        if outgoing is None:
+            _refuse(f"{incoming.from_school.name} no longer holds this record. Ask them to "
+                    "send it again.")
         _still_waiting(outgoing)
         document = outgoing.document
         _answered(outgoing, TransferState.ACCEPTED, actor)
@@ -124,9 +124,8 @@ def transfer_decline(*, incoming: IncomingTransfer, actor) -> IncomingTransfer:
     """The receiving SENCO declines (not a pupil of theirs): nothing crosses, and the
     sending school sees it declined."""
     with school_scope(incoming.from_school):
-        outgoing = (OutgoingTransfer.objects.select_for_update()
-                    .filter(pk=incoming.outgoing_id, to_school=incoming.school_id).first())
-        if outgoing is not None:
+        outgoing = _outgoing_of(incoming)
+        if outgoing is not None:  # gone: the decline is this school's alone
             _still_waiting(outgoing)
             _answered(outgoing, TransferState.DECLINED, actor)
     incoming = IncomingTransfer.objects.select_for_update().get(pk=incoming.pk)
