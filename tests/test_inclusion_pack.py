@@ -120,3 +120,26 @@ def test_only_those_accountable_for_sen_across_the_school_open_the_pack(
     page = as_user(school_a.senco).get(
         f"/s/{school_a.school.slug}/pupils/{pupil.pk}/inclusion-pack/").content.decode()
     assert "No cycle of SEN support had begun by" in page
+
+
+def test_a_pupils_pack_reads_the_same_queries_however_much_support_they_had(demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.plans.models import Provision
+
+    school, pupil, _ = demo
+
+    def queries():
+        with school_scope(school), CaptureQueriesContext(connection) as seen:
+            pupil_pack(pupil, school)
+        return len(seen)
+
+    queries()  # once to warm what is read once a process (the calendar's defaults)
+    before = queries()
+    with school_scope(school):
+        extra = Provision.objects.filter(cycle__plan__pupil=pupil).first()
+        for _ in range(3):  # more support, each delivered by a named member of staff
+            extra.pk = None
+            extra.save()
+    assert queries() == before

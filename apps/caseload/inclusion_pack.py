@@ -28,7 +28,7 @@ from django.utils import timezone
 from apps.money.selectors import PupilSpend, spend_by_pupil, year_rules
 from apps.money.what_works import what_works
 from apps.parents.models import ParentMeeting
-from apps.plans.models import Cycle, DeliveredSession
+from apps.plans.models import Cycle, DeliveredSession, Provision
 from apps.plans.rules import SessionStatus
 from apps.plans.selectors import dose
 from apps.plans.timetable import provision_timetable
@@ -110,6 +110,9 @@ def pupil_pack(pupil: Pupil, school: School, *, on: datetime.date | None = None)
     calendar = school_calendar(school)
     entries = [entry for entry in timeline.cycles if entry.cycle.opened_on <= on]
     provision_ids = [p.provision.pk for e in entries for p in e.provisions]
+    # Who delivers each: one query (the timeline's summary leaves them out).
+    deliverers = {p.pk: p.delivered_by for p in Provision.objects.filter(
+        pk__in=provision_ids, delivered_by__isnull=False).select_related("delivered_by")}
     delivered = dict(DeliveredSession.objects.filter(
         provision__in=provision_ids, status=SessionStatus.DELIVERED, date__lte=on)
         .values("provision").annotate(n=Count("pk")).values_list("provision", "n"))
@@ -128,7 +131,7 @@ def pupil_pack(pupil: Pupil, school: School, *, on: datetime.date | None = None)
                 intervention=str(provision.provision_type)
                 + (f": {provision.details}" if provision.details else ""),
                 how_often=provision_timetable(provision),
-                who=(provision.delivered_by.get_full_name() if provision.delivered_by_id
+                who=(deliverers[provision.pk].get_full_name() if provision.pk in deliverers
                      else provision.get_staff_type_display()),
                 planned=dose(provision, calendar, min(on, closed or on)).planned_sessions,
                 delivered=delivered.get(provision.pk, 0),
